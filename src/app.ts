@@ -1,0 +1,67 @@
+// buildApp(config) is the whole application: the server and the tests build it the same way.
+// Plugins first (order matters: each hook runs in registration order), then features.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import accountsRoutes from './features/accounts/accounts.routes.js'
+import adminRoutes from './features/admin/admin.routes.js'
+import healthRoutes from './features/health/health.routes.js'
+import homeRoutes from './features/home/home.routes.js'
+import peopleRoutes from './features/people/people.routes.js'
+import auth from './plugins/auth.js'
+import csrf from './plugins/csrf.js'
+import db from './plugins/db.js'
+import errors from './plugins/errors.js'
+import flash from './plugins/flash.js'
+import forms from './plugins/forms.js'
+import i18n from './plugins/i18n.js'
+import security from './plugins/security.js'
+import session from './plugins/session.js'
+import staticFiles from './plugins/static.js'
+import views from './plugins/views.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+export interface BuildOptions {
+  /** Fastify logger options; the server passes its own, tests usually pass false. */
+  logger?: FastifyServerOptions['logger']
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    // Every field error at once, so a form can list all its problems in one go.
+    ajv: { customOptions: { allErrors: true } },
+    // Graceful shutdown: let in-flight requests finish, refuse new ones.
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', config)
+  if (!config.rateLimits) app.log.warn('HASHCAMP_RATE_LIMITS=off: sign-in and sign-up are not rate-limited')
+
+  await app.register(db, { config })
+  await app.register(security, { config })
+  await app.register(staticFiles)
+  await app.register(forms)
+  await app.register(session, { config })
+  await app.register(i18n)
+  await app.register(auth)
+  await app.register(csrf)
+  await app.register(flash)
+  await app.register(views, { config })
+  await app.register(errors, { config })
+
+  await app.register(healthRoutes)
+  await app.register(homeRoutes)
+  await app.register(accountsRoutes)
+  await app.register(peopleRoutes)
+  await app.register(adminRoutes)
+
+  await app.ready()
+  return app
+}

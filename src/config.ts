@@ -1,0 +1,96 @@
+// Every environment variable the app reads is parsed here, once, into a typed Config.
+// Nothing else in the code base reads process.env (house style: validated config in one place).
+import path from 'node:path'
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string }
+
+export interface Config {
+  port: number
+  host: string
+  /** Public origin, used in links that leave the page (feeds, emails, cards). No trailing slash. */
+  baseUrl: string
+  /** Where the SQLite file, the generated session key and other local state live. */
+  dataDir: string
+  database: DatabaseConfig
+  /** Secret the session-cookie key is derived from; null → a random key kept in dataDir. */
+  sessionSecret: string | null
+  demo: boolean
+  rateLimits: boolean
+  logLevel: string
+  /** Run pending migrations when the app starts (the server does; `npm run migrate` exists too). */
+  migrateOnStart: boolean
+  /** Trust X-Forwarded-* from a reverse proxy (needed for per-IP limits and https detection). */
+  trustProxy: boolean
+}
+
+export class ConfigError extends Error {}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, not "${raw}"`)
+  }
+  return port
+}
+
+function parseOnOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback
+  const value = raw.trim().toLowerCase()
+  if (['on', 'true', '1', 'yes'].includes(value)) return true
+  if (['off', 'false', '0', 'no'].includes(value)) return false
+  throw new ConfigError(`${name} must be "on" or "off", not "${raw}"`)
+}
+
+function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (raw === undefined || raw === '') {
+    return { dialect: 'sqlite', file: path.join(dataDir, 'hashcamp.sqlite') }
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw }
+  if (raw.startsWith('sqlite:')) return { dialect: 'sqlite', file: raw.slice('sqlite:'.length) }
+  throw new ConfigError('DATABASE_URL must start with postgres:// (or sqlite: followed by a file path)')
+}
+
+function parseBaseUrl(raw: string | undefined, host: string, port: number): string {
+  const fallback = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
+  const value = raw === undefined || raw === '' ? fallback : raw
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError(`BASE_URL must be an absolute http(s) URL, not "${value}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`BASE_URL must be an http or https URL, not "${value}"`)
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '')
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT)
+  const host = env.HOST || 'localhost'
+  const dataDir = path.resolve(env.HASHCAMP_DATA_DIR || 'data')
+  const sessionSecret = env.SESSION_SECRET || null
+  if (sessionSecret !== null && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters long')
+  }
+  return {
+    port,
+    host,
+    baseUrl: parseBaseUrl(env.BASE_URL, host, port),
+    dataDir,
+    database: parseDatabase(env.DATABASE_URL, dataDir),
+    sessionSecret,
+    demo: parseOnOff('HASHCAMP_DEMO', env.HASHCAMP_DEMO, true),
+    rateLimits: parseOnOff('HASHCAMP_RATE_LIMITS', env.HASHCAMP_RATE_LIMITS, true),
+    logLevel: env.LOG_LEVEL || 'info',
+    migrateOnStart: true,
+    trustProxy: parseOnOff('TRUST_PROXY', env.TRUST_PROXY, false),
+  }
+}
+
+export function usesHttps(config: Pick<Config, 'baseUrl'>): boolean {
+  return config.baseUrl.startsWith('https:')
+}

@@ -1,0 +1,33 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import type { DatabaseConfig } from '../config.js'
+import type { Database } from './database.js'
+
+const PG_INT8_OID = 20
+
+// pg returns int8 (what count(*) and bigint sums are) as strings to avoid precision loss
+// above 2^53. Our counts never get there, and SQLite returns numbers, so normalise here,
+// per pool rather than through pg's global type registry.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number.parseInt(value, 10)
+    return pg.types.getTypeParser(oid, format)
+  },
+}
+
+export function createDb(config: DatabaseConfig): Kysely<Database> {
+  if (config.dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, types: pgTypes, max: 10 })
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  }
+  if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true })
+  const sqlite = new SQLite(config.file)
+  sqlite.pragma('journal_mode = WAL') // readers do not block the writer
+  sqlite.pragma('foreign_keys = ON') // SQLite leaves foreign keys unenforced unless asked
+  sqlite.pragma('busy_timeout = 5000') // wait for another process's write instead of failing at once
+  sqlite.pragma('synchronous = NORMAL') // safe with WAL, and much faster than FULL
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+}

@@ -1,0 +1,44 @@
+// TypeBox schemas for the account forms, and what to say when each field fails them.
+// Limits live here once: the schema enforces them and the messages quote them.
+import { Type, type Static } from 'typebox'
+import type { FieldMessages } from '../../lib/forms.js'
+import { MIN_PASSWORD_LENGTH } from './passwords.js'
+
+export const MAX_NAME_LENGTH = 100
+export const MAX_EMAIL_LENGTH = 254
+export const MAX_PASSWORD_LENGTH = 1000
+/** Something@something.something, no spaces: strict enough to catch typos, loose enough for real addresses. */
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$'
+
+const csrf = Type.Optional(Type.String())
+const next = Type.Optional(Type.String({ maxLength: 2000 }))
+
+export const SignUpBody = Type.Object({
+  displayName: Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH }),
+  email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN }),
+  password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
+  next,
+  _csrf: csrf,
+})
+export type SignUpBody = Static<typeof SignUpBody>
+
+export const signUpMessages: FieldMessages = {
+  displayName: { default: 'signUp.displayName.required', maxLength: 'signUp.displayName.tooLong' },
+  email: { default: 'signUp.email.invalid', required: 'signUp.email.required', maxLength: 'signUp.email.tooLong' },
+  password: { default: 'signUp.password.tooShort', required: 'signUp.password.required', maxLength: 'signUp.password.tooLong' },
+}
+
+export const SignInBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH }),
+  password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  next,
+  _csrf: csrf,
+})
+export type SignInBody = Static<typeof SignInBody>
+
+export const signInMessages: FieldMessages = {
+  email: { default: 'signIn.email.required' },
+  password: { default: 'signIn.password.required' },
+}
+
+export const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })

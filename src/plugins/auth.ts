@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Role, UserRow } from '../db/database.js'
+import { findUserById } from '../features/accounts/users.queries.js'
+import { sessionUserId } from './session.js'
+
+export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email'>
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    currentUser: CurrentUser | null
+  }
+}
+
+/** Loads the signed-in person (one primary-key lookup) for every request that has a session. */
+export default fp(
+  async (app) => {
+    app.decorateRequest('currentUser', null)
+    app.addHook('onRequest', async (request) => {
+      const userId = sessionUserId(request)
+      if (userId === null) return
+      const user = await findUserById(app.db, userId)
+      // A session that names a deleted account is treated as signed out.
+      request.currentUser = user
+        ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email }
+        : null
+    })
+  },
+  { name: 'auth', dependencies: ['db', 'session'] },
+)
+
+/** Only same-site paths may be a redirect target, so ?next= cannot send people elsewhere. */
+export function safeNextPath(next: unknown): string | null {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
+  return next
+}
+
+/** preHandler: pages for signed-in people send everyone else to sign in, then back. */
+export async function requireSignIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.currentUser) return
+  const back = request.method === 'GET' ? request.url : (request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/')
+  return reply.redirect(`/sign-in?next=${encodeURIComponent(safeNextPath(back) ?? '/')}`, 303)
+}
+
+export class ForbiddenError extends Error {
+  readonly statusCode = 403
+}
+
+const RANK: Record<Role, number> = { member: 0, organiser: 1, admin: 2 }
+
+export function hasRole(user: CurrentUser | null, role: Role): boolean {
+  return user !== null && RANK[user.role] >= RANK[role]
+}
+
+/** preHandler factory: signed in and at least `role`, or a 403 page that says so. */
+export function requireRole(role: Role) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!request.currentUser) return requireSignIn(request, reply)
+    if (!hasRole(request.currentUser, role)) throw new ForbiddenError(`requires role ${role}`)
+  }
+}

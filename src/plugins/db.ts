@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import { createDb } from '../db/create-db.js'
+import type { Database } from '../db/database.js'
+import type { Dialect } from '../db/dialect.js'
+import { migrateToLatest } from '../db/migrator.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<Database>
+    dialect: Dialect
+  }
+}
+
+/** Opens the database named by the config, brings its schema up to date, closes it on app.close(). */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const db = createDb(config.database)
+    app.decorate('db', db)
+    app.decorate('dialect', config.database.dialect)
+    app.addHook('onClose', async () => {
+      await db.destroy()
+    })
+    if (config.migrateOnStart) {
+      const ran = await migrateToLatest(db, config.database.dialect)
+      if (ran.length) app.log.info({ migrations: ran }, 'database migrated')
+    }
+  },
+  { name: 'db' },
+)

@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { MessageKey } from '../i18n/catalogues/en.js'
+import { DEFAULT_LOCALE, translator } from '../i18n/i18n.js'
+import { pageLocals } from './views.js'
+
+/** Statuses with their own wording; any other 4xx reads as a plain "bad request". */
+const KNOWN_STATUSES = [400, 403, 404, 405, 413, 415, 429, 500] as const
+type KnownStatus = (typeof KNOWN_STATUSES)[number]
+
+function pageStatus(status: number): KnownStatus {
+  if ((KNOWN_STATUSES as readonly number[]).includes(status)) return status as KnownStatus
+  return status >= 500 ? 500 : 400
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? ''
+  return accept.includes('application/json') && !accept.includes('text/html')
+}
+
+/** Last resort when the error page itself cannot render: plain, static, reveals nothing. */
+const BARE_500 =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sorry, there is a problem with the service</title></head>' +
+  '<body><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></body></html>'
+
+async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, config: Config, status: number): Promise<string> {
+  const shown = pageStatus(status)
+  reply.code(status).header('cache-control', 'no-store')
+  if (wantsJson(request)) {
+    reply.type('application/json; charset=utf-8')
+    return JSON.stringify({ statusCode: status, error: (request.i18n ?? translator(DEFAULT_LOCALE)).t(`error.${shown}.title` as MessageKey) })
+  }
+  try {
+    request.i18n ??= translator(DEFAULT_LOCALE)
+    reply.locals ??= pageLocals(request, reply, config)
+    reply.type('text/html; charset=utf-8')
+    return await reply.viewAsync('errors/error', {
+      status: shown,
+      titleKey: `error.${shown}.title`,
+      bodyKey: `error.${shown}.body`,
+    })
+  } catch (renderError) {
+    request.log.error({ err: renderError }, 'could not render the error page')
+    reply.code(500).type('text/html; charset=utf-8')
+    return BARE_500
+  }
+}
+
+/**
+ * One error handler for the whole app. Fastify's default one sends error.message to
+ * the client, even for 500s; here a person gets an HTML page that says what happened
+ * in words, and the details (message, stack, path) go to the log only.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    app.setNotFoundHandler(async (request, reply) => renderErrorPage(request, reply, config, 404))
+
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const status = error.validation ? 400 : (error.statusCode ?? 500)
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed')
+      } else {
+        request.log.info({ code: error.code, status }, error.message)
+      }
+      return renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500)
+    })
+  },
+  { name: 'errors', dependencies: ['views'] },
+)

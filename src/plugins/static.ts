@@ -1,0 +1,13 @@
+import path from 'node:path'
+import fastifyStatic from '@fastify/static'
+import fp from 'fastify-plugin'
+
+export const STATIC_DIR = path.resolve(import.meta.dirname, '../../static')
+
+/** static/ under /static/. A reverse proxy may serve it instead in production. */
+export default fp(
+  async (app) => {
+    await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', index: false })
+  },
+  { name: 'static' },
+)

@@ -1,0 +1,68 @@
+import path from 'node:path'
+import fastifyView from '@fastify/view'
+import { Eta } from 'eta'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { MessageKey } from '../i18n/catalogues/en.js'
+import type { Locale, MessageParams } from '../i18n/i18n.js'
+import type { CurrentUser } from './auth.js'
+import { takeFlash, type Flash } from './flash.js'
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views')
+
+/** What every template can rely on, besides the page's own data. */
+export interface PageLocals {
+  siteName: string
+  baseUrl: string
+  locale: Locale
+  t: (key: MessageKey, params?: MessageParams) => string
+  currentUser: CurrentUser | null
+  /** Path of the page being rendered, for "current page" in the nav and sign-in ?next=. */
+  path: string
+  /** Lazily creates the CSRF token, so pages without forms set no session cookie. */
+  csrfToken: () => string
+  /** The pending flash message, read once by the layout. */
+  takeFlash: () => Flash | null
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    locals: PageLocals
+  }
+}
+
+export function pageLocals(request: FastifyRequest, reply: FastifyReply, config: Config): PageLocals {
+  let csrf: string | null = null
+  return {
+    siteName: 'Hashcamp',
+    baseUrl: config.baseUrl,
+    locale: request.i18n.locale,
+    t: request.i18n.t,
+    currentUser: request.currentUser,
+    path: request.url.split('?')[0] ?? '/',
+    csrfToken: () => (csrf ??= reply.generateCsrf()),
+    takeFlash: () => takeFlash(request),
+  }
+}
+
+/**
+ * Eta templates under views/, compiled once and cached (production: true always; set
+ * explicitly because @fastify/view otherwise keys it off NODE_ENV). Pages declare their
+ * layout themselves with Eta's layout('/layouts/base').
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    // Declared before @fastify/view so it does not install its own locals reset.
+    app.decorateReply('locals', null as unknown as PageLocals)
+    await app.register(fastifyView, {
+      engine: { eta: new Eta({ autoEscape: true, autoTrim: [false, 'nl'] }) },
+      root: VIEWS_DIR,
+      production: true,
+    })
+    app.addHook('onRequest', async (request, reply) => {
+      reply.locals = pageLocals(request, reply, config)
+    })
+  },
+  { name: 'views', dependencies: ['i18n', 'auth', 'csrf', 'flash'] },
+)
