@@ -49,5 +49,5 @@ async function shutdown(signal: string): Promise<void> {
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
 process.once('SIGINT', () => void shutdown('SIGINT'))
 
-await app.listen({ port: config.port, host: config.host })
-app.log.info(`Hashcamp is ready at ${config.baseUrl}`)
+const address = await app.listen({ port: config.port, host: config.host })
+app.log.info(`Hashcamp is ready at ${config.port === 0 ? address : config.baseUrl}`)

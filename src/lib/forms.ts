@@ -30,15 +30,23 @@ function fieldOf(error: FastifySchemaValidationError): string | null {
   return first || null
 }
 
-/** Turns Ajv's developer-facing errors into the form's own sentences, in page order. */
-export function errorsFromValidation(validation: FastifySchemaValidationError[], messages: FieldMessages): FormErrors {
+function isBlank(body: unknown, field: string): boolean {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined
+  return value === undefined || value === ''
+}
+
+/**
+ * Turns Ajv's developer-facing errors into the form's own sentences, in page order.
+ * A field left empty always gets its 'required' wording ("Enter a password"), whatever
+ * rule it broke first ("at least 8 characters" would be a strange thing to say to nothing).
+ */
+export function errorsFromValidation(validation: FastifySchemaValidationError[], messages: FieldMessages, body: unknown): FormErrors {
   const byField = new Map<string, FieldError>()
   for (const error of validation) {
     const field = fieldOf(error)
     if (!field || !(field in messages) || byField.has(field)) continue
     const forField = messages[field]!
-    // minLength 1 on a text field means "was left empty": 'required' wording reads better.
-    const keyword = error.keyword === 'minLength' && (error.params as { limit?: number }).limit === 1 ? 'required' : error.keyword
+    const keyword = isBlank(body, field) && forField.required ? 'required' : error.keyword
     const key = forField[keyword] ?? forField.default
     byField.set(field, { key, params: error.params as MessageParams })
   }
@@ -48,10 +56,6 @@ export function errorsFromValidation(validation: FastifySchemaValidationError[],
     if (found) ordered[field] = found
   }
   return ordered
-}
-
-export function hasErrors(errors: FormErrors): boolean {
-  return Object.keys(errors).length > 0
 }
 
 /** Adds a rule the schema cannot express (a taken email, a common password), keeping page order. */

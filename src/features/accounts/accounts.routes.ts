@@ -1,6 +1,6 @@
 // Sign up, sign in, sign out. Thin handlers: validate → call the service → render or redirect.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorsFromValidation, hasErrors, keptValues, type FormErrors } from '../../lib/forms.js'
+import { errorsFromValidation, keptValues, type FormErrors } from '../../lib/forms.js'
 import { safeNextPath } from '../../plugins/auth.js'
 import { endSession, startSession } from '../../plugins/session.js'
 import { NextQuery, SignInBody, SignUpBody, signInMessages, signUpMessages } from './accounts.schemas.js'
@@ -27,7 +27,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return render(429, { _form: { key: 'signUp.tooMany' } })
     }
     if (request.validationError) {
-      return render(400, errorsFromValidation(request.validationError.validation, signUpMessages))
+      return render(400, errorsFromValidation(request.validationError.validation, signUpMessages, request.body))
     }
     const result = await signUp(db, request.body, now)
     if (!result.ok) return render(400, result.errors)
@@ -48,17 +48,17 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const render = (status: number, errors: FormErrors) => reply.code(status).viewAsync('accounts/sign-in', { values, errors })
 
     if (request.validationError) {
-      return render(400, errorsFromValidation(request.validationError.validation, signInMessages))
+      return render(400, errorsFromValidation(request.validationError.validation, signInMessages, request.body))
     }
     const now = new Date()
     const ipBucket = buckets.signInIp(request.ip)
     const accountBucket = buckets.signInAccount(request.body.email)
     if (config.rateLimits) {
       if (await isLimited(db, accountBucket, LIMITS.failedSignInsPerAccount, now)) {
-        return render(429, { _form: { key: 'signIn.tooManyForAccount', params: { minutes: LIMITS.failedSignInsPerAccount.windowMs / 60000 } } })
+        return render(429, { _form: { key: 'signIn.tooManyForAccount', params: { count: LIMITS.failedSignInsPerAccount.windowMs / 60000 } } })
       }
       if (await isLimited(db, ipBucket, LIMITS.failedSignInsPerIp, now)) {
-        return render(429, { _form: { key: 'signIn.tooManyFromHere', params: { minutes: LIMITS.failedSignInsPerIp.windowMs / 60000 } } })
+        return render(429, { _form: { key: 'signIn.tooManyFromHere', params: { count: LIMITS.failedSignInsPerIp.windowMs / 60000 } } })
       }
     }
 

@@ -23,7 +23,7 @@ export const SignUpBody = Type.Object({
 export type SignUpBody = Static<typeof SignUpBody>
 
 export const signUpMessages: FieldMessages = {
-  displayName: { default: 'signUp.displayName.required', maxLength: 'signUp.displayName.tooLong' },
+  displayName: { default: 'signUp.displayName.required', required: 'signUp.displayName.required', maxLength: 'signUp.displayName.tooLong' },
   email: { default: 'signUp.email.invalid', required: 'signUp.email.required', maxLength: 'signUp.email.tooLong' },
   password: { default: 'signUp.password.tooShort', required: 'signUp.password.required', maxLength: 'signUp.password.tooLong' },
 }
@@ -37,8 +37,8 @@ export const SignInBody = Type.Object({
 export type SignInBody = Static<typeof SignInBody>
 
 export const signInMessages: FieldMessages = {
-  email: { default: 'signIn.email.required' },
-  password: { default: 'signIn.password.required' },
+  email: { default: 'signIn.email.required', required: 'signIn.email.required' },
+  password: { default: 'signIn.password.required', required: 'signIn.password.required' },
 }
 
 export const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })

@@ -29,7 +29,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const values = keptValues(request.body)
     const render = (errors: FormErrors) => reply.code(400).viewAsync('people/edit', { values, errors })
 
-    if (request.validationError) return render(errorsFromValidation(request.validationError.validation, profileMessages))
+    if (request.validationError) return render(errorsFromValidation(request.validationError.validation, profileMessages, request.body))
     const body = request.body
     const handle = normaliseHandle(body.handle)?.toLowerCase() ?? null
     const handleTaken = () => withError({}, profileMessages, 'handle', { key: 'profile.handle.taken' })

@@ -25,7 +25,7 @@ export const ProfileBody = Type.Object({
 export type ProfileBody = Static<typeof ProfileBody>
 
 export const profileMessages: FieldMessages = {
-  displayName: { default: 'signUp.displayName.required', maxLength: 'signUp.displayName.tooLong' },
+  displayName: { default: 'signUp.displayName.required', required: 'signUp.displayName.required', maxLength: 'signUp.displayName.tooLong' },
   handle: { default: 'profile.handle.invalid' },
   bio: { default: 'profile.bio.tooLong' },
   xHandle: { default: 'profile.xHandle.invalid' },

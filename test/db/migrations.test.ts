@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict'
+import { after, test } from 'node:test'
+import { sql } from 'kysely'
+import { createDb } from '../../src/db/create-db.js'
+import { migrateDownToEmpty, migrateToLatest } from '../../src/db/migrator.js'
+import { currentDialect } from '../helpers/dialects.js'
+import { freshDatabase } from '../helpers/fresh-database.js'
+
+const dialect = currentDialect()
+
+async function tableNames(db: ReturnType<typeof createDb>): Promise<string[]> {
+  const tables = await db.introspection.getTables()
+  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort()
+}
+
+test(`migrations run up from empty, down to empty and up again on ${dialect}`, async () => {
+  const fresh = await freshDatabase()
+  const db = createDb(fresh.database)
+  after(async () => {
+    await db.destroy()
+    await fresh.drop()
+  })
+
+  assert.deepEqual(await tableNames(db), [])
+  const up = await migrateToLatest(db, dialect)
+  assert.ok(up.length > 0, 'some migrations ran')
+  assert.deepEqual(await tableNames(db), ['rate_limit_hits', 'site_settings', 'users'])
+  assert.deepEqual(await migrateToLatest(db, dialect), [], 'a second run has nothing to do')
+
+  await migrateDownToEmpty(db, dialect)
+  assert.deepEqual(await tableNames(db), [])
+  assert.deepEqual(await migrateToLatest(db, dialect), up)
+})
+
+test(`the schema enforces its rules on ${dialect}`, async () => {
+  const fresh = await freshDatabase()
+  const db = createDb(fresh.database)
+  after(async () => {
+    await db.destroy()
+    await fresh.drop()
+  })
+  await migrateToLatest(db, dialect)
+  const user = { email: 'a@example.org', password_hash: 'x', display_name: 'A', created_at: 'now', updated_at: 'now' }
+  await db.insertInto('users').values(user).execute()
+  await assert.rejects(db.insertInto('users').values(user).execute(), 'email is unique')
+  await assert.rejects(
+    db.insertInto('users').values({ ...user, email: 'b@example.org', role: 'emperor' as 'admin' }).execute(),
+    'role is checked',
+  )
+  // Ids are never reused, even after the newest row is deleted (they end up in calendar UIDs).
+  const second = await db.insertInto('users').values({ ...user, email: 'c@example.org' }).returning('id').executeTakeFirstOrThrow()
+  await db.deleteFrom('users').where('id', '=', second.id).execute()
+  const third = await db.insertInto('users').values({ ...user, email: 'd@example.org' }).returning('id').executeTakeFirstOrThrow()
+  assert.ok(third.id > second.id)
+  if (dialect === 'sqlite') {
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)
+    assert.equal(fk.rows[0]?.foreign_keys, 1, 'foreign keys are enforced on SQLite')
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)
+    assert.equal(mode.rows[0]?.journal_mode, 'wal')
+  }
+  const count = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  assert.equal(typeof count.n, 'number', 'counts come back as numbers on both dialects')
+})

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { Browser, signUp } from '../helpers/browser.js'
+
+test('the admin makes a member an organiser and takes it back; members cannot', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = new Browser(app, '10.2.0.1')
+  await signUp(admin, { displayName: 'Admin', email: 'admin@example.org', password: 'a long enough passphrase' })
+  const bryn = new Browser(app, '10.2.0.2')
+  await signUp(bryn, { displayName: 'Bryn', email: 'bryn@example.org', password: 'a long enough passphrase' })
+
+  const list = await admin.get('/admin/people')
+  assert.match(list.html, /Bryn<\/a><\/td>\s*<td>bryn@example\.org<\/td>\s*<td>Member<\/td>/)
+
+  const made = await admin.post('/admin/people/2/role', { role: 'organiser' })
+  assert.equal(made.status, 303)
+  const after = await admin.get('/admin/people')
+  assert.match(after.html, /Bryn is now an organiser\./)
+  assert.match(after.html, /<td>Organiser<\/td>/)
+  assert.match((await bryn.get('/people/2')).html, /class="tag">Organiser/)
+
+  await admin.get('/admin/people')
+  await admin.post('/admin/people/2/role', { role: 'member' })
+  assert.match((await admin.get('/admin/people')).html, /Bryn is no longer an organiser\./)
+
+  // A member who forges the form gets a 403 page and changes nothing.
+  await bryn.get('/')
+  const forged = await bryn.post('/admin/people/2/role', { role: 'organiser' })
+  assert.equal(forged.status, 403)
+  assert.match(forged.html, /You cannot do that/)
+  const row = await app.db.selectFrom('users').select('role').where('id', '=', 2).executeTakeFirstOrThrow()
+  assert.equal(row.role, 'member')
+})
+
+test('the admin cannot be demoted from the people page', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = new Browser(app)
+  await signUp(admin, { displayName: 'Admin', email: 'admin@example.org', password: 'a long enough passphrase' })
+  await admin.get('/admin/people')
+  await admin.post('/admin/people/1/role', { role: 'member' })
+  const row = await app.db.selectFrom('users').select('role').where('id', '=', 1).executeTakeFirstOrThrow()
+  assert.equal(row.role, 'admin')
+  assert.match((await admin.get('/admin/people')).html, /is the site admin; that role cannot be changed here/)
+})

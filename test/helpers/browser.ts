@@ -1,0 +1,87 @@
+// A tiny browser over app.inject: keeps cookies, reads the CSRF token from the page it
+// just fetched (as a real form would), and follows nothing on its own, so tests can
+// assert on every status and Location.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+
+export interface Page {
+  status: number
+  html: string
+  location: string | undefined
+  response: LightMyRequestResponse
+}
+
+export class Browser {
+  private readonly cookies = new Map<string, string>()
+  private lastCsrf: string | null = null
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ip = '127.0.0.1',
+  ) {}
+
+  private remember(response: LightMyRequestResponse): void {
+    for (const cookie of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now())
+      if (expired || cookie.value === '') this.cookies.delete(cookie.name)
+      else this.cookies.set(cookie.name, cookie.value)
+    }
+  }
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("; ")
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name)
+  }
+
+  private toPage(response: LightMyRequestResponse): Page {
+    this.remember(response)
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)
+    if (token) this.lastCsrf = token[1]!
+    return { status: response.statusCode, html: response.body, location: response.headers.location as string | undefined, response }
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<Page> {
+    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.cookieHeader(), ...headers } })
+    return this.toPage(response)
+  }
+
+  /** Posts a form the way a browser does, with the CSRF token of the last page seen unless given. */
+  async post(url: string, fields: Record<string, string>, options: { csrf?: string | null } = {}): Promise<Page> {
+    const csrf = options.csrf === undefined ? this.lastCsrf : options.csrf
+    const body = new URLSearchParams(csrf === null ? fields : { _csrf: csrf ?? '', ...fields })
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.ip,
+      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body.toString(),
+    })
+    return this.toPage(response)
+  }
+
+  /** GET the form page, then submit it: the CSRF token comes from that very page. */
+  async submit(pageUrl: string, action: string, fields: Record<string, string>): Promise<Page> {
+    await this.get(pageUrl)
+    return this.post(action, fields)
+  }
+}
+
+export async function signUp(browser: Browser, fields: { displayName: string; email: string; password: string }): Promise<Page> {
+  return browser.submit('/sign-up', '/sign-up', fields)
+}
+
+export async function signIn(browser: Browser, email: string, password: string): Promise<Page> {
+  return browser.submit('/sign-in', '/sign-in', { email, password })
+}
+
+/** Decodes the HTML entities Eta escapes, to compare text a person sees. */
+export function text(html: string): string {
+  return html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+}

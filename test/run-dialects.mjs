@@ -1,0 +1,61 @@
+// Runs the whole node:test suite once per database: SQLite always, then PostgreSQL when
+// TEST_DATABASE_URL is set. Under CI a missing TEST_DATABASE_URL is an error, never a
+// silent skip of the second dialect.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname)
+
+function testFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) return entry.name === 'helpers' ? [] : testFiles(full)
+    return entry.name.endsWith('.test.ts') ? [path.relative(process.cwd(), full)] : []
+  })
+}
+
+const only = process.argv.slice(2)
+const files = only.length ? only : testFiles(root).sort()
+const dialects = ['sqlite']
+if (process.env.TEST_DATABASE_URL) dialects.push('postgres')
+else if (process.env.CI) {
+  console.error('CI is set but TEST_DATABASE_URL is not: the PostgreSQL run would be skipped. Failing instead.')
+  process.exit(1)
+} else {
+  console.warn('TEST_DATABASE_URL is not set: running on SQLite only (set it to also run on PostgreSQL).')
+}
+
+/** Runs the suite on one dialect, echoing its output; resolves to its exit code and counts. */
+function runSuite(dialect) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TEST_DIALECT: dialect, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk)
+      output += chunk.toString()
+    })
+    child.on('close', (code) => {
+      const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0)
+      resolve({ code, passed: count('pass'), failed: count('fail') })
+    })
+  })
+}
+
+let passed = 0
+let failedTests = 0
+const failedDialects = []
+for (const dialect of dialects) {
+  console.log(`\n=== node:test on ${dialect} (${files.length} files) ===`)
+  const result = await runSuite(dialect)
+  passed += result.passed
+  failedTests += result.failed
+  if (result.code !== 0 || result.passed === 0) failedDialects.push(dialect)
+}
+if (failedDialects.length) console.error(`\nThe suite failed on: ${failedDialects.join(', ')}.`)
+// One plain closing line over every dialect, for people and for CI.
+console.log(`\ntests (${dialects.join(' + ')}): ${passed} passed, ${failedTests} failed`)
+process.exit(failedDialects.length ? 1 : 0)
