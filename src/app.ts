@@ -7,6 +7,7 @@ import accountsRoutes from './features/accounts/accounts.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
 import healthRoutes from './features/health/health.routes.js'
 import homeRoutes from './features/home/home.routes.js'
+import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import auth from './plugins/auth.js'
 import csrf from './plugins/csrf.js'
@@ -49,8 +50,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(staticFiles)
   await app.register(forms)
   await app.register(session, { config })
-  await app.register(i18n)
   await app.register(auth)
+  await app.register(i18n)
   await app.register(csrf)
   await app.register(flash)
   await app.register(views, { config })
@@ -58,6 +59,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes)
   await app.register(homeRoutes)
+  await app.register(languageRoutes)
   await app.register(accountsRoutes)
   await app.register(peopleRoutes)
   await app.register(adminRoutes)

@@ -18,6 +18,8 @@ export interface UsersTable {
   mastodon_handle: string | null
   bluesky_handle: string | null
   role: Generated<Role>
+  /** 'en' | 'cy' once the person has picked a language; null until then. */
+  locale: string | null
   created_at: string
   updated_at: string
 }

@@ -1,9 +1,10 @@
 // Message catalogues and the per-request translator. There is no global "current
 // language": each request gets its own Translator (see plugins/i18n.ts), so two
 // concurrent requests in different languages can never see each other's words.
+import { cy } from './catalogues/cy.js'
 import { en, type MessageKey } from './catalogues/en.js'
 
-export const LOCALES = ['en'] as const
+export const LOCALES = ['en', 'cy'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'en'
 
@@ -13,7 +14,7 @@ export type Message = string | PluralMessage
 export type Catalogue = Record<MessageKey, Message>
 export type MessageParams = Record<string, string | number>
 
-const catalogues: Record<Locale, Catalogue> = { en }
+const catalogues: Record<Locale, Catalogue> = { en, cy }
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
@@ -52,7 +53,9 @@ export function translator(locale: Locale): Translator {
     if (message === undefined) throw new Error(`Unknown message key "${key}"`)
     if (typeof message === 'string') return interpolate(message, params)
     const count = Number(params.count ?? 0)
-    const form = message[pluralRules(locale).select(count)] ?? message.other
+    // Like ICU's "=0": a zero form, where given, is used for exactly 0 in every language
+    // ("No seats left"), though English's plural rules have no zero category.
+    const form = (count === 0 ? message.zero : undefined) ?? message[pluralRules(locale).select(count)] ?? message.other
     return interpolate(form, { ...params, count: new Intl.NumberFormat(locale).format(count) })
   }
   const created: Translator = { locale, t, has: (key: string): key is MessageKey => key in catalogue }

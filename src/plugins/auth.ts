@@ -4,7 +4,7 @@ import type { Role, UserRow } from '../db/database.js'
 import { findUserById } from '../features/accounts/users.queries.js'
 import { sessionUserId } from './session.js'
 
-export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email'>
+export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email' | 'locale'>
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +22,7 @@ export default fp(
       const user = await findUserById(app.db, userId)
       // A session that names a deleted account is treated as signed out.
       request.currentUser = user
-        ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email }
+        ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email, locale: user.locale }
         : null
     })
   },

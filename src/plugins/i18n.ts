@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { DEFAULT_LOCALE, translator, type Translator } from '../i18n/i18n.js'
+import { isLocale, translator, type Locale, type Translator } from '../i18n/i18n.js'
+import { LANGUAGE_COOKIE, negotiateLocale } from '../i18n/negotiate.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -7,13 +9,35 @@ declare module 'fastify' {
   }
 }
 
-/** Gives each request its own translator; nothing about the language is global. */
+/** The language the person chose with the switch (cookie), if any. */
+export function chosenLocale(request: FastifyRequest): Locale | null {
+  const value = request.cookies?.[LANGUAGE_COOKIE]
+  return isLocale(value) ? value : null
+}
+
+/**
+ * Gives each request its own translator, picked from the address, the account, the
+ * language cookie and Accept-Language (src/i18n/negotiate.ts). Nothing about the
+ * language is global, so concurrent requests in English and Welsh never mix.
+ */
 export default fp(
   async (app) => {
     app.decorateRequest('i18n', null as unknown as Translator)
     app.addHook('onRequest', async (request) => {
-      request.i18n = translator(DEFAULT_LOCALE)
+      const locale = negotiateLocale({
+        query: (request.query as Record<string, unknown> | undefined)?.lang,
+        account: request.currentUser?.locale,
+        cookie: request.cookies?.[LANGUAGE_COOKIE],
+        acceptLanguage: request.headers['accept-language'],
+      })
+      request.i18n = translator(locale)
+    })
+    app.addHook('onSend', async (request, reply) => {
+      if (!request.i18n) return
+      reply.header('content-language', request.i18n.locale)
+      // Caches must keep one copy per language choice.
+      reply.header('vary', 'Accept-Language, Cookie')
     })
   },
-  { name: 'i18n', dependencies: ['session'] },
+  { name: 'i18n', dependencies: ['session', 'auth'] },
 )

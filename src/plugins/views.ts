@@ -5,7 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
-import type { Locale, MessageParams } from '../i18n/i18n.js'
+import { formatInstant, formatNumber, type DateStyle } from '../i18n/format.js'
+import { LOCALES, type Locale, type MessageParams } from '../i18n/i18n.js'
 import type { CurrentUser } from './auth.js'
 import { takeFlash, type Flash } from './flash.js'
 
@@ -20,6 +21,13 @@ export interface PageLocals {
   currentUser: CurrentUser | null
   /** Path of the page being rendered, for "current page" in the nav and sign-in ?next=. */
   path: string
+  /** Where the language switch returns to: this page's path and query, without ?lang=. */
+  pathWithoutLang: string
+  /** This page in each language (absolute URLs, for hreflang alternates). */
+  alternates: { locale: Locale; href: string }[]
+  /** A stored UTC instant as local time in `timeZone`, in the page's language. */
+  formatDate: (instant: string | Date, timeZone: string, style: DateStyle) => string
+  formatNumber: (value: number) => string
   /** Lazily creates the CSRF token, so pages without forms set no session cookie. */
   csrfToken: () => string
   /** The pending flash message, read once by the layout. */
@@ -32,15 +40,35 @@ declare module 'fastify' {
   }
 }
 
+function withoutLang(url: URL): string {
+  const copy = new URL(url)
+  copy.searchParams.delete('lang')
+  return copy.pathname + copy.search
+}
+
+function alternates(url: URL, baseUrl: string): { locale: Locale; href: string }[] {
+  return LOCALES.map((locale) => {
+    const copy = new URL(url)
+    copy.searchParams.set('lang', locale)
+    return { locale, href: baseUrl + copy.pathname + copy.search }
+  })
+}
+
 export function pageLocals(request: FastifyRequest, reply: FastifyReply, config: Config): PageLocals {
   let csrf: string | null = null
+  const locale = request.i18n.locale
+  const url = new URL(request.url, 'http://hashcamp.invalid')
   return {
     siteName: 'Hashcamp',
     baseUrl: config.baseUrl,
-    locale: request.i18n.locale,
+    locale,
     t: request.i18n.t,
     currentUser: request.currentUser,
-    path: request.url.split('?')[0] ?? '/',
+    path: url.pathname,
+    pathWithoutLang: withoutLang(url),
+    alternates: alternates(url, config.baseUrl),
+    formatDate: (instant, timeZone, style) => formatInstant(locale, instant, timeZone, style),
+    formatNumber: (value) => formatNumber(locale, value),
     csrfToken: () => (csrf ??= reply.generateCsrf()),
     takeFlash: () => takeFlash(request),
   }

@@ -2,10 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorsFromValidation, keptValues, type FormErrors } from '../../lib/forms.js'
 import { safeNextPath } from '../../plugins/auth.js'
+import { chosenLocale } from '../../plugins/i18n.js'
 import { endSession, startSession } from '../../plugins/session.js'
 import { NextQuery, SignInBody, SignUpBody, signInMessages, signUpMessages } from './accounts.schemas.js'
 import { checkCredentials, signUp } from './accounts.service.js'
 import { LIMITS, buckets, clearBucket, isLimited, recordHit } from './sign-in-throttle.js'
+import { updateUser } from './users.queries.js'
 
 const SECRET_FIELDS = ['password']
 
@@ -29,7 +31,7 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.validationError) {
       return render(400, errorsFromValidation(request.validationError.validation, signUpMessages, request.body))
     }
-    const result = await signUp(db, request.body, now)
+    const result = await signUp(db, { ...request.body, locale: chosenLocale(request) }, now)
     if (!result.ok) return render(400, result.errors)
 
     if (config.rateLimits) await recordHit(db, ipBucket, now)
@@ -71,6 +73,9 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return render(400, { email: { key: 'signIn.wrong' } })
     }
     if (config.rateLimits) await clearBucket(db, accountBucket)
+    // A language picked before signing in becomes the account's, if it had none yet.
+    const locale = chosenLocale(request)
+    if (locale && !user.locale) await updateUser(db, user.id, { locale, updated_at: now.toISOString() })
     startSession(request, user.id)
     reply.flash('signIn.welcomeBack', { name: user.display_name })
     return reply.redirect(safeNextPath(request.body.next) ?? '/', 303)

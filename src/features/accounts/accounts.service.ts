@@ -10,6 +10,8 @@ export interface SignUpInput {
   displayName: string
   email: string
   password: string
+  /** The language picked with the switch before signing up, kept on the account. */
+  locale: string | null
 }
 
 export type SignUpResult = { ok: true; user: UserRow } | { ok: false; errors: FormErrors }
@@ -32,6 +34,7 @@ export async function signUp(db: Kysely<Database>, input: SignUpInput, now: Date
         email: input.email,
         password_hash: passwordHash,
         display_name: input.displayName,
+        locale: input.locale,
         role: 'member',
         created_at: stamp,
         updated_at: stamp,

@@ -1,4 +1,5 @@
 import type { UserRow } from '../../db/database.js'
+import { SITE_TIME_ZONE } from '../../i18n/format.js'
 import { socialLinks, type SocialLink } from '../../lib/social-handles.js'
 
 export interface PersonPage {
@@ -9,6 +10,8 @@ export interface PersonPage {
   links: SocialLink[]
   path: string
   isOrganiser: boolean
+  joinedAt: string
+  timeZone: string
 }
 
 export function personPath(user: Pick<UserRow, 'id' | 'handle'>): string {
@@ -25,6 +28,8 @@ export function toPersonPage(user: UserRow): PersonPage {
     links: socialLinks({ x: user.x_handle, mastodon: user.mastodon_handle, bluesky: user.bluesky_handle }),
     path: personPath(user),
     isOrganiser: user.role !== 'member',
+    joinedAt: user.created_at,
+    timeZone: SITE_TIME_ZONE,
   }
 }
 

@@ -12,6 +12,10 @@ export const en = {
   'layout.nav.signIn': 'Sign in',
   'layout.nav.signUp': 'Create an account',
   'layout.footer.about': 'Hashcamp: where a hashtag chat community meets between chats, and in person.',
+  'layout.language.label': 'Language',
+  // Each language is named in itself, so a reader of either can find theirs.
+  'layout.language.en': 'English',
+  'layout.language.cy': 'Cymraeg',
 
   'form.errorTitlePrefix': 'Error:',
   'form.errorSummaryTitle': 'There is a problem',
@@ -76,6 +80,7 @@ export const en = {
 
   'profile.organiserBadge': 'Organiser',
   'profile.noBio': 'No bio yet.',
+  'profile.memberSince': 'Member since {date}',
   'profile.elsewhere': 'Elsewhere',
   'profile.network.x': 'X (Twitter)',
   'profile.network.mastodon': 'Mastodon',
@@ -117,6 +122,9 @@ export const en = {
   'admin.people.madeOrganiser': '{name} is now an organiser.',
   'admin.people.madeMember': '{name} is no longer an organiser.',
   'admin.people.cannotChangeAdmin': '{name} is the site admin; that role cannot be changed here.',
+
+  // Used by meetups; here from the start as the reference plural (Welsh has six forms).
+  'seats.left': { zero: 'No seats left', one: '{count} seat left', other: '{count} seats left' },
 
   'error.home': 'Go to the home page',
   'error.400.title': 'Sorry, we could not understand that request',

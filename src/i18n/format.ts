@@ -1,0 +1,59 @@
+// Dates and times in the reader's language and the thing's own time zone, with Intl.
+// Formatters are costly to build, so each (language, zone, style) is built once.
+import type { Locale } from './i18n.js'
+
+/** Welsh and English as used in the UK: 24-hour clock, day before month. */
+const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', cy: 'cy-GB' }
+
+const STYLES = {
+  /** Thursday 2 July 2026 */
+  date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  /** 2 July 2026 */
+  shortDate: { day: 'numeric', month: 'long', year: 'numeric' },
+  /** July 2026 */
+  monthYear: { month: 'long', year: 'numeric' },
+  /** 20:00 */
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  /** 20:00 British Summer Time: names the zone, for times that could be misread */
+  timeWithZone: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'long' },
+  /** Thursday 2 July 2026 at 20:00 */
+  dateTime: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  /** Thursday 2 July 2026 at 20:00 British Summer Time */
+  dateTimeWithZone: {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'long',
+  },
+} satisfies Record<string, Intl.DateTimeFormatOptions>
+
+export type DateStyle = keyof typeof STYLES
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(locale: Locale, timeZone: string, style: DateStyle): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`
+  let found = formatters.get(key)
+  if (!found) {
+    found = new Intl.DateTimeFormat(INTL_LOCALE[locale], { ...STYLES[style], timeZone })
+    formatters.set(key, found)
+  }
+  return found
+}
+
+/** Formats a stored UTC instant (ISO-8601 text or Date) as the given zone's local time. */
+export function formatInstant(locale: Locale, instant: string | Date, timeZone: string, style: DateStyle): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant
+  return formatter(locale, timeZone, style).format(date)
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(INTL_LOCALE[locale]).format(value)
+}
+
+/** The zone to show site-wide facts (like "member since") in, until people set their own. */
+export const SITE_TIME_ZONE = 'Europe/London'

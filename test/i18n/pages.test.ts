@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { cy } from '../../src/i18n/catalogues/cy.js'
+import { en } from '../../src/i18n/catalogues/en.js'
+import { formatInstant } from '../../src/i18n/format.js'
+import { fromAcceptLanguage, negotiateLocale } from '../../src/i18n/negotiate.js'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { Browser, signIn, signUp, text } from '../helpers/browser.js'
+
+/** What a person reads: the text of the page (title and body), tags and scripts removed. */
+function visibleText(html: string): string {
+  return text(html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ')
+}
+
+/** English strings that differ from their Welsh translation (names of languages and networks do not). */
+const englishOnly: string[] = Object.entries(en).flatMap(([key, message]) => {
+  const welsh = cy[key as keyof typeof en]
+  const forms = typeof message === 'string' ? [message] : Object.values(message)
+  const welshForms = typeof welsh === 'string' ? [welsh] : Object.values(welsh)
+  return forms
+    .filter((form): form is string => !!form && !welshForms.includes(form))
+    .map((form) => form.split(/\{\w+\}/)[0]!.trim())
+    .filter((fragment) => fragment.length >= 6)
+})
+
+/** Common English words that never occur in Welsh text: a hard-coded string would bring one. */
+const ENGLISH_WORDS = /\b(the|and|your|you|with|this|that|for|from|page|sign|account|email|password|profile|there|not|found|people)\b/i
+
+function assertAllWelsh(html: string, userContent: string[] = []): void {
+  assert.match(html, /<html lang="cy">/)
+  // Paths shown as examples (/people/…) are addresses, not words.
+  let words = visibleText(html).replace(/(^|\s)\/\S*/g, ' ')
+  for (const content of [...userContent, 'Hashcamp', 'English', 'X (Twitter)', 'Mastodon', 'Bluesky']) {
+    words = words.replace(new RegExp(`(^|[\\s(])${content.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s.,)])`, 'g'), '$1 ')
+  }
+  for (const fragment of englishOnly) assert.ok(!words.includes(fragment), `English left on the Welsh page: "${fragment}"`)
+  const english = ENGLISH_WORDS.exec(words)
+  assert.equal(english, null, `English word "${english?.[0]}" on the Welsh page: …${words.slice(Math.max(0, (english?.index ?? 0) - 60), (english?.index ?? 0) + 60)}…`)
+}
+
+const ann = { displayName: 'Ann Enghraifft', email: 'ann@example.org', password: 'cyfrinair hir iawn' }
+
+describe('English and Welsh pages', () => {
+  test('every page renders fully in Welsh', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = new Browser(app)
+    await admin.get('/')
+    await admin.post('/language', { lang: 'cy', next: '/' })
+    const names = [ann.displayName, 'Bryn Jones']
+
+    assertAllWelsh((await admin.get('/')).html)
+    assertAllWelsh((await admin.get('/sign-up')).html)
+    assertAllWelsh((await admin.get('/sign-in')).html)
+    const invalid = await admin.post('/sign-up', { displayName: '', email: 'dim', password: 'byr' })
+    assert.equal(invalid.status, 400)
+    assert.match(invalid.html, /<title>Gwall: Creu cyfrif – Hashcamp<\/title>/)
+    assert.match(invalid.html, /Mae problem/)
+    assertAllWelsh(invalid.html, ['dim'])
+    const wrong = await admin.submit('/sign-in', '/sign-in', { email: 'neb@example.org', password: 'anghywir iawn' })
+    assertAllWelsh(wrong.html, ['neb@example.org'])
+
+    await signUp(admin, ann)
+    assertAllWelsh((await admin.get('/')).html, names)
+    await admin.submit('/me/profile', '/me/profile', {
+      displayName: ann.displayName,
+      handle: 'ann',
+      bio: '',
+      xHandle: '@ann',
+      mastodonHandle: '',
+      blueskyHandle: '',
+    })
+    const profile = await admin.get('/people/ann')
+    assertAllWelsh(profile.html, [...names, '@ann'])
+    assert.match(profile.html, /Aelod ers (Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr) \d{4}/)
+    assertAllWelsh((await admin.get('/me/profile')).html, [...names, '@ann', 'ann'])
+    const badProfile = await admin.post('/me/profile', { displayName: '', handle: '9', bio: '', xHandle: '', mastodonHandle: 'x', blueskyHandle: '' })
+    assert.equal(badProfile.status, 400)
+    assertAllWelsh(badProfile.html, ['9', 'x'])
+
+    const bryn = new Browser(app, '10.9.0.2')
+    await signUp(bryn, { displayName: 'Bryn Jones', email: 'bryn@example.org', password: 'cyfrinair arall hir' })
+    assertAllWelsh((await admin.get('/admin/people')).html, [...names, 'ann@example.org', 'bryn@example.org'])
+    await admin.post('/admin/people/2/role', { role: 'organiser' })
+    assertAllWelsh((await admin.get('/admin/people')).html, [...names, 'ann@example.org', 'bryn@example.org'])
+
+    const notFound = await admin.get('/dim/tudalen')
+    assert.equal(notFound.status, 404)
+    assertAllWelsh(notFound.html, names)
+    const forbidden = await bryn.get('/admin/people?lang=cy')
+    assert.equal(forbidden.status, 403)
+    assertAllWelsh(forbidden.html, names)
+  })
+
+  test('the same pages in English carry no Welsh', async (t) => {
+    const app = await buildTestApp(t)
+    const page = await new Browser(app).get('/sign-up')
+    assert.match(page.html, /<html lang="en">/)
+    assert.doesNotMatch(visibleText(page.html), /\b(Creu|Mewngofnodi|eich)\b/)
+    assert.match(page.html, /lang="cy"[^>]*>Cymraeg</, 'the switch offers Welsh, marked as Welsh')
+  })
+
+  test('the switch remembers the choice in a cookie, and on the account when signed in', async (t) => {
+    const app = await buildTestApp(t)
+    const browser = new Browser(app)
+    await browser.get('/sign-in?next=%2Fme%2Fprofile')
+    const switched = await browser.post('/language', { lang: 'cy', next: '/sign-in?next=%2Fme%2Fprofile' })
+    assert.equal(switched.status, 303)
+    assert.equal(switched.location, '/sign-in?next=%2Fme%2Fprofile')
+    assert.ok(browser.hasCookie('hashcamp_lang'))
+    assert.match((await browser.get('/')).html, /<html lang="cy">/)
+
+    // Signing up keeps the choice on the account; another device then gets Welsh too.
+    await signUp(browser, ann)
+    const elsewhere = new Browser(app, '10.9.1.1')
+    assert.match((await elsewhere.get('/')).html, /<html lang="en">/)
+    await signIn(elsewhere, ann.email, ann.password)
+    assert.match((await elsewhere.get('/')).html, /<html lang="cy">/)
+
+    // Switching back while signed in updates the account.
+    await elsewhere.post('/language', { lang: 'en', next: '/' })
+    const row = await app.db.selectFrom('users').select('locale').executeTakeFirstOrThrow()
+    assert.equal(row.locale, 'en')
+    // The switch is a POST with a CSRF token like every other.
+    assert.equal((await elsewhere.post('/language', { lang: 'cy' }, { csrf: null })).status, 403)
+  })
+
+  test('without a choice, the browser’s Accept-Language decides; ?lang= overrides for one page', async (t) => {
+    const app = await buildTestApp(t)
+    const browser = new Browser(app)
+    assert.match((await browser.get('/', { 'accept-language': 'cy-GB,cy;q=0.9,en;q=0.8' })).html, /<html lang="cy">/)
+    assert.match((await browser.get('/', { 'accept-language': 'fr-FR,en;q=0.5,cy;q=0.4' })).html, /<html lang="en">/)
+    const override = await browser.get('/?lang=cy', { 'accept-language': 'en' })
+    assert.match(override.html, /<html lang="cy">/)
+    assert.equal(override.response.headers['content-language'], 'cy')
+    assert.match(override.response.headers.vary as string, /Accept-Language/)
+    assert.match((await browser.get('/')).html, /<html lang="en">/, '?lang= is not remembered')
+  })
+
+  test('public pages name their other-language versions; private pages do not', async (t) => {
+    const app = await buildTestApp(t)
+    const home = await new Browser(app).get('/')
+    assert.match(home.html, /<link rel="alternate" hreflang="en" href="http:\/\/localhost:3000\/\?lang=en">/)
+    assert.match(home.html, /<link rel="alternate" hreflang="cy" href="http:\/\/localhost:3000\/\?lang=cy">/)
+    assert.match(home.html, /<link rel="alternate" hreflang="x-default" href="http:\/\/localhost:3000\/">/)
+    const signInPage = await new Browser(app).get('/sign-in')
+    assert.doesNotMatch(signInPage.html, /hreflang/)
+    assert.match(signInPage.html, /noindex/)
+  })
+
+  test('concurrent requests in English and Welsh each get their own language', async (t) => {
+    const app = await buildTestApp(t)
+    const requests = Array.from({ length: 60 }, (_, i) => {
+      const locale = i % 2 === 0 ? 'en' : 'cy'
+      const url = i % 3 === 0 ? '/sign-up' : i % 3 === 1 ? '/' : '/no-such-page'
+      return app.inject({ method: 'GET', url, headers: { 'accept-language': locale } }).then((response) => ({ locale, response }))
+    })
+    for (const { locale, response } of await Promise.all(requests)) {
+      assert.match(response.body, new RegExp(`<html lang="${locale}">`))
+      const skipLink = locale === 'cy' ? 'Neidio i’r prif gynnwys' : 'Skip to main content'
+      assert.ok(response.body.includes(skipLink))
+    }
+  })
+})
+
+describe('negotiation and formatting', () => {
+  test('Accept-Language is read by quality, then order', () => {
+    assert.equal(fromAcceptLanguage('cy'), 'cy')
+    assert.equal(fromAcceptLanguage('en-GB,cy;q=0.9'), 'en')
+    assert.equal(fromAcceptLanguage('de;q=1, cy;q=0.8, en;q=0.7'), 'cy')
+    assert.equal(fromAcceptLanguage('cy;q=0, en;q=0.1'), 'en')
+    assert.equal(fromAcceptLanguage('fr, de'), null)
+    assert.equal(fromAcceptLanguage(undefined), null)
+    assert.equal(negotiateLocale({ query: 'cy', account: 'en', cookie: 'en', acceptLanguage: 'en' }), 'cy')
+    assert.equal(negotiateLocale({ query: 'xx', account: 'cy', cookie: 'en' }), 'cy')
+    assert.equal(negotiateLocale({ account: null, cookie: 'cy', acceptLanguage: 'en' }), 'cy')
+    assert.equal(negotiateLocale({}), 'en')
+  })
+
+  test('dates and times in the reader’s language and the thing’s own zone, across the clock change', () => {
+    // The Saturday before the clocks go forward (29 March 2026) and the Saturday after.
+    assert.equal(formatInstant('en', '2026-03-28T20:00:00Z', 'Europe/London', 'timeWithZone'), '20:00 Greenwich Mean Time')
+    assert.equal(formatInstant('en', '2026-04-04T19:00:00Z', 'Europe/London', 'timeWithZone'), '20:00 British Summer Time')
+    assert.equal(formatInstant('cy', '2026-04-04T19:00:00Z', 'Europe/London', 'timeWithZone'), '20:00 Amser Haf Prydain')
+    // The same chat seen as Berlin time is 21:00, and says so.
+    assert.equal(formatInstant('en', '2026-04-04T19:00:00Z', 'Europe/Berlin', 'timeWithZone'), '21:00 Central European Summer Time')
+    assert.equal(formatInstant('cy', '2026-07-02T19:00:00Z', 'Europe/London', 'date'), 'Dydd Iau, 2 Gorffennaf 2026')
+    assert.equal(formatInstant('en', '2026-07-02T19:00:00Z', 'Europe/London', 'date'), 'Thursday, 2 July 2026')
+    assert.equal(formatInstant('cy', '2026-11-26T10:00:00Z', 'Europe/London', 'monthYear'), 'Tachwedd 2026')
+  })
+})
