@@ -5,6 +5,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
+import chatsRoutes from './features/communities/chats.routes.js'
+import communitiesRoutes from './features/communities/communities.routes.js'
+import membersRoutes from './features/communities/members.routes.js'
+import topicsRoutes from './features/communities/topics.routes.js'
 import healthRoutes from './features/health/health.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import languageRoutes from './features/language/language.routes.js'
@@ -63,6 +67,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountsRoutes)
   await app.register(peopleRoutes)
   await app.register(adminRoutes)
+  await app.register(communitiesRoutes)
+  await app.register(membersRoutes)
+  await app.register(chatsRoutes)
+  await app.register(topicsRoutes)
 
   await app.ready()
   return app

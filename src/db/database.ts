@@ -37,8 +37,88 @@ export interface SiteSettingsTable {
   value: string
 }
 
+export type CommunityRole = 'host' | 'member'
+
+export interface CommunitiesTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  /** Without the leading #. */
+  hashtag: string
+  /** Markdown, rendered to sanitised HTML on display. */
+  description: Generated<string>
+  /** Where the chat happens, in words ("On X and Bluesky, follow #lgovsm"). */
+  chat_place: Generated<string>
+  chat_url: string | null
+  time_zone: string
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CommunityMembersTable {
+  community_id: number
+  user_id: number
+  role: CommunityRole
+  /** 1 when the person chose to appear in the public member list (0/1: SQLite has no booleans). */
+  listed: Generated<number>
+  joined_at: string
+}
+
+export interface ChatSchedulesTable {
+  community_id: number
+  kind: 'weekly' | 'monthly'
+  /** ISO weekday, 1 = Monday … 7 = Sunday. */
+  weekday: number
+  interval_weeks: Generated<number>
+  /** 1–4, or -1 for the last such weekday of the month (monthly only). */
+  nth: Generated<number>
+  /** Local 'HH:MM' in the community's time zone. */
+  start_time: string
+  duration_minutes: number
+  /** Local 'YYYY-MM-DD'. */
+  starts_on: string
+  ends_on: string | null
+  updated_at: string
+}
+
+export interface ChatExceptionsTable {
+  id: Generated<number>
+  community_id: number
+  chat_date: string
+  kind: 'skip' | 'move'
+  moved_to_date: string | null
+  moved_to_time: string | null
+  created_at: string
+}
+
+export interface TopicsTable {
+  id: Generated<number>
+  community_id: number
+  title: string
+  description: Generated<string>
+  proposed_by: number | null
+  chat_date: string | null
+  done: Generated<number>
+  notes_url: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface TopicVotesTable {
+  topic_id: number
+  user_id: number
+  created_at: string
+}
+
 export interface Database {
   users: UsersTable
+  communities: CommunitiesTable
+  community_members: CommunityMembersTable
+  chat_schedules: ChatSchedulesTable
+  chat_exceptions: ChatExceptionsTable
+  topics: TopicsTable
+  topic_votes: TopicVotesTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
 }
@@ -46,3 +126,7 @@ export interface Database {
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>
 export type UserUpdate = Updateable<UsersTable>
+export type CommunityRow = Selectable<CommunitiesTable>
+export type ChatScheduleRow = Selectable<ChatSchedulesTable>
+export type ChatExceptionRow = Selectable<ChatExceptionsTable>
+export type TopicRow = Selectable<TopicsTable>

@@ -9,7 +9,9 @@ const WELSH_PLURAL_FORMS = ['zero', 'one', 'two', 'few', 'many', 'other'] as con
 
 function placeholders(message: Message): Set<string> {
   const texts = typeof message === 'string' ? [message] : Object.values(message)
-  return new Set(texts.flatMap((text) => [...(text ?? '').matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)).filter((p) => p !== 'count'))
+  // {weekday} and {Weekday} are one value in two cases (mid-sentence and sentence start):
+  // a translation may use either.
+  return new Set(texts.flatMap((text) => [...(text ?? '').matchAll(/\{(\w+)\}/g)].map((m) => m[1]!.toLowerCase())).filter((p) => p !== 'count'))
 }
 
 /** Problems with `translation` compared with `source`: missing, extra, wrong shape, lost placeholders. */

@@ -57,3 +57,26 @@ export function formatNumber(locale: Locale, value: number): string {
 
 /** The zone to show site-wide facts (like "member since") in, until people set their own. */
 export const SITE_TIME_ZONE = 'Europe/London'
+
+/**
+ * "Wednesday" / "Dydd Mercher" for an ISO weekday (1 = Monday), from Intl; as it stands
+ * at the start of a sentence or alone. Mid-sentence Welsh writes it "dydd Mercher".
+ */
+export function weekdayName(locale: Locale, isoWeekday: number, midSentence = false): string {
+  // 1 January 2024 was a Monday.
+  const date = new Date(Date.UTC(2024, 0, isoWeekday, 12))
+  const name = new Intl.DateTimeFormat(INTL_LOCALE[locale], { weekday: 'long', timeZone: 'UTC' }).format(date)
+  const capitalised = name.charAt(0).toLocaleUpperCase(INTL_LOCALE[locale]) + name.slice(1)
+  return midSentence && locale === 'cy' ? name.charAt(0).toLocaleLowerCase('cy') + name.slice(1) : capitalised
+}
+
+/** The zone's generic name in the reader's language: "United Kingdom Time" / "Amser Y Deyrnas Unedig". */
+export function zoneName(locale: Locale, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date())
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+}
+
+/** A local calendar date ('YYYY-MM-DD') in words, with no time zone arithmetic. */
+export function formatLocalDate(locale: Locale, date: string, style: 'date' | 'shortDate' = 'date'): string {
+  return formatInstant(locale, new Date(`${date}T12:00:00Z`), 'UTC', style)
+}

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Role, UserRow } from '../db/database.js'
+import { ForbiddenError } from '../lib/http-errors.js'
 import { findUserById } from '../features/accounts/users.queries.js'
 import { sessionUserId } from './session.js'
 
@@ -40,10 +41,6 @@ export async function requireSignIn(request: FastifyRequest, reply: FastifyReply
   if (request.currentUser) return
   const back = request.method === 'GET' ? request.url : (request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/')
   return reply.redirect(`/sign-in?next=${encodeURIComponent(safeNextPath(back) ?? '/')}`, 303)
-}
-
-export class ForbiddenError extends Error {
-  readonly statusCode = 403
 }
 
 const RANK: Record<Role, number> = { member: 0, organiser: 1, admin: 2 }

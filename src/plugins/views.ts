@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
-import { formatInstant, formatNumber, type DateStyle } from '../i18n/format.js'
+import { formatInstant, formatLocalDate, formatNumber, weekdayName, type DateStyle } from '../i18n/format.js'
 import { LOCALES, type Locale, type MessageParams } from '../i18n/i18n.js'
 import type { CurrentUser } from './auth.js'
 import { takeFlash, type Flash } from './flash.js'
@@ -28,6 +28,9 @@ export interface PageLocals {
   /** A stored UTC instant as local time in `timeZone`, in the page's language. */
   formatDate: (instant: string | Date, timeZone: string, style: DateStyle) => string
   formatNumber: (value: number) => string
+  /** A local calendar date ('YYYY-MM-DD'), such as a chat's date, in words. */
+  formatLocalDate: (date: string) => string
+  weekdayName: (isoWeekday: number) => string
   /** Lazily creates the CSRF token, so pages without forms set no session cookie. */
   csrfToken: () => string
   /** The pending flash message, read once by the layout. */
@@ -69,6 +72,8 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
     alternates: alternates(url, config.baseUrl),
     formatDate: (instant, timeZone, style) => formatInstant(locale, instant, timeZone, style),
     formatNumber: (value) => formatNumber(locale, value),
+    formatLocalDate: (date) => formatLocalDate(locale, date),
+    weekdayName: (isoWeekday) => weekdayName(locale, isoWeekday),
     csrfToken: () => (csrf ??= reply.generateCsrf()),
     takeFlash: () => takeFlash(request),
   }

@@ -24,7 +24,9 @@ test(`migrations run up from empty, down to empty and up again on ${dialect}`, a
   assert.deepEqual(await tableNames(db), [])
   const up = await migrateToLatest(db, dialect)
   assert.ok(up.length > 0, 'some migrations ran')
-  assert.deepEqual(await tableNames(db), ['rate_limit_hits', 'site_settings', 'users'])
+  assert.deepEqual(await tableNames(db), [
+    'chat_exceptions', 'chat_schedules', 'communities', 'community_members', 'rate_limit_hits', 'site_settings', 'topic_votes', 'topics', 'users',
+  ])
   assert.deepEqual(await migrateToLatest(db, dialect), [], 'a second run has nothing to do')
 
   await migrateDownToEmpty(db, dialect)

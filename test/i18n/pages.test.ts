@@ -91,6 +91,39 @@ describe('English and Welsh pages', () => {
     assertAllWelsh(forbidden.html, names)
   })
 
+  test('community pages render fully in Welsh, with Welsh dates and zone names', async (t) => {
+    const app = await buildTestApp(t)
+    const host = new Browser(app)
+    await host.get('/')
+    await host.post('/language', { lang: 'cy', next: '/' })
+    await signUp(host, ann)
+    const content = [ann.displayName, 'Cymuned Enghraifft', '#lgovsm', 'lgovsm', 'Pwnc Cyntaf', 'Disgrifiad byr', 'Europe/London']
+    const invalid = await host.submit('/communities/new', '/communities', {
+      name: '', hashtag: '#', slug: '', description: '', chatPlace: '', chatUrl: 'ftp://x', timeZone: 'Mars/Base',
+      scheduleKind: 'weekly', weekday: '9', startTime: '99:00', durationMinutes: '0', intervalWeeks: '1', nth: '1', startsOn: 'ddoe',
+    })
+    assert.equal(invalid.status, 400)
+    assertAllWelsh(invalid.html, [...content, 'ftp://x', 'Mars/Base', '99:00', 'ddoe', '#'])
+    const created = await host.submit('/communities/new', '/communities', {
+      name: 'Cymuned Enghraifft', hashtag: '#lgovsm', slug: '', description: 'Disgrifiad byr', chatPlace: '', chatUrl: '', timeZone: 'Europe/London',
+      scheduleKind: 'weekly', weekday: '3', startTime: '20:00', durationMinutes: '60', intervalWeeks: '2', nth: '1', startsOn: '2026-01-07',
+    })
+    assert.equal(created.status, 303)
+    await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title: 'Pwnc Cyntaf', description: '' })
+    const show = await host.get('/communities/lgovsm')
+    assertAllWelsh(show.html, content)
+    assert.match(show.html, /Dydd Mercher bob pythefnos am 20:00 \(Amser Y Deyrnas Unedig\)/)
+    assert.match(show.html, /Dydd Mercher, \d{1,2} [^<]+<\/time>, 20:00–21:00 Amser (Safonol Greenwich|Haf Prydain)/)
+    for (const path of ['/communities', '/communities/lgovsm/chats', '/communities/lgovsm/topics', '/communities/lgovsm/members', '/communities/lgovsm/edit', '/communities/lgovsm/topics/new']) {
+      const page = await host.get(path)
+      assert.equal(page.status, 200, path)
+      assertAllWelsh(page.html, content)
+    }
+    const chats = await host.get('/communities/lgovsm/chats')
+    const date = /\/chats\/(\d{4}-\d{2}-\d{2})\/move/.exec(chats.html)![1]!
+    assertAllWelsh((await host.get(`/communities/lgovsm/chats/${date}/move`)).html, content)
+  })
+
   test('the same pages in English carry no Welsh', async (t) => {
     const app = await buildTestApp(t)
     const page = await new Browser(app).get('/sign-up')

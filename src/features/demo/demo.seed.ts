@@ -7,6 +7,7 @@ import type { Database, Role } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { hashPassword } from '../accounts/passwords.js'
 import { claimFirstAdmin, countUsers, insertUser } from '../accounts/users.queries.js'
+import { seedDemoCommunity } from './demo-community.seed.js'
 
 export interface DemoLogin {
   email: string
@@ -63,6 +64,7 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
   const hashed = await Promise.all(people.map(async (p) => ({ ...p, hash: await hashPassword(p.password) })))
   try {
     await db.transaction().execute(async (trx) => {
+      const ids: number[] = []
       for (const { person, hash } of hashed) {
         const user = await insertUser(trx, {
           email: person.email,
@@ -79,7 +81,9 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
         })
         // Someone else became the first admin meanwhile: the site is not empty after all.
         if (person.role === 'admin' && !(await claimFirstAdmin(trx, user.id))) throw new SiteNotEmpty()
+        ids.push(user.id)
       }
+      await seedDemoCommunity(trx, ids, now)
     })
   } catch (error) {
     // Another process seeded (or someone signed up) at the same moment: leave theirs.

@@ -1,0 +1,163 @@
+// The chats page: upcoming chats with their topics, the archive of past ones, and the
+// hosts' tools (skip or move one chat, give a chat its topic).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import { Type } from 'typebox'
+import type { Database } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/errors.js'
+import { formatLocalDate } from '../../i18n/format.js'
+import { chatOccurrences, isScheduledDate, upcomingChats } from '../../lib/chat-recurrence.js'
+import { errorsFromValidation, keptValues, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
+import { NotFoundError } from '../../lib/http-errors.js'
+import { isValidDate, isValidTime, utcToZoned } from '../../lib/zoned-time.js'
+import { requireSignIn } from '../../plugins/auth.js'
+import { deleteException, findSchedule, listExceptions, saveException } from './communities.queries.js'
+import { toChatExceptions, toChatSchedule } from './communities.service.js'
+import { communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
+import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
+import { findTopic, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
+
+const ChatParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
+const csrf = Type.Optional(Type.String())
+const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: csrf })
+const moveMessages: FieldMessages = { newDate: { default: 'chats.move.date.invalid' }, newTime: { default: 'chats.move.time.invalid' } }
+const TopicBody = Type.Object({ topicId: Type.String({ maxLength: 12, pattern: '^$|^\\d+$' }), _csrf: csrf })
+
+/** The community's schedule, or a 404: without one there are no chats to change. */
+async function scheduleOf(db: Kysely<Database>, context: CommunityContext) {
+  const row = await findSchedule(db, context.community.id)
+  if (!row) throw new NotFoundError('community has no chat schedule')
+  return row
+}
+
+const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+
+  app.get('/communities/:slug/chats', { schema: { params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) }) } }, async (request, reply) => {
+    const context = await communityOr404(db, request.params.slug, request.currentUser)
+    const { community } = context
+    const viewerId = request.currentUser?.id ?? null
+    const locale = request.i18n.locale
+    const [schedule, exceptions, assigned, openTopics] = await Promise.all([
+      findSchedule(db, community.id),
+      listExceptions(db, community.id),
+      listAssignedTopics(db, community.id, viewerId),
+      context.isHost ? listOpenTopics(db, community.id, viewerId) : Promise.resolve([]),
+    ])
+    const topicByDate = new Map(assigned.map((topic) => [topic.chat_date!, topic]))
+    const now = new Date()
+    const chatSchedule = schedule ? toChatSchedule(schedule, community.time_zone) : null
+    const upcoming = chatSchedule
+      ? upcomingChats(chatSchedule, toChatExceptions(exceptions), now, 10).map((o) => toChatView(locale, o, community.time_zone, topicByDate.get(o.date)))
+      : []
+    // The archive: chats that have happened, each with the topic it had.
+    const today = utcToZoned(now, community.time_zone).date
+    const archive = assigned
+      .filter((topic) => topic.chat_date! < today)
+      .reverse()
+      .map((topic) => ({ ...topic, dateLabel: formatLocalDate(locale, topic.chat_date!) }))
+    const skipped = exceptions
+      .filter((e) => e.kind === 'skip' && e.chat_date >= today)
+      .map((e) => ({ date: e.chat_date, dateLabel: formatLocalDate(locale, e.chat_date) }))
+    return reply.viewAsync('communities/chats', {
+      community: toCommunityHeader(community),
+      scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
+      upcoming,
+      archive,
+      skipped,
+      openTopics,
+      context: { isMember: context.isMember, isHost: context.isHost },
+    })
+  })
+
+  app.post('/communities/:slug/chats/:date/skip', { preHandler: requireSignIn, schema: { params: ChatParams } }, async (request, reply) => {
+    const context = await communityOr404(db, request.params.slug, request.currentUser)
+    assertHost(context)
+    const schedule = toChatSchedule(await scheduleOf(db, context), context.community.time_zone)
+    if (!isScheduledDate(schedule, request.params.date)) throw new NotFoundError('no chat on that date')
+    await saveException(db, { community_id: context.community.id, chat_date: request.params.date, kind: 'skip', moved_to_date: null, moved_to_time: null, created_at: new Date().toISOString() })
+    reply.flash('chats.skipped')
+    return reply.redirect(communityPath(context.community, '/chats'), 303)
+  })
+
+  app.post('/communities/:slug/chats/:date/restore', { preHandler: requireSignIn, schema: { params: ChatParams } }, async (request, reply) => {
+    const context = await communityOr404(db, request.params.slug, request.currentUser)
+    assertHost(context)
+    await deleteException(db, context.community.id, request.params.date)
+    reply.flash('chats.restored')
+    return reply.redirect(communityPath(context.community, '/chats'), 303)
+  })
+
+  const moveFormData = async (context: CommunityContext, date: string, locale: 'en' | 'cy') => {
+    const schedule = toChatSchedule(await scheduleOf(db, context), context.community.time_zone)
+    if (!isScheduledDate(schedule, date)) throw new NotFoundError('no chat on that date')
+    const [occurrence] = chatOccurrences(schedule, [], new Date(`${date}T00:00:00Z`), new Date(Date.parse(`${date}T00:00:00Z`) + 2 * 86400000)).filter((o) => o.date === date)
+    return {
+      community: toCommunityHeader(context.community),
+      date,
+      chat: occurrence ? toChatView(locale, occurrence, context.community.time_zone, undefined) : null,
+      startTime: schedule.startTime,
+    }
+  }
+
+  app.get('/communities/:slug/chats/:date/move', { preHandler: requireSignIn, schema: { params: ChatParams } }, async (request, reply) => {
+    const context = await communityOr404(db, request.params.slug, request.currentUser)
+    assertHost(context)
+    const data = await moveFormData(context, request.params.date, request.i18n.locale)
+    return reply.viewAsync('communities/move-chat', { ...data, values: { newDate: request.params.date, newTime: data.startTime }, errors: {} })
+  })
+
+  app.post(
+    '/communities/:slug/chats/:date/move',
+    { preHandler: requireSignIn, schema: { params: ChatParams, body: MoveBody }, attachValidation: true },
+    async (request, reply) => {
+      const context = await communityOr404(db, request.params.slug, request.currentUser)
+      assertHost(context)
+      const data = await moveFormData(context, request.params.date, request.i18n.locale)
+      let errors: FormErrors = request.validationError ? errorsFromValidation(request.validationError.validation, moveMessages, request.body) : {}
+      const body = request.body ?? { newDate: '', newTime: '' }
+      if (!errors.newDate && !isValidDate(body.newDate ?? '')) errors = withError(errors, moveMessages, 'newDate', { key: 'chats.move.date.invalid' })
+      if (!errors.newTime && !isValidTime(body.newTime ?? '')) errors = withError(errors, moveMessages, 'newTime', { key: 'chats.move.time.invalid' })
+      if (Object.keys(errors).length) return reply.code(400).viewAsync('communities/move-chat', { ...data, values: keptValues(request.body), errors })
+      await saveException(db, {
+        community_id: context.community.id,
+        chat_date: request.params.date,
+        kind: 'move',
+        moved_to_date: body.newDate,
+        moved_to_time: body.newTime,
+        created_at: new Date().toISOString(),
+      })
+      reply.flash('chats.moved')
+      return reply.redirect(communityPath(context.community, '/chats'), 303)
+    },
+  )
+
+  app.post('/communities/:slug/chats/:date/topic', { preHandler: requireSignIn, schema: { params: ChatParams, body: TopicBody } }, async (request, reply) => {
+    const context = await communityOr404(db, request.params.slug, request.currentUser)
+    assertHost(context)
+    const schedule = toChatSchedule(await scheduleOf(db, context), context.community.time_zone)
+    if (!isScheduledDate(schedule, request.params.date)) throw new NotFoundError('no chat on that date')
+    const back = communityPath(context.community, '/chats')
+    const current = (await listAssignedTopics(db, context.community.id, null)).find((t) => t.chat_date === request.params.date)
+    const stamp = new Date().toISOString()
+    if (!request.body.topicId) {
+      if (current) await updateTopic(db, current.id, { chat_date: null, updated_at: stamp })
+      reply.flash('chats.topicCleared')
+      return reply.redirect(back, 303)
+    }
+    const topic = await findTopic(db, context.community.id, Number(request.body.topicId))
+    if (!topic) throw new NotFoundError('no such topic in this community')
+    try {
+      await db.transaction().execute(async (trx) => {
+        if (current && current.id !== topic.id) await updateTopic(trx, current.id, { chat_date: null, updated_at: stamp })
+        await updateTopic(trx, topic.id, { chat_date: request.params.date, updated_at: stamp })
+      })
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+    }
+    reply.flash('chats.topicSet', { title: topic.title })
+    return reply.redirect(back, 303)
+  })
+}
+
+export default chatsRoutes

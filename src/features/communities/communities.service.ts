@@ -1,0 +1,117 @@
+// Creating and changing a community: the steps that belong in one transaction.
+import type { Kysely } from 'kysely'
+import type { ChatScheduleRow, CommunityRow, Database } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/errors.js'
+import type { ChatException, ChatSchedule } from '../../lib/chat-recurrence.js'
+import type { ChatExceptionRow } from '../../db/database.js'
+import type { CommunityInput } from './communities.schemas.js'
+import {
+  addMember,
+  deleteSchedule,
+  insertCommunity,
+  isSlugTaken,
+  memberCounts,
+  removeMember,
+  saveSchedule,
+  updateCommunity,
+} from './communities.queries.js'
+
+export type SaveResult = { ok: true; community: CommunityRow } | { ok: false; reason: 'slug-taken' }
+
+function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['schedule']>, now: string): ChatScheduleRow {
+  const { recurrence } = schedule
+  return {
+    community_id: communityId,
+    kind: recurrence.kind,
+    weekday: recurrence.weekday,
+    interval_weeks: recurrence.kind === 'weekly' ? recurrence.intervalWeeks : 1,
+    nth: recurrence.kind === 'monthly' ? recurrence.nth : 1,
+    start_time: schedule.startTime,
+    duration_minutes: schedule.durationMinutes,
+    starts_on: schedule.startsOn,
+    ends_on: null,
+    updated_at: now,
+  }
+}
+
+/** The person who creates a community becomes its first host (and is listed as such). */
+export async function createCommunity(db: Kysely<Database>, input: CommunityInput, userId: number, now: Date): Promise<SaveResult> {
+  const stamp = now.toISOString()
+  if (await isSlugTaken(db, input.slug)) return { ok: false, reason: 'slug-taken' }
+  try {
+    const community = await db.transaction().execute(async (trx) => {
+      const created = await insertCommunity(trx, {
+        slug: input.slug,
+        name: input.name,
+        hashtag: input.hashtag,
+        description: input.description,
+        chat_place: input.chatPlace,
+        chat_url: input.chatUrl,
+        time_zone: input.timeZone,
+        created_by: userId,
+        created_at: stamp,
+        updated_at: stamp,
+      })
+      await addMember(trx, created.id, userId, 'host', true, stamp)
+      if (input.schedule) await saveSchedule(trx, scheduleRow(created.id, input.schedule, stamp))
+      return created
+    })
+    return { ok: true, community }
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: 'slug-taken' }
+    throw error
+  }
+}
+
+/** The slug stays as it was: links to the community must keep working. */
+export async function editCommunity(db: Kysely<Database>, community: CommunityRow, input: CommunityInput, now: Date): Promise<void> {
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    await updateCommunity(trx, community.id, {
+      name: input.name,
+      hashtag: input.hashtag,
+      description: input.description,
+      chat_place: input.chatPlace,
+      chat_url: input.chatUrl,
+      time_zone: input.timeZone,
+      updated_at: stamp,
+    })
+    if (input.schedule) await saveSchedule(trx, scheduleRow(community.id, input.schedule, stamp))
+    else await deleteSchedule(trx, community.id)
+  })
+}
+
+export type LeaveResult = 'left' | 'last-host' | 'not-member'
+
+/** Anyone may leave, except the last host: a community must keep someone to run it. */
+export async function leaveCommunity(db: Kysely<Database>, communityId: number, userId: number, role: 'host' | 'member' | null): Promise<LeaveResult> {
+  if (!role) return 'not-member'
+  return db.transaction().execute(async (trx) => {
+    if (role === 'host' && (await memberCounts(trx, communityId)).hosts <= 1) return 'last-host' as const
+    await removeMember(trx, communityId, userId)
+    return 'left' as const
+  })
+}
+
+/** The stored schedule as the recurrence module reads it. */
+export function toChatSchedule(row: ChatScheduleRow, timeZone: string): ChatSchedule {
+  return {
+    recurrence:
+      row.kind === 'weekly'
+        ? { kind: 'weekly', weekday: row.weekday, intervalWeeks: row.interval_weeks }
+        : { kind: 'monthly', weekday: row.weekday, nth: row.nth },
+    startTime: row.start_time,
+    durationMinutes: row.duration_minutes,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    timeZone,
+  }
+}
+
+export function toChatExceptions(rows: ChatExceptionRow[]): ChatException[] {
+  return rows.map((row) =>
+    row.kind === 'move' && row.moved_to_date && row.moved_to_time
+      ? { kind: 'move', date: row.chat_date, movedToDate: row.moved_to_date, movedToTime: row.moved_to_time }
+      : { kind: 'skip', date: row.chat_date },
+  )
+}

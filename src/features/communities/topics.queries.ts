@@ -1,0 +1,113 @@
+// Topics for the chats and the votes on them. Vote counts are computed in the same query
+// as the list (one grouped join), never per row.
+import { sql, type Kysely } from 'kysely'
+import type { Database, TopicRow } from '../../db/database.js'
+
+export interface TopicListItem {
+  id: number
+  title: string
+  description: string
+  chat_date: string | null
+  done: boolean
+  notes_url: string | null
+  proposed_by_name: string | null
+  votes: number
+  voted_by_me: boolean
+}
+
+function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: number | null) {
+  return db
+    .selectFrom('topics as t')
+    .leftJoin('users as u', 'u.id', 't.proposed_by')
+    .leftJoin(
+      (eb) => eb.selectFrom('topic_votes').select(['topic_id', (e) => e.fn.countAll<number>().as('votes')]).groupBy('topic_id').as('v'),
+      (join) => join.onRef('v.topic_id', '=', 't.id'),
+    )
+    .leftJoin('topic_votes as mine', (join) => join.onRef('mine.topic_id', '=', 't.id').on('mine.user_id', '=', viewerId ?? -1))
+    .select([
+      't.id',
+      't.title',
+      't.description',
+      't.chat_date',
+      't.done',
+      't.notes_url',
+      'u.display_name as proposed_by_name',
+      sql<number>`coalesce(v.votes, 0)`.as('votes'),
+      sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
+    ])
+    .where('t.community_id', '=', communityId)
+}
+
+function toItem(row: {
+  id: number
+  title: string
+  description: string
+  chat_date: string | null
+  done: number
+  notes_url: string | null
+  proposed_by_name: string | null
+  votes: number
+  voted_by_me: number
+}): TopicListItem {
+  return { ...row, done: row.done === 1, votes: Number(row.votes), voted_by_me: Number(row.voted_by_me) === 1 }
+}
+
+/** Topics still waiting for a chat, most votes first (then oldest first: first come, first served). */
+export async function listOpenTopics(db: Kysely<Database>, communityId: number, viewerId: number | null, limit = 200): Promise<TopicListItem[]> {
+  const rows = await topicsWithVotes(db, communityId, viewerId)
+    .where('t.chat_date', 'is', null)
+    .orderBy('votes', 'desc')
+    .orderBy('t.id')
+    .limit(limit)
+    .execute()
+  return rows.map(toItem)
+}
+
+/** Topics given to a chat, by chat date. */
+export async function listAssignedTopics(db: Kysely<Database>, communityId: number, viewerId: number | null): Promise<TopicListItem[]> {
+  const rows = await topicsWithVotes(db, communityId, viewerId).where('t.chat_date', 'is not', null).orderBy('t.chat_date').execute()
+  return rows.map(toItem)
+}
+
+export async function findTopic(db: Kysely<Database>, communityId: number, topicId: number): Promise<TopicRow | undefined> {
+  return db.selectFrom('topics').selectAll().where('community_id', '=', communityId).where('id', '=', topicId).executeTakeFirst()
+}
+
+export async function insertTopic(
+  db: Kysely<Database>,
+  topic: { community_id: number; title: string; description: string; proposed_by: number; created_at: string; updated_at: string },
+): Promise<TopicRow> {
+  return db.insertInto('topics').values(topic).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateTopic(
+  db: Kysely<Database>,
+  topicId: number,
+  changes: Partial<Pick<TopicRow, 'chat_date' | 'done' | 'notes_url' | 'updated_at'>>,
+): Promise<void> {
+  await db.updateTable('topics').set(changes).where('id', '=', topicId).execute()
+}
+
+export async function findTopicForChat(db: Kysely<Database>, communityId: number, chatDate: string): Promise<TopicRow | undefined> {
+  return db.selectFrom('topics').selectAll().where('community_id', '=', communityId).where('chat_date', '=', chatDate).executeTakeFirst()
+}
+
+/**
+ * Toggles one person's vote: removes it if there, adds it if not. The primary key on
+ * (topic, person) makes a double submit harmless; returns whether the vote now stands.
+ */
+export async function toggleVote(db: Kysely<Database>, topicId: number, userId: number, now: string): Promise<boolean> {
+  const removed = await db.deleteFrom('topic_votes').where('topic_id', '=', topicId).where('user_id', '=', userId).executeTakeFirst()
+  if (removed.numDeletedRows > 0n) return false
+  await db
+    .insertInto('topic_votes')
+    .values({ topic_id: topicId, user_id: userId, created_at: now })
+    .onConflict((oc) => oc.columns(['topic_id', 'user_id']).doNothing())
+    .execute()
+  return true
+}
+
+export async function countVotes(db: Kysely<Database>, topicId: number): Promise<number> {
+  const row = await db.selectFrom('topic_votes').select((eb) => eb.fn.countAll<number>().as('n')).where('topic_id', '=', topicId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
