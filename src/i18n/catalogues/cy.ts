@@ -22,6 +22,7 @@ export const cy: Catalogue = {
 
   'home.title': 'O’r sgwrs i’r ystafell',
   'home.lead': 'Hashcamp yw cartref cymuned sgwrsio ar-lein rhwng ei sgyrsiau wythnosol, a’r lle mae’n cwrdd wyneb yn wyneb: anghynadleddau, cinio a chyfarfodydd.',
+  'home.findCommunity': 'Dod o hyd i gymuned',
   'home.signUp': 'Creu cyfrif',
   'home.signIn': 'Mewngofnodi',
   'home.whatTitle': 'Beth allwch chi ei wneud yma',

@@ -23,6 +23,7 @@ export const en = {
 
   'home.title': 'From the chat to the room',
   'home.lead': 'Hashcamp is where an online chat community lives between its weekly chats, and where it meets in person: unconferences, lunches and meetups.',
+  'home.findCommunity': 'Find a community',
   'home.signUp': 'Create an account',
   'home.signIn': 'Sign in',
   'home.whatTitle': 'What you can do here',
