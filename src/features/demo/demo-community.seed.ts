@@ -72,8 +72,9 @@ export async function seedDemoCommunity(db: Kysely<Database>, people: number[], 
       updated_at: stamp,
     })
     topicIds.push(topic.id)
-    // A spread of votes, so the list has an order to it.
-    for (const [voter, id] of people.entries()) if ((index + voter) % 3 !== 0 && index < 9) await toggleVote(db, topic.id, id, stamp)
+    // A spread of votes (4, 4, 3, 3, 2, …), so the list has an order to it.
+    const voters = index < 9 ? people.slice(0, Math.max(0, people.length - Math.floor(index / 2))) : []
+    for (const voter of voters) await toggleVote(db, topic.id, voter, stamp)
   }
 
   // The last three chats are in the archive with their topics; the next one has its topic.
