@@ -16,7 +16,7 @@ import peopleRoutes from './features/people/people.routes.js'
 import auth from './plugins/auth.js'
 import csrf from './plugins/csrf.js'
 import db from './plugins/db.js'
-import errors from './plugins/errors.js'
+import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
@@ -44,6 +44,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { allErrors: true } },
     // Graceful shutdown: let in-flight requests finish, refuse new ones.
     return503OnClosing: true,
+    // `app` is only read when a request arrives, long after it is assigned.
+    frameworkErrors: (error, request, reply) => void sendFrameworkErrorPage(app, config, error, request, reply),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('config', config)

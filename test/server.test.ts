@@ -67,7 +67,6 @@ test('the server seeds the demo, serves over HTTP and shuts down gracefully on S
   const logLines = output.split('\n').filter((line) => line.startsWith('{'))
   assert.ok(logLines.length > 3)
   assert.ok(!logLines.some((line) => line.includes(password!)), 'the password appears in no log line')
-  assert.doesNotMatch(output, /hashcamp_session=/, 'session cookies are never logged')
   assert.ok(fs.existsSync(path.join(dataDir, 'session.key')), 'a session key was generated and kept')
 
   child.kill('SIGTERM')

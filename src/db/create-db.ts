@@ -18,9 +18,17 @@ const pgTypes = {
   },
 }
 
-export function createDb(config: DatabaseConfig): Kysely<Database> {
+export interface CreateDbOptions {
+  /** Told when an idle PostgreSQL connection dies (a server restart, a killed backend). */
+  onIdleConnectionError?: (error: Error) => void
+}
+
+export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}): Kysely<Database> {
   if (config.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, types: pgTypes, max: 10 })
+    // Without a listener, an idle connection that the server drops is an uncaught error
+    // that takes the whole process down; the pool replaces the connection by itself.
+    pool.on('error', (error) => options.onIdleConnectionError?.(error))
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true })

@@ -24,7 +24,15 @@ export interface UsersTable {
   updated_at: string
 }
 
-/** One row per counted attempt (a failed sign-in, a sign-up); see lib/rate-limit.ts. */
+/** A signed-in browser; the session cookie carries only `id` (128 random bits, hex). */
+export interface SessionsTable {
+  id: string
+  user_id: number
+  created_at: string
+  expires_at: string
+}
+
+/** One row per counted attempt (a sign-in, a sign-up); see features/accounts/sign-in-throttle.ts. */
 export interface RateLimitHitsTable {
   id: Generated<number>
   bucket: string
@@ -113,6 +121,7 @@ export interface TopicVotesTable {
 
 export interface Database {
   users: UsersTable
+  sessions: SessionsTable
   communities: CommunitiesTable
   community_members: CommunityMembersTable
   chat_schedules: ChatSchedulesTable

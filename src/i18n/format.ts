@@ -6,7 +6,7 @@ import type { Locale } from './i18n.js'
 const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', cy: 'cy-GB' }
 
 const STYLES = {
-  /** Thursday 2 July 2026 */
+  /** Thursday, 2 July 2026 */
   date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
   /** 2 July 2026 */
   shortDate: { day: 'numeric', month: 'long', year: 'numeric' },
@@ -16,9 +16,9 @@ const STYLES = {
   time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   /** 20:00 British Summer Time: names the zone, for times that could be misread */
   timeWithZone: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'long' },
-  /** Thursday 2 July 2026 at 20:00 */
+  /** Thursday, 2 July 2026 at 20:00 */
   dateTime: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-  /** Thursday 2 July 2026 at 20:00 British Summer Time */
+  /** Thursday, 2 July 2026 at 20:00 British Summer Time */
   dateTimeWithZone: {
     weekday: 'long',
     day: 'numeric',

@@ -47,7 +47,9 @@ export function errorsFromValidation(validation: FastifySchemaValidationError[],
     if (!field || !(field in messages) || byField.has(field)) continue
     const forField = messages[field]!
     const keyword = isBlank(body, field) && forField.required ? 'required' : error.keyword
-    const key = forField[keyword] ?? forField.default
+    // A field missing from the post altogether (a stale or crafted form) gets a plain
+    // "reload the page", never a message about limits it did not break.
+    const key = forField[keyword] ?? (error.keyword === 'required' ? 'form.missing' : forField.default)
     byField.set(field, { key, params: error.params as MessageParams })
   }
   const ordered: FormErrors = {}

@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Role, UserRow } from '../db/database.js'
 import { ForbiddenError } from '../lib/http-errors.js'
-import { findUserById } from '../features/accounts/users.queries.js'
-import { sessionUserId } from './session.js'
+import { findSessionUser } from '../features/accounts/sessions.queries.js'
+import { sessionId } from './session.js'
 
 export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email' | 'locale'>
 
@@ -18,10 +18,10 @@ export default fp(
   async (app) => {
     app.decorateRequest('currentUser', null)
     app.addHook('onRequest', async (request) => {
-      const userId = sessionUserId(request)
-      if (userId === null) return
-      const user = await findUserById(app.db, userId)
-      // A session that names a deleted account is treated as signed out.
+      const id = sessionId(request)
+      if (id === null) return
+      const user = await findSessionUser(app.db, id, new Date())
+      // A session that was ended, has expired or names a deleted account is signed out.
       request.currentUser = user
         ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email, locale: user.locale }
         : null
@@ -30,10 +30,19 @@ export default fp(
   { name: 'auth', dependencies: ['db', 'session'] },
 )
 
-/** Only same-site paths may be a redirect target, so ?next= cannot send people elsewhere. */
+/**
+ * Only same-site paths may be a redirect target, so ?next= cannot send people elsewhere.
+ * Browsers drop tabs and newlines and read a backslash as a slash, so "/\t/evil.example"
+ * would become "//evil.example": any control character, space or backslash is refused,
+ * and what is left must resolve to this site.
+ */
 export function safeNextPath(next: unknown): string | null {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null
-  return next
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/')) return null
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\s\\]/.test(next) || next.startsWith('//')) return null
+  const base = 'https://hashcamp.invalid'
+  const resolved = new URL(next, base)
+  return resolved.origin === base ? resolved.pathname + resolved.search + resolved.hash : null
 }
 
 /** preHandler: pages for signed-in people send everyone else to sign in, then back. */

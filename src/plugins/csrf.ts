@@ -13,7 +13,8 @@ export default fp(
   async (app) => {
     await app.register(csrfProtection, { sessionPlugin: '@fastify/secure-session' })
     app.addHook('preHandler', (request, reply, done) => {
-      if (SAFE_METHODS.has(request.method)) return done()
+      // A POST to no route at all is a 404, not a CSRF failure.
+      if (SAFE_METHODS.has(request.method) || request.is404) return done()
       app.csrfProtection(request, reply, done)
     })
   },

@@ -16,7 +16,7 @@ declare module 'fastify' {
 /** Opens the database named by the config, brings its schema up to date, closes it on app.close(). */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const db = createDb(config.database)
+    const db = createDb(config.database, { onIdleConnectionError: (error) => app.log.warn({ err: error }, 'idle database connection lost') })
     app.decorate('db', db)
     app.decorate('dialect', config.database.dialect)
     app.addHook('onClose', async () => {

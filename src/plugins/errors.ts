@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
@@ -48,13 +48,44 @@ async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, con
 }
 
 /**
+ * For errors Fastify meets before routing (a malformed URL, a bad content type): the same
+ * HTML page, instead of Fastify's JSON that echoes the request back. The reply there has
+ * none of the plugins' decorators, so the page is rendered through the app instance.
+ * Passed to Fastify() as `frameworkErrors` in app.ts.
+ */
+export async function sendFrameworkErrorPage(
+  app: FastifyInstance,
+  config: Config,
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400
+  request.log.info({ code: error.code, status }, 'request refused before routing')
+  const shown = pageStatus(status)
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
+  try {
+    request.i18n ??= translator(DEFAULT_LOCALE)
+    const locals = pageLocals(request, reply, config)
+    const page = await app.view('errors/error', { ...locals, status: shown, titleKey: `error.${shown}.title`, bodyKey: `error.${shown}.body` })
+    reply.send(page)
+  } catch (renderError) {
+    request.log.error({ err: renderError }, 'could not render the error page')
+    reply.code(500).send(BARE_500)
+  }
+}
+
+/**
  * One error handler for the whole app. Fastify's default one sends error.message to
  * the client, even for 500s; here a person gets an HTML page that says what happened
  * in words, and the details (message, stack, path) go to the log only.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    app.setNotFoundHandler(async (request, reply) => renderErrorPage(request, reply, config, 404))
+    // Pages are sent with reply.send rather than returned: some plugins' routes
+    // (@fastify/static 8) drop what an async error handler returns, leaving the request
+    // hanging for ever.
+    app.setNotFoundHandler(async (request, reply) => reply.send(await renderErrorPage(request, reply, config, 404)))
 
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       const status = error.validation ? 400 : (error.statusCode ?? 500)
@@ -63,7 +94,7 @@ export default fp<{ config: Config }>(
       } else {
         request.log.info({ code: error.code, status }, error.message)
       }
-      return renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500)
+      return reply.send(await renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500))
     })
   },
   { name: 'errors', dependencies: ['views'] },

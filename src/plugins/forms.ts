@@ -13,7 +13,7 @@ export default fp(
   async (app) => {
     await app.register(formBody, { bodyLimit: 256 * 1024 })
     app.addHook('preValidation', async (request) => {
-      if (!request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return
+      // Whatever the content type: a JSON body must not slip "   " past a minLength either.
       const body = request.body as Record<string, unknown> | null
       if (!body || typeof body !== 'object') return
       for (const [name, value] of Object.entries(body)) {

@@ -36,7 +36,8 @@ export default fp(
       if (!request.i18n) return
       reply.header('content-language', request.i18n.locale)
       // Caches must keep one copy per language choice.
-      reply.header('vary', 'Accept-Language, Cookie')
+      const vary = reply.getHeader('vary')
+      reply.header('vary', [vary, 'Accept-Language, Cookie'].filter(Boolean).join(', '))
     })
   },
   { name: 'i18n', dependencies: ['session', 'auth'] },

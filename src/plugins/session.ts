@@ -5,13 +5,16 @@ import secureSession from '@fastify/secure-session'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { usesHttps, type Config } from '../config.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import { createSession, deleteSession } from '../features/accounts/sessions.queries.js'
 import type { Flash } from './flash.js'
 
 const KEY_BYTES = 32
 const THIRTY_DAYS_IN_SECONDS = 30 * 24 * 60 * 60
 declare module '@fastify/secure-session' {
   interface SessionData {
-    userId: number
+    sessionId: string
     flash: Flash
     _csrf: string
   }
@@ -60,22 +63,28 @@ export default fp<{ config: Config }>(
   { name: 'session' },
 )
 
-/** The signed-in person's id, or null. The session holds nothing else about them. */
-export function sessionUserId(request: FastifyRequest): number | null {
-  const id: unknown = request.session.get('userId')
-  return typeof id === 'number' && Number.isInteger(id) ? id : null
+/** The id of the server-side session row this cookie points to, or null. */
+export function sessionId(request: FastifyRequest): string | null {
+  const id: unknown = request.session?.get('sessionId')
+  return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) ? id : null
 }
 
 /**
- * Signs a person in. The session is regenerated first, so a session (and CSRF secret)
- * that existed before sign-in is never carried over into the signed-in one.
+ * Signs a person in: a new session row, and a regenerated cookie that names only it, so a
+ * session (and CSRF secret) from before sign-in is never carried over.
  */
-export function startSession(request: FastifyRequest, userId: number): void {
+export async function startSession(db: Kysely<Database>, request: FastifyRequest, userId: number, now: Date): Promise<void> {
+  const id = await createSession(db, userId, now)
   request.session.regenerate()
-  request.session.set('userId', userId)
+  request.session.set('sessionId', id)
 }
 
-/** Signs out: a fresh, empty session (not a deleted one, so a flash message can still ride on it). */
-export function endSession(request: FastifyRequest): void {
+/**
+ * Signs out: the session row is deleted, so a copy of the cookie is worthless, and the
+ * cookie becomes a fresh, empty session (not a deleted one, so a flash message can ride on it).
+ */
+export async function endSession(db: Kysely<Database>, request: FastifyRequest): Promise<void> {
+  const id = sessionId(request)
+  if (id) await deleteSession(db, id)
   request.session.regenerate()
 }

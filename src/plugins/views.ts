@@ -31,10 +31,14 @@ export interface PageLocals {
   /** A local calendar date ('YYYY-MM-DD'), such as a chat's date, in words. */
   formatLocalDate: (date: string) => string
   weekdayName: (isoWeekday: number) => string
-  /** Lazily creates the CSRF token, so pages without forms set no session cookie. */
+  /**
+   * Lazily creates the CSRF token. Every page has forms (the language switch at least), so
+   * in practice every HTML page sets the session cookie; feeds and assets do not.
+   */
   csrfToken: () => string
   /** The pending flash message, read once by the layout. */
   takeFlash: () => Flash | null
+  locales: readonly Locale[]
 }
 
 declare module 'fastify' {
@@ -74,8 +78,10 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
     formatNumber: (value) => formatNumber(locale, value),
     formatLocalDate: (date) => formatLocalDate(locale, date),
     weekdayName: (isoWeekday) => weekdayName(locale, isoWeekday),
-    csrfToken: () => (csrf ??= reply.generateCsrf()),
-    takeFlash: () => takeFlash(request),
+    // An error page for a request refused before its session was read has no session.
+    csrfToken: () => (csrf ??= request.session ? reply.generateCsrf() : ''),
+    takeFlash: () => (request.session ? takeFlash(request) : null),
+    locales: LOCALES,
   }
 }
 

@@ -119,7 +119,7 @@ describe('accounts', () => {
         for (const kept of ['displayName', 'email'] as const) {
           assert.equal(inputValue(page.html, kept), c.fields[kept]!.trim(), `${kept} is kept`)
         }
-        assert.ok(!page.html.includes(ann.password) || c.fields.password !== ann.password, 'password is never echoed')
+        if (c.fields.password) assert.ok(!page.html.includes(c.fields.password), 'the password is never echoed')
         assert.doesNotMatch(page.html, /name="password"[^>]*value=/)
         assert.equal(await app.db.selectFrom('users').select('id').executeTakeFirst(), undefined, 'no account was made')
       })
@@ -169,6 +169,13 @@ describe('accounts', () => {
     await other.get('/sign-in')
     const offsite = await other.post('/sign-in', { email: ann.email, password: ann.password, next: '//evil.example/' })
     assert.equal(offsite.location, '/')
+    // Signed in, the sign-in page redirects to ?next= at once: the same rule holds there.
+    for (const next of ['/\t/evil.example', '/\\evil.example', '/\r\nSet-Cookie:x=1', 'https://evil.example/', '/\n/evil.example']) {
+      const page = await other.get(`/sign-in?next=${encodeURIComponent(next)}`)
+      assert.equal(page.status, 303, next)
+      assert.equal(page.location, '/', next)
+    }
+    assert.equal((await other.get('/sign-in?next=%2Fcommunities%3Fq%3Dx')).location, '/communities?q=x')
   })
 
   test('too many failed sign-ins to one account are refused with a clear message, even with the right password', async (t) => {
@@ -199,13 +206,46 @@ describe('accounts', () => {
   test('too many sign-ups from one address are refused', async (t) => {
     const app = await buildTestApp(t)
     const browser = new Browser(app, '10.0.5.5')
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 20; i++) {
       const made = await signUp(new Browser(app, '10.0.5.5'), { displayName: `P${i}`, email: `p${i}@example.org`, password: 'a long enough passphrase' })
       assert.equal(made.status, 303)
     }
     const limited = await signUp(browser, { displayName: 'One more', email: 'more@example.org', password: 'a long enough passphrase' })
     assert.equal(limited.status, 429)
     assert.match(text(limited.html), /Too many accounts have been created from your network/)
+  })
+
+  test('guesses sent all at once cannot get past the per-account limit', async (t) => {
+    const app = await buildTestApp(t)
+    await signUp(new Browser(app), ann)
+    const guessers = Array.from({ length: 20 }, (_, i) => new Browser(app, `10.0.6.${i}`))
+    await Promise.all(guessers.map((b) => b.get('/sign-in')))
+    const answers = await Promise.all(guessers.map((b, i) => b.post('/sign-in', { email: ann.email, password: `guess ${i}` })))
+    const checked = answers.filter((a) => a.status === 400).length
+    assert.ok(checked <= 5, `${checked} guesses were checked; at most 5 may be`)
+    assert.equal(answers.filter((a) => a.status === 429).length, 20 - checked)
+  })
+
+  test('probing for taken emails at sign-up counts against the limit too', async (t) => {
+    const app = await buildTestApp(t)
+    await signUp(new Browser(app), ann)
+    const prober = new Browser(app, '10.0.7.7')
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await signUp(prober, { displayName: 'Probe', email: ann.email, password: 'a long enough passphrase' })).status, 400)
+    }
+    assert.equal((await signUp(prober, { displayName: 'Probe', email: ann.email, password: 'a long enough passphrase' })).status, 429)
+  })
+
+  test('signing out ends the session: a copy of the cookie no longer signs anyone in', async (t) => {
+    const app = await buildTestApp(t)
+    const browser = new Browser(app)
+    await signUp(browser, ann)
+    const copied = browser.cookieHeader()
+    assert.match((await app.inject({ url: '/', headers: { cookie: copied } })).body, /Sign out/)
+    await browser.submit('/', '/sign-out', {})
+    const replayed = await app.inject({ url: '/me/profile', headers: { cookie: copied } })
+    assert.equal(replayed.statusCode, 303)
+    assert.match(replayed.headers.location as string, /^\/sign-in/)
   })
 
   test('HASHCAMP_RATE_LIMITS=off turns the limits off', async (t) => {

@@ -102,3 +102,24 @@ test('a malformed form body gets a 400 page, not JSON', async (t) => {
   assert.match(response.headers['content-type'] as string, /^text\/html/)
   assert.doesNotMatch(response.body, /Unexpected|JSON|SyntaxError/)
 })
+
+test('requests that go wrong before or outside the routes still get a page, and never hang', async (t) => {
+  const app = await buildTestApp(t)
+  const badUrl = await app.inject({ method: 'GET', url: '/%' })
+  assert.equal(badUrl.statusCode, 400)
+  assert.match(badUrl.headers['content-type'] as string, /^text\/html/)
+  assert.doesNotMatch(badUrl.body, /FST_|"statusCode"/)
+  const traversal = await app.inject({ method: 'GET', url: '/static/..%2fpackage.json' })
+  assert.ok([400, 403, 404].includes(traversal.statusCode), String(traversal.statusCode))
+  assert.doesNotMatch(traversal.body, /"name": "hashcamp"/)
+  const unknownPost = await app.inject({ method: 'POST', url: '/no/such/form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' })
+  assert.equal(unknownPost.statusCode, 404, 'a POST to nowhere is a 404, not a CSRF refusal')
+})
+
+test('ids too large for the database are a 404, not an error, on both dialects', async (t) => {
+  const app = await buildTestApp(t)
+  for (const url of ['/people/3000000000', '/people/99999999999999999999']) {
+    const page = await app.inject({ method: 'GET', url })
+    assert.equal(page.statusCode, 404, url)
+  }
+})

@@ -1,15 +1,17 @@
 // Sign up, sign in, sign out. Thin handlers: validate → call the service → render or redirect.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorsFromValidation, keptValues, type FormErrors } from '../../lib/forms.js'
+import { errorsFromValidation, keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { safeNextPath } from '../../plugins/auth.js'
 import { chosenLocale } from '../../plugins/i18n.js'
 import { endSession, startSession } from '../../plugins/session.js'
 import { NextQuery, SignInBody, SignUpBody, signInMessages, signUpMessages } from './accounts.schemas.js'
 import { checkCredentials, signUp } from './accounts.service.js'
-import { LIMITS, buckets, clearBucket, isLimited, recordHit } from './sign-in-throttle.js'
+import { isCommonPassword } from './passwords.js'
+import { LIMITS, buckets, clearBucket, forgetAttempt, recordAttempt } from './sign-in-throttle.js'
 import { updateUser } from './users.queries.js'
 
 const SECRET_FIELDS = ['password']
+const minutes = (windowMs: number) => ({ count: windowMs / 60000 })
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
@@ -23,19 +25,23 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const values = keptValues(request.body, SECRET_FIELDS)
     const render = (status: number, errors: FormErrors) => reply.code(status).viewAsync('accounts/sign-up', { values, errors })
 
-    const now = new Date()
-    const ipBucket = buckets.signUpIp(request.ip)
-    if (config.rateLimits && (await isLimited(db, ipBucket, LIMITS.signUpsPerIp, now))) {
-      return render(429, { _form: { key: 'signUp.tooMany' } })
-    }
     if (request.validationError) {
-      return render(400, errorsFromValidation(request.validationError.validation, signUpMessages, request.body))
+      let errors = errorsFromValidation(request.validationError.validation, signUpMessages, request.body)
+      // Say everything at once: a common password is worth knowing about on the first try.
+      const password = (request.body as { password?: unknown } | undefined)?.password
+      if (!errors.password && typeof password === 'string' && isCommonPassword(password)) {
+        errors = withError(errors, signUpMessages, 'password', { key: 'signUp.password.common' })
+      }
+      return render(400, errors)
+    }
+    const now = new Date()
+    if (config.rateLimits && (await recordAttempt(db, buckets.signUpIp(request.ip), LIMITS.signUpsPerIp, now)).limited) {
+      return render(429, { _form: { key: 'signUp.tooMany' } })
     }
     const result = await signUp(db, { ...request.body, locale: chosenLocale(request) }, now)
     if (!result.ok) return render(400, result.errors)
 
-    if (config.rateLimits) await recordHit(db, ipBucket, now)
-    startSession(request, result.user.id)
+    await startSession(db, request, result.user.id, now)
     reply.flash('signUp.welcome', { name: result.user.display_name })
     return reply.redirect(safeNextPath(request.body.next) ?? '/', 303)
   })
@@ -53,36 +59,35 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return render(400, errorsFromValidation(request.validationError.validation, signInMessages, request.body))
     }
     const now = new Date()
-    const ipBucket = buckets.signInIp(request.ip)
     const accountBucket = buckets.signInAccount(request.body.email)
+    let ipHit: number | null = null
     if (config.rateLimits) {
-      if (await isLimited(db, accountBucket, LIMITS.failedSignInsPerAccount, now)) {
-        return render(429, { _form: { key: 'signIn.tooManyForAccount', params: { count: LIMITS.failedSignInsPerAccount.windowMs / 60000 } } })
-      }
-      if (await isLimited(db, ipBucket, LIMITS.failedSignInsPerIp, now)) {
-        return render(429, { _form: { key: 'signIn.tooManyFromHere', params: { count: LIMITS.failedSignInsPerIp.windowMs / 60000 } } })
-      }
+      // Recorded before the password is checked, so guesses sent in parallel count too.
+      const account = await recordAttempt(db, accountBucket, LIMITS.failedSignInsPerAccount, now)
+      const ip = await recordAttempt(db, buckets.signInIp(request.ip), LIMITS.failedSignInsPerIp, now)
+      ipHit = ip.hitId
+      if (account.limited) return render(429, { _form: { key: 'signIn.tooManyForAccount', params: minutes(LIMITS.failedSignInsPerAccount.windowMs) } })
+      if (ip.limited) return render(429, { _form: { key: 'signIn.tooManyFromHere', params: minutes(LIMITS.failedSignInsPerIp.windowMs) } })
     }
 
     const user = await checkCredentials(db, request.body.email, request.body.password)
-    if (!user) {
-      if (config.rateLimits) {
-        await recordHit(db, ipBucket, now)
-        await recordHit(db, accountBucket, now)
-      }
-      return render(400, { email: { key: 'signIn.wrong' } })
+    if (!user) return render(400, { email: { key: 'signIn.wrong' } })
+
+    // A good sign-in was not a failed attempt: forget this one, and the account's misses.
+    if (config.rateLimits) {
+      await clearBucket(db, accountBucket)
+      if (ipHit !== null) await forgetAttempt(db, ipHit)
     }
-    if (config.rateLimits) await clearBucket(db, accountBucket)
     // A language picked before signing in becomes the account's, if it had none yet.
     const locale = chosenLocale(request)
     if (locale && !user.locale) await updateUser(db, user.id, { locale, updated_at: now.toISOString() })
-    startSession(request, user.id)
+    await startSession(db, request, user.id, now)
     reply.flash('signIn.welcomeBack', { name: user.display_name })
     return reply.redirect(safeNextPath(request.body.next) ?? '/', 303)
   })
 
   app.post('/sign-out', async (request, reply) => {
-    endSession(request)
+    await endSession(db, request)
     reply.flash('signOut.done')
     return reply.redirect('/', 303)
   })

@@ -3,6 +3,7 @@
 import { Type, type Static } from 'typebox'
 import type { FieldMessages } from '../../lib/forms.js'
 import { MIN_PASSWORD_LENGTH } from './passwords.js'
+import { CsrfField, NextField } from '../../lib/schema-fields.js'
 
 export const MAX_NAME_LENGTH = 100
 export const MAX_EMAIL_LENGTH = 254
@@ -10,15 +11,12 @@ export const MAX_PASSWORD_LENGTH = 1000
 /** Something@something.something, no spaces: strict enough to catch typos, loose enough for real addresses. */
 export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$'
 
-const csrf = Type.Optional(Type.String())
-const next = Type.Optional(Type.String({ maxLength: 2000 }))
-
 export const SignUpBody = Type.Object({
   displayName: Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH }),
   email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN }),
   password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
-  next,
-  _csrf: csrf,
+  next: NextField,
+  _csrf: CsrfField,
 })
 export type SignUpBody = Static<typeof SignUpBody>
 
@@ -31,8 +29,8 @@ export const signUpMessages: FieldMessages = {
 export const SignInBody = Type.Object({
   email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH }),
   password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
-  next,
-  _csrf: csrf,
+  next: NextField,
+  _csrf: CsrfField,
 })
 export type SignInBody = Static<typeof SignInBody>
 
@@ -41,4 +39,4 @@ export const signInMessages: FieldMessages = {
   password: { default: 'signIn.password.required', required: 'signIn.password.required' },
 }
 
-export const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
+export const NextQuery = Type.Object({ next: NextField })

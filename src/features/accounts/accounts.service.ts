@@ -4,7 +4,7 @@ import type { Database, UserRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import type { FormErrors } from '../../lib/forms.js'
 import { hashForUnknownAccount, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
-import { claimFirstAdmin, findUserByEmail, insertUser } from './users.queries.js'
+import { claimFirstAdmin, findUserByEmail, insertUser, setUserRole } from './users.queries.js'
 
 export interface SignUpInput {
   displayName: string
@@ -40,7 +40,7 @@ export async function signUp(db: Kysely<Database>, input: SignUpInput, now: Date
         updated_at: stamp,
       })
       if (await claimFirstAdmin(trx, created.id)) {
-        await trx.updateTable('users').set({ role: 'admin' }).where('id', '=', created.id).execute()
+        await setUserRole(trx, created.id, 'admin', stamp)
         return { ...created, role: 'admin' as const }
       }
       return created

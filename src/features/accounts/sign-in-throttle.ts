@@ -1,6 +1,7 @@
 // Rate limits for sign-in and sign-up, counted in the database so that every app
-// process sharing it enforces the same limit. A hit is recorded for each counted
-// attempt; a bucket is limited when it has `max` hits inside `windowMs`.
+// process sharing it enforces the same limit. Every attempt is recorded *before* it is
+// checked (insert, then count): of any number of attempts arriving at once, at most
+// `max` can find themselves within the limit, so parallel guessing gains nothing.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 
@@ -18,8 +19,8 @@ export const LIMITS = {
   failedSignInsPerIp: { max: 30, windowMs: FIFTEEN_MINUTES },
   /** Failed sign-ins to one account, from anywhere: stops password guessing. */
   failedSignInsPerAccount: { max: 5, windowMs: FIFTEEN_MINUTES },
-  /** New accounts from one address. */
-  signUpsPerIp: { max: 10, windowMs: ONE_HOUR },
+  /** Sign-up attempts from one address (every attempt, so probing for taken emails is limited too). */
+  signUpsPerIp: { max: 20, windowMs: ONE_HOUR },
 } satisfies Record<string, Limit>
 
 export const buckets = {
@@ -28,24 +29,31 @@ export const buckets = {
   signUpIp: (ip: string) => `sign-up:ip:${ip}`,
 }
 
-export async function isLimited(db: Kysely<Database>, bucket: string, limit: Limit, now: Date): Promise<boolean> {
+export interface Attempt {
+  /** True when this attempt is over the limit and must be refused. */
+  limited: boolean
+  /** The recorded hit, to forget again if the attempt turns out to be fine. */
+  hitId: number
+}
+
+/** Records one attempt in `bucket`, then says whether it is over `limit`. */
+export async function recordAttempt(db: Kysely<Database>, bucket: string, limit: Limit, now: Date): Promise<Attempt> {
+  const hit = await db.insertInto('rate_limit_hits').values({ bucket, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow()
   const since = new Date(now.getTime() - limit.windowMs).toISOString()
   const row = await db
     .selectFrom('rate_limit_hits')
     .select((eb) => eb.fn.countAll<number>().as('hits'))
     .where('bucket', '=', bucket)
     .where('created_at', '>', since)
+    .where('id', '<=', hit.id)
     .executeTakeFirstOrThrow()
-  return Number(row.hits) >= limit.max
+  // Sweep what no window can still see; indexed on created_at, so this stays cheap.
+  await db.deleteFrom('rate_limit_hits').where('created_at', '<', new Date(now.getTime() - KEEP_HITS_FOR).toISOString()).execute()
+  return { limited: Number(row.hits) > limit.max, hitId: hit.id }
 }
 
-export async function recordHit(db: Kysely<Database>, bucket: string, now: Date): Promise<void> {
-  await db.insertInto('rate_limit_hits').values({ bucket, created_at: now.toISOString() }).execute()
-  // Sweep what no window can still see; indexed on created_at, so this stays cheap.
-  await db
-    .deleteFrom('rate_limit_hits')
-    .where('created_at', '<', new Date(now.getTime() - KEEP_HITS_FOR).toISOString())
-    .execute()
+export async function forgetAttempt(db: Kysely<Database>, hitId: number): Promise<void> {
+  await db.deleteFrom('rate_limit_hits').where('id', '=', hitId).execute()
 }
 
 export async function clearBucket(db: Kysely<Database>, bucket: string): Promise<void> {

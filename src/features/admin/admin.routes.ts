@@ -4,9 +4,10 @@ import { Type } from 'typebox'
 import { requireRole } from '../../plugins/auth.js'
 import { findUserById, listUsers, setUserRole } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
+import { CsrfField, Id } from '../../lib/schema-fields.js'
 
-const RoleParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
-const RoleBody = Type.Object({ role: Type.Union([Type.Literal('member'), Type.Literal('organiser')]), _csrf: Type.Optional(Type.String()) })
+const RoleParams = Type.Object({ id: Id })
+const RoleBody = Type.Object({ role: Type.Union([Type.Literal('member'), Type.Literal('organiser')]), _csrf: CsrfField })
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app

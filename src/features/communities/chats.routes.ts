@@ -16,12 +16,12 @@ import { toChatExceptions, toChatSchedule } from './communities.service.js'
 import { communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
 import { findTopic, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
+import { CsrfField } from '../../lib/schema-fields.js'
 
 const ChatParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
-const csrf = Type.Optional(Type.String())
-const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: csrf })
+const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: CsrfField })
 const moveMessages: FieldMessages = { newDate: { default: 'chats.move.date.invalid' }, newTime: { default: 'chats.move.time.invalid' } }
-const TopicBody = Type.Object({ topicId: Type.String({ maxLength: 12, pattern: '^$|^\\d+$' }), _csrf: csrf })
+const TopicBody = Type.Object({ topicId: Type.String({ maxLength: 12, pattern: '^$|^\\d+$' }), _csrf: CsrfField })
 
 /** The community's schedule, or a 404: without one there are no chats to change. */
 async function scheduleOf(db: Kysely<Database>, context: CommunityContext) {

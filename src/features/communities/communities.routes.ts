@@ -10,8 +10,9 @@ import { createCommunity, editCommunity, leaveCommunity, toChatExceptions, toCha
 import { communityFormValues, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
 import { listAssignedTopics, listOpenTopics } from './topics.queries.js'
+import { CsrfField } from '../../lib/schema-fields.js'
 
-const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: Type.Optional(Type.String()) })
+const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
 const timeZones = Intl.supportedValuesOf('timeZone')
 
 const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -6,6 +6,7 @@ import { errorsFromValidation, withError, type FieldMessages, type FormErrors } 
 import { HASHTAG_PATTERN, MAX_HASHTAG_LENGTH, normaliseHashtag } from '../../lib/hashtags.js'
 import { NTH_VALUES, type ChatSchedule } from '../../lib/chat-recurrence.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
+import { CsrfField } from '../../lib/schema-fields.js'
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$'
 /** Slugs that would clash with the pages under /communities/. */
@@ -16,7 +17,6 @@ export const DEFAULT_TIME_ZONE = 'Europe/London'
 
 export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
 export const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })
-const csrf = Type.Optional(Type.String())
 const text = (maxLength: number) => Type.String({ maxLength })
 
 export const CommunityBody = Type.Object({
@@ -34,7 +34,7 @@ export const CommunityBody = Type.Object({
   intervalWeeks: text(2),
   nth: text(2),
   startsOn: text(10),
-  _csrf: csrf,
+  _csrf: CsrfField,
 })
 export type CommunityBody = Static<typeof CommunityBody>
 

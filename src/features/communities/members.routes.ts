@@ -7,9 +7,10 @@ import { SlugParams } from './communities.schemas.js'
 import { listMembers, memberCounts, setMemberRole } from './communities.queries.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
+import { CsrfField, Id } from '../../lib/schema-fields.js'
 
-const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), userId: Type.Integer({ minimum: 1 }) })
-const RoleBody = Type.Object({ role: Type.Union([Type.Literal('host'), Type.Literal('member')]), _csrf: Type.Optional(Type.String()) })
+const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), userId: Id })
+const RoleBody = Type.Object({ role: Type.Union([Type.Literal('host'), Type.Literal('member')]), _csrf: CsrfField })
 
 const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app

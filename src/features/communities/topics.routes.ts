@@ -8,24 +8,24 @@ import { requireSignIn, safeNextPath } from '../../plugins/auth.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, assertMember, communityOr404 } from './community-access.js'
 import { findTopic, insertTopic, listAssignedTopics, listOpenTopics, toggleVote, updateTopic } from './topics.queries.js'
+import { CsrfField, Id } from '../../lib/schema-fields.js'
 
 export const MAX_TOPIC_TITLE = 120
 export const MAX_TOPIC_DESCRIPTION = 1000
 
-const csrf = Type.Optional(Type.String())
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
-const TopicParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Type.Integer({ minimum: 1 }) })
+const TopicParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Id })
 const TopicBody = Type.Object({
   title: Type.String({ minLength: 1, maxLength: MAX_TOPIC_TITLE }),
   description: Type.String({ maxLength: MAX_TOPIC_DESCRIPTION }),
-  _csrf: csrf,
+  _csrf: CsrfField,
 })
 const topicMessages: FieldMessages = {
   title: { default: 'topics.title.required', maxLength: 'topics.title.tooLong' },
   description: { default: 'topics.description.tooLong' },
 }
-const VoteBody = Type.Object({ next: Type.Optional(Type.String({ maxLength: 300 })), _csrf: csrf })
-const DoneBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: csrf })
+const VoteBody = Type.Object({ next: Type.Optional(Type.String({ maxLength: 300 })), _csrf: CsrfField })
+const DoneBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: CsrfField })
 const doneMessages: FieldMessages = { notesUrl: { default: 'topics.notesUrl.invalid' } }
 
 const topicsRoutes: FastifyPluginAsyncTypebox = async (app) => {

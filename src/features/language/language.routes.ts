@@ -7,13 +7,14 @@ import { LOCALES } from '../../i18n/i18n.js'
 import { LANGUAGE_COOKIE } from '../../i18n/negotiate.js'
 import { safeNextPath } from '../../plugins/auth.js'
 import { updateUser } from '../accounts/users.queries.js'
+import { CsrfField, NextField } from '../../lib/schema-fields.js'
 
 const ONE_YEAR_IN_SECONDS = 365 * 24 * 60 * 60
 
 const LanguageBody = Type.Object({
   lang: Type.Union(LOCALES.map((locale) => Type.Literal(locale))),
-  next: Type.Optional(Type.String({ maxLength: 2000 })),
-  _csrf: Type.Optional(Type.String()),
+  next: NextField,
+  _csrf: CsrfField,
 })
 
 const languageRoutes: FastifyPluginAsyncTypebox = async (app) => {

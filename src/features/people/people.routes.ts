@@ -1,6 +1,7 @@
 // Profiles: anyone can see one; each person edits their own.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { isUniqueViolation } from '../../db/errors.js'
+import { idFromPath } from '../../lib/schema-fields.js'
 import { errorsFromValidation, keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { normaliseHandle } from '../../lib/social-handles.js'
 import { requireSignIn } from '../../plugins/auth.js'
@@ -13,7 +14,8 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/people/:ref', { schema: { params: PersonParams } }, async (request, reply) => {
     const { ref } = request.params
-    const user = /^\d+$/.test(ref) ? await findUserById(db, Number(ref)) : await findUserByHandle(db, ref)
+    const id = idFromPath(ref)
+    const user = /^\d+$/.test(ref) ? (id === null ? undefined : await findUserById(db, id)) : await findUserByHandle(db, ref)
     if (!user) return reply.callNotFound()
     return reply.viewAsync('people/show', { person: toPersonPage(user), isMe: request.currentUser?.id === user.id })
   })

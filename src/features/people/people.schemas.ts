@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { BLUESKY_HANDLE_PATTERN, MASTODON_HANDLE_PATTERN, X_HANDLE_PATTERN } from '../../lib/social-handles.js'
 import type { FieldMessages } from '../../lib/forms.js'
 import { MAX_NAME_LENGTH } from '../accounts/accounts.schemas.js'
+import { CsrfField } from '../../lib/schema-fields.js'
 
 export const MAX_BIO_LENGTH = 1000
 /** Starts with a letter, so /people/:ref can tell a handle from a numeric id. */
@@ -20,7 +21,7 @@ export const ProfileBody = Type.Object({
   xHandle: optionalMatching(X_HANDLE_PATTERN, 16),
   mastodonHandle: optionalMatching(MASTODON_HANDLE_PATTERN, 300),
   blueskyHandle: optionalMatching(BLUESKY_HANDLE_PATTERN, 253),
-  _csrf: Type.Optional(Type.String()),
+  _csrf: CsrfField,
 })
 export type ProfileBody = Static<typeof ProfileBody>
 

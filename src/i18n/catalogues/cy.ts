@@ -1,5 +1,5 @@
 // Y catalog Cymraeg: every key of the English catalogue, in Welsh. TypeScript refuses a
-// missing key (the Catalogue type), and test/i18n.test.ts checks it again at run time.
+// missing key (the Catalogue type), and test/i18n/catalogues.test.ts checks it again at run time.
 // Plurals use the six Welsh CLDR categories: zero, one, two, few, many, other.
 import type { Catalogue } from '../i18n.js'
 
@@ -18,6 +18,7 @@ export const cy: Catalogue = {
 
   'form.errorTitlePrefix': 'Gwall:',
   'form.errorSummaryTitle': 'Mae problem',
+  'form.missing': 'Roedd hwn ar goll o’r ffurflen. Ail-lwythwch y dudalen a rhowch gynnig arall arni',
   'form.errorPrefix': 'Gwall:',
 
   'home.title': 'O’r sgwrs i’r ystafell',
@@ -49,7 +50,7 @@ export const cy: Catalogue = {
   'signUp.password.label': 'Cyfrinair',
   'signUp.password.hint': 'O leiaf 8 nod. Mae ychydig o eiriau ar hap yn gwneud cyfrinair cryf sy’n hawdd ei deipio.',
   'signUp.password.required': 'Rhowch gyfrinair',
-  'signUp.password.tooShort': 'Rhaid i’ch cyfrinair fod yn o leiaf {limit} nod',
+  'signUp.password.tooShort': 'Rhaid i’ch cyfrinair fod o leiaf {limit} nod o hyd',
   'signUp.password.tooLong': 'Rhaid i’ch cyfrinair fod yn {limit} nod neu lai',
   'signUp.password.common': 'Mae’r cyfrinair hwn yn rhy gyffredin ac yn hawdd ei ddyfalu. Dewiswch un gwahanol',
   'signUp.submit': 'Creu cyfrif',

@@ -19,6 +19,7 @@ export const en = {
 
   'form.errorTitlePrefix': 'Error:',
   'form.errorSummaryTitle': 'There is a problem',
+  'form.missing': 'This was missing from the form. Reload the page and try again',
   'form.errorPrefix': 'Error:',
 
   'home.title': 'From the chat to the room',
