@@ -10,6 +10,9 @@ import communitiesRoutes from './features/communities/communities.routes.js'
 import membersRoutes from './features/communities/members.routes.js'
 import topicsRoutes from './features/communities/topics.routes.js'
 import healthRoutes from './features/health/health.routes.js'
+import eventsRoutes from './features/events/events.routes.js'
+import manageRoutes from './features/events/manage.routes.js'
+import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
@@ -73,6 +76,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(membersRoutes)
   await app.register(chatsRoutes)
   await app.register(topicsRoutes)
+  await app.register(eventsRoutes)
+  await app.register(proposalsRoutes)
+  await app.register(manageRoutes)
 
   await app.ready()
   return app

@@ -119,6 +119,76 @@ export interface TopicVotesTable {
   created_at: string
 }
 
+export const EVENT_PHASES = ['draft', 'proposals', 'pitching', 'published', 'finished'] as const
+export type EventPhase = (typeof EVENT_PHASES)[number]
+export const PROPOSAL_FORMATS = ['discussion', 'talk', 'workshop', 'show-and-tell', 'other'] as const
+export type ProposalFormat = (typeof PROPOSAL_FORMATS)[number]
+export const PROPOSAL_STATES = ['proposed', 'accepted', 'declined', 'withdrawn', 'scheduled', 'merged'] as const
+export type ProposalState = (typeof PROPOSAL_STATES)[number]
+/** What a session may need from its room; rooms will declare the same words. */
+export const PROPOSAL_NEEDS = ['projector', 'step-free', 'hearing-loop', 'whiteboard', 'quiet-room', 'big-room'] as const
+export type ProposalNeed = (typeof PROPOSAL_NEEDS)[number]
+
+export interface EventsTable {
+  id: Generated<number>
+  slug: string
+  name: string
+  /** Without the leading #; may be empty. */
+  hashtag: Generated<string>
+  community_id: number | null
+  description: Generated<string>
+  venue_name: Generated<string>
+  venue_address: Generated<string>
+  map_url: string | null
+  time_zone: string
+  first_day: string
+  last_day: string
+  day_starts: string
+  day_ends: string
+  phase: Generated<EventPhase>
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface EventOrganisersTable {
+  event_id: number
+  user_id: number
+  added_at: string
+}
+
+export interface ProposalsTable {
+  id: Generated<number>
+  event_id: number
+  title: string
+  description: Generated<string>
+  format: ProposalFormat
+  /** Space-separated ProposalNeed words. */
+  needs: Generated<string>
+  state: Generated<ProposalState>
+  proposer_id: number | null
+  pitcher_name: string | null
+  pitcher_handle: string | null
+  walk_up: Generated<number>
+  queue_position: number | null
+  pitched: Generated<number>
+  merged_into: number | null
+  notes_url: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProposalHostsTable {
+  proposal_id: number
+  user_id: number
+}
+
+export interface ProposalVotesTable {
+  proposal_id: number
+  user_id: number
+  created_at: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -128,6 +198,11 @@ export interface Database {
   chat_exceptions: ChatExceptionsTable
   topics: TopicsTable
   topic_votes: TopicVotesTable
+  events: EventsTable
+  event_organisers: EventOrganisersTable
+  proposals: ProposalsTable
+  proposal_hosts: ProposalHostsTable
+  proposal_votes: ProposalVotesTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
 }
@@ -139,3 +214,5 @@ export type CommunityRow = Selectable<CommunitiesTable>
 export type ChatScheduleRow = Selectable<ChatSchedulesTable>
 export type ChatExceptionRow = Selectable<ChatExceptionsTable>
 export type TopicRow = Selectable<TopicsTable>
+export type EventRow = Selectable<EventsTable>
+export type ProposalRow = Selectable<ProposalsTable>

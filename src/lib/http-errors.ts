@@ -8,3 +8,18 @@ export class ForbiddenError extends Error {
 export class NotFoundError extends Error {
   readonly statusCode = 404
 }
+
+/**
+ * A request that is understood and allowed in general, but not now (the event's phase,
+ * the proposal's state). The page says why, in the reader's language: `key` names the
+ * sentence and `params` fill it (the error handler translates a `phase` or `state`).
+ */
+export class RefusedError extends Error {
+  readonly statusCode = 409
+  constructor(
+    readonly key: string,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(`refused: ${key}`)
+  }
+}

@@ -3,10 +3,11 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
 import { DEFAULT_LOCALE, translator } from '../i18n/i18n.js'
+import { RefusedError } from '../lib/http-errors.js'
 import { pageLocals } from './views.js'
 
 /** Statuses with their own wording; any other 4xx reads as a plain "bad request". */
-const KNOWN_STATUSES = [400, 403, 404, 405, 413, 415, 429, 500] as const
+const KNOWN_STATUSES = [400, 403, 404, 405, 409, 413, 415, 429, 500] as const
 type KnownStatus = (typeof KNOWN_STATUSES)[number]
 
 function pageStatus(status: number): KnownStatus {
@@ -24,7 +25,16 @@ const BARE_500 =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sorry, there is a problem with the service</title></head>' +
   '<body><h1>Sorry, there is a problem with the service</h1><p>Try again later.</p></body></html>'
 
-async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, config: Config, status: number): Promise<string> {
+/** The sentence a RefusedError asks for, with its phase or state named in the reader's language. */
+function refusalText(request: FastifyRequest, error: RefusedError): string {
+  const { t, has } = request.i18n
+  const params: Record<string, string> = { ...error.params }
+  if (params.phase) params.phase = t(`events.phase.${params.phase}` as MessageKey)
+  if (params.state) params.state = t(`proposals.state.${params.state}` as MessageKey)
+  return has(error.key) ? t(error.key, params) : t('error.409.body')
+}
+
+async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, config: Config, status: number, bodyText?: string): Promise<string> {
   const shown = pageStatus(status)
   reply.code(status).header('cache-control', 'no-store')
   if (wantsJson(request)) {
@@ -39,6 +49,7 @@ async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, con
       status: shown,
       titleKey: `error.${shown}.title`,
       bodyKey: `error.${shown}.body`,
+      bodyText,
     })
   } catch (renderError) {
     request.log.error({ err: renderError }, 'could not render the error page')
@@ -94,7 +105,8 @@ export default fp<{ config: Config }>(
       } else {
         request.log.info({ code: error.code, status }, error.message)
       }
-      return reply.send(await renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500))
+      const bodyText = error instanceof RefusedError ? refusalText(request, error) : undefined
+      return reply.send(await renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500, bodyText))
     })
   },
   { name: 'errors', dependencies: ['views'] },

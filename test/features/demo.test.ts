@@ -29,6 +29,19 @@ test('the demo seeds labelled people with random passwords that sign in, once', 
   const chats = await browser.get('/communities/lgovsm/chats')
   assert.equal([...chats.html.matchAll(/chat chat--past/g)].length, 3, 'three chats in the archive')
 
+  const event = await browser.get('/events/lgovcamp')
+  assert.equal(event.status, 200)
+  assert.match(event.html, /LocalGovCamp London \(demo\)/)
+  assert.match(event.html, /Saturday, \d{1,2} January \d{4}/)
+  assert.match((await browser.get('/communities/lgovsm')).html, /href="\/events\/lgovcamp"/, 'the community lists its event')
+  const proposals = await browser.get('/events/lgovcamp/proposals')
+  assert.equal([...proposals.html.matchAll(/class="topic__title"/g)].length, 43, '40 proposals and 3 walk-up pitches')
+  const voters = await app.db.selectFrom('proposal_votes').select('user_id').distinct().execute()
+  assert.ok(voters.length >= 140, 'about 150 people voted')
+  assert.match((await browser.get('/events/lgovcamp/manage')).html, /Lightning round: one tool I love/)
+  // The voters exist to vote: nobody can sign in as one.
+  assert.equal((await signIn(new Browser(app, '10.80.0.1'), 'voter1@demo.example.org', 'demo-voter-cannot-sign-in')).status, 400)
+
   assert.deepEqual(await seedDemoIfEmpty(app.db, new Date()), [], 'a site with people is never seeded again')
 
   // A second seed run makes different passwords: none is fixed in code.

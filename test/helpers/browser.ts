@@ -48,9 +48,12 @@ export class Browser {
   }
 
   /** Posts a form the way a browser does, with the CSRF token of the last page seen unless given. */
-  async post(url: string, fields: Record<string, string>, options: { csrf?: string | null } = {}): Promise<Page> {
+  /** A field given as an array is posted once per value, as ticked checkboxes are. */
+  async post(url: string, fields: Record<string, string | string[]>, options: { csrf?: string | null } = {}): Promise<Page> {
     const csrf = options.csrf === undefined ? this.lastCsrf : options.csrf
-    const body = new URLSearchParams(csrf === null ? fields : { _csrf: csrf ?? '', ...fields })
+    const body = new URLSearchParams()
+    if (csrf !== null) body.append('_csrf', csrf ?? '')
+    for (const [name, value] of Object.entries(fields)) for (const one of Array.isArray(value) ? value : [value]) body.append(name, one)
     const response = await this.app.inject({
       method: 'POST',
       url,
@@ -62,7 +65,7 @@ export class Browser {
   }
 
   /** GET the form page, then submit it: the CSRF token comes from that very page. */
-  async submit(pageUrl: string, action: string, fields: Record<string, string>): Promise<Page> {
+  async submit(pageUrl: string, action: string, fields: Record<string, string | string[]>): Promise<Page> {
     await this.get(pageUrl)
     return this.post(action, fields)
   }

@@ -124,6 +124,43 @@ describe('English and Welsh pages', () => {
     assertAllWelsh((await host.get(`/communities/lgovsm/chats/${date}/move`)).html, content)
   })
 
+  test('event pages render fully in Welsh, refusals included', async (t) => {
+    const app = await buildTestApp(t)
+    const org = new Browser(app)
+    await org.get('/')
+    await org.post('/language', { lang: 'cy', next: '/' })
+    await signUp(org, ann) // the first account: site admin, so an organiser
+    const content = [ann.displayName, 'Gwersyll Enghraifft', '#gwersyll', 'gwersyll', 'Sesiwn Gyntaf', 'Neuadd', 'Caerdydd', 'Europe/London', 'OpenStreetMap', 'Zed']
+    const invalid = await org.submit('/events/new', '/events', {
+      name: '', slug: '', hashtag: '#gwersyll', communitySlug: '', venueName: '', venueAddress: '', mapUrl: '', timeZone: 'Europe/London',
+      firstDay: '2027-01-16', lastDay: '2027-01-01', dayStarts: '09:00', dayEnds: '08:00', description: '',
+    })
+    assert.equal(invalid.status, 400)
+    assertAllWelsh(invalid.html, content)
+    await org.submit('/events/new', '/events', {
+      name: 'Gwersyll Enghraifft', slug: '', hashtag: '#gwersyll', communitySlug: '', venueName: 'Neuadd', venueAddress: 'Caerdydd', mapUrl: '', timeZone: 'Europe/London',
+      firstDay: '2027-01-16', lastDay: '2027-01-16', dayStarts: '09:00', dayEnds: '17:00', description: '',
+    })
+    await org.get('/events/gwersyll/manage')
+    const refused = await org.post('/events/gwersyll/walk-up', { title: 'Rhy gynnar', pitcherName: 'Zed', pitcherHandle: '', format: 'talk' })
+    assert.equal(refused.status, 409)
+    assertAllWelsh(refused.html, content)
+    assert.match(refused.html, /mae’r digwyddiad ar “Drafft”/)
+    await org.post('/events/gwersyll/phase', { phase: 'proposals' })
+    await org.get('/events/gwersyll/manage')
+    await org.post('/events/gwersyll/phase', { phase: 'pitching' })
+    const badProposal = await org.submit('/events/gwersyll/proposals/new', '/events/gwersyll/proposals', { title: '', description: '', format: 'talk' })
+    assertAllWelsh(badProposal.html, content)
+    await org.submit('/events/gwersyll/proposals/new', '/events/gwersyll/proposals', { title: 'Sesiwn Gyntaf', description: '', format: 'talk', needs: 'projector' })
+    await org.submit('/events/gwersyll/manage', '/events/gwersyll/walk-up', { title: 'Sesiwn Gyntaf', pitcherName: 'Zed', pitcherHandle: '', format: 'discussion' })
+    for (const path of ['/events', '/events/gwersyll', '/events/gwersyll/proposals', '/events/gwersyll/proposals/1', '/events/gwersyll/proposals/2', '/events/gwersyll/manage', '/events/gwersyll/edit', '/events/gwersyll/proposals/1/edit', '/events/gwersyll/proposals/1/notes']) {
+      const page = await org.get(path)
+      assert.equal(page.status, 200, path)
+      assertAllWelsh(page.html, content)
+    }
+    assert.match((await org.get('/events/gwersyll')).html, /Dydd Sadwrn, 16 Ionawr 2027/)
+  })
+
   test('the same pages in English carry no Welsh', async (t) => {
     const app = await buildTestApp(t)
     const page = await new Browser(app).get('/sign-up')

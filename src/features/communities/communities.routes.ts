@@ -10,6 +10,8 @@ import { createCommunity, editCommunity, leaveCommunity, toChatExceptions, toCha
 import { communityFormValues, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
 import { listAssignedTopics, listOpenTopics } from './topics.queries.js'
+import { listCommunityEvents } from '../events/events.queries.js'
+import { eventDates } from '../events/events.view-models.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 
 const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
@@ -43,12 +45,13 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     const { community } = context
     const viewerId = request.currentUser?.id ?? null
-    const [schedule, exceptions, counts, openTopics, assigned] = await Promise.all([
+    const [schedule, exceptions, counts, openTopics, assigned, events] = await Promise.all([
       findSchedule(db, community.id),
       listExceptions(db, community.id),
       memberCounts(db, community.id),
       listOpenTopics(db, community.id, viewerId, 5),
       listAssignedTopics(db, community.id, viewerId),
+      listCommunityEvents(db, community.id),
     ])
     const locale = request.i18n.locale
     const topicByDate = new Map(assigned.map((topic) => [topic.chat_date!, topic]))
@@ -63,6 +66,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       nextChat: chats[0] ?? null,
       laterChats: chats.slice(1),
       topTopics: openTopics,
+      events: events.map((e) => ({ ...e, datesLabel: eventDates(locale, e) })),
       counts,
       context: { isMember: context.isMember, isHost: context.isHost, listed: context.membership?.listed ?? false },
     })

@@ -25,7 +25,7 @@ const TOPICS = [
 ]
 
 /** `people`: the demo accounts' ids, host first. */
-export async function seedDemoCommunity(db: Kysely<Database>, people: number[], now: Date): Promise<void> {
+export async function seedDemoCommunity(db: Kysely<Database>, people: number[], now: Date): Promise<number> {
   const [host, ...members] = people as [number, ...number[]]
   const stamp = now.toISOString()
   const community = await insertCommunity(db, {
@@ -84,4 +84,5 @@ export async function seedDemoCommunity(db: Kysely<Database>, people: number[], 
   }
   const next = scheduledDates({ recurrence: { kind: 'weekly', weekday: 3, intervalWeeks: 1 }, startTime: '20:00', durationMinutes: 60, startsOn, endsOn: null, timeZone: TIME_ZONE }, addDays(today, 1), addDays(today, 8))[0]
   if (next) await updateTopic(db, topicIds[0]!, { chat_date: next, updated_at: stamp })
+  return community.id
 }

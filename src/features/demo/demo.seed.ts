@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../../db/errors.js'
 import { hashPassword } from '../accounts/passwords.js'
 import { claimFirstAdmin, countUsers, insertUser } from '../accounts/users.queries.js'
 import { seedDemoCommunity } from './demo-community.seed.js'
+import { seedDemoEvent } from './demo-event.seed.js'
 
 export interface DemoLogin {
   email: string
@@ -83,7 +84,8 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
         if (person.role === 'admin' && !(await claimFirstAdmin(trx, user.id))) throw new SiteNotEmpty()
         ids.push(user.id)
       }
-      await seedDemoCommunity(trx, ids, now)
+      const communityId = await seedDemoCommunity(trx, ids, now)
+      await seedDemoEvent(trx, ids[0]!, communityId, now)
     })
   } catch (error) {
     // Another process seeded (or someone signed up) at the same moment: leave theirs.

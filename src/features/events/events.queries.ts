@@ -1,0 +1,85 @@
+// Events and their organisers. Kysely only, db first.
+import type { Kysely } from 'kysely'
+import type { Database, EventPhase, EventRow } from '../../db/database.js'
+
+export async function findEventBySlug(db: Kysely<Database>, slug: string): Promise<EventRow | undefined> {
+  return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function isEventSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
+  return (await db.selectFrom('events').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
+}
+
+export interface EventListItem {
+  slug: string
+  name: string
+  hashtag: string
+  first_day: string
+  last_day: string
+  time_zone: string
+  venue_name: string
+  phase: EventPhase
+}
+
+/** Events anyone may see (not drafts), plus the drafts this person organises; soonest first. */
+export async function listEvents(db: Kysely<Database>, viewerId: number | null): Promise<EventListItem[]> {
+  return db
+    .selectFrom('events as e')
+    .select(['e.slug', 'e.name', 'e.hashtag', 'e.first_day', 'e.last_day', 'e.time_zone', 'e.venue_name', 'e.phase'])
+    .where((eb) =>
+      eb.or([
+        eb('e.phase', '!=', 'draft'),
+        eb.exists(
+          eb
+            .selectFrom('event_organisers as o')
+            .select('o.user_id')
+            .whereRef('o.event_id', '=', 'e.id')
+            .where('o.user_id', '=', viewerId ?? -1),
+        ),
+      ]),
+    )
+    .orderBy('e.first_day')
+    .execute()
+}
+
+/** The events of one community that its page may list (not drafts). */
+export async function listCommunityEvents(db: Kysely<Database>, communityId: number): Promise<EventListItem[]> {
+  return db
+    .selectFrom('events')
+    .select(['slug', 'name', 'hashtag', 'first_day', 'last_day', 'time_zone', 'venue_name', 'phase'])
+    .where('community_id', '=', communityId)
+    .where('phase', '!=', 'draft')
+    .orderBy('first_day')
+    .execute()
+}
+
+export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase'>): Promise<EventRow> {
+  return db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateEvent(db: Kysely<Database>, id: number, changes: Partial<Omit<EventRow, 'id' | 'slug' | 'created_at' | 'created_by'>>): Promise<void> {
+  await db.updateTable('events').set(changes).where('id', '=', id).execute()
+}
+
+export async function isOrganiser(db: Kysely<Database>, eventId: number, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('event_organisers').select('user_id').where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+export async function addOrganiser(db: Kysely<Database>, eventId: number, userId: number, now: string): Promise<void> {
+  await db
+    .insertInto('event_organisers')
+    .values({ event_id: eventId, user_id: userId, added_at: now })
+    .onConflict((oc) => oc.columns(['event_id', 'user_id']).doNothing())
+    .execute()
+}
+
+export async function listOrganisers(db: Kysely<Database>, eventId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
+  return db
+    .selectFrom('event_organisers as o')
+    .innerJoin('users as u', 'u.id', 'o.user_id')
+    .select(['u.id', 'u.display_name', 'u.handle'])
+    .where('o.event_id', '=', eventId)
+    .orderBy('o.added_at')
+    .execute()
+}

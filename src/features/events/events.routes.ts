@@ -1,0 +1,91 @@
+// Events: the list, creating and editing one, and its public page.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
+import { requireRole, requireSignIn } from '../../plugins/auth.js'
+import { listCommunities } from '../communities/communities.queries.js'
+import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
+import { EventBody, EventSlugParams, eventMessages, readEventForm } from './events.schemas.js'
+import { createEvent, editEvent } from './events.service.js'
+import { listEvents, listOrganisers } from './events.queries.js'
+import { eventDates, eventFormValues, eventPath, toEventHeader } from './events.view-models.js'
+import { assertOrganiser, eventOr404 } from './event-access.js'
+import { countProposals } from './proposals.queries.js'
+import { personPath } from '../people/people.view-models.js'
+import { utcToZoned } from '../../lib/zoned-time.js'
+
+const timeZones = Intl.supportedValuesOf('timeZone')
+
+const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+  // Creating an event takes the site's organiser role; running one takes being one of its organisers.
+  const organisersOnly = requireRole('organiser')
+  const formData = async () => ({ timeZones, communities: await listCommunities(db, '') })
+
+  app.get('/events', async (request, reply) => {
+    const locale = request.i18n.locale
+    const today = utcToZoned(new Date(), DEFAULT_TIME_ZONE).date
+    const events = (await listEvents(db, request.currentUser?.id ?? null)).map((e) => ({ ...e, datesLabel: eventDates(locale, e), past: e.last_day < today }))
+    return reply.viewAsync('events/index', { upcoming: events.filter((e) => !e.past), past: events.filter((e) => e.past).reverse() })
+  })
+
+  app.get('/events/new', { preHandler: organisersOnly }, async (_request, reply) => {
+    const values = { timeZone: DEFAULT_TIME_ZONE, dayStarts: '09:00', dayEnds: '17:30', communitySlug: '' }
+    return reply.viewAsync('events/new', { values, errors: {}, ...(await formData()) })
+  })
+
+  app.post('/events', { preHandler: organisersOnly, schema: { body: EventBody }, attachValidation: true }, async (request, reply) => {
+    const render = async (errors: FormErrors) => reply.code(400).viewAsync('events/new', { values: keptValues(request.body), errors, ...(await formData()) })
+    const { input, errors } = readEventForm(request.body, request.validationError?.validation)
+    if (!input) return render(errors)
+    const result = await createEvent(db, input, request.currentUser!.id, new Date())
+    if (!result.ok) return render(withError({}, eventMessages, result.field, { key: result.key }))
+    reply.flash('event.created', { name: result.event.name })
+    return reply.redirect(eventPath(result.event), 303)
+  })
+
+  app.get('/events/:slug', { schema: { params: EventSlugParams } }, async (request, reply) => {
+    const { event, isOrganiser } = await eventOr404(db, request.params.slug, request.currentUser)
+    const [organisers, proposals, community] = await Promise.all([
+      listOrganisers(db, event.id),
+      countProposals(db, event.id),
+      event.community_id ? db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirst() : undefined,
+    ])
+    return reply.viewAsync('events/show', {
+      event: toEventHeader(request.i18n.locale, event),
+      organisers: organisers.map((o) => ({ ...o, path: personPath(o) })),
+      proposals,
+      community: community ?? null,
+      isOrganiser,
+    })
+  })
+
+  app.get('/events/:slug/edit', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    assertOrganiser(context)
+    const community = context.event.community_id
+      ? await db.selectFrom('communities').select('slug').where('id', '=', context.event.community_id).executeTakeFirst()
+      : undefined
+    return reply.viewAsync('events/edit', {
+      event: toEventHeader(request.i18n.locale, context.event),
+      values: eventFormValues(context.event, community?.slug ?? null),
+      errors: {},
+      ...(await formData()),
+    })
+  })
+
+  app.post('/events/:slug/edit', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: EventBody }, attachValidation: true }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    assertOrganiser(context)
+    const render = async (errors: FormErrors) =>
+      reply.code(400).viewAsync('events/edit', { event: toEventHeader(request.i18n.locale, context.event), values: keptValues(request.body), errors, ...(await formData()) })
+    // The slug stays: links to the event must keep working.
+    const { input, errors } = readEventForm({ ...request.body, slug: context.event.slug }, request.validationError?.validation)
+    if (!input) return render(errors)
+    const result = await editEvent(db, context.event, input, new Date())
+    if (!result.ok) return render(withError({}, eventMessages, result.field, { key: result.key }))
+    reply.flash('event.saved')
+    return reply.redirect(eventPath(context.event), 303)
+  })
+}
+
+export default eventsRoutes

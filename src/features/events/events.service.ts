@@ -1,0 +1,147 @@
+// Creating events, moving them through their phases, and the organisers' proposal tools
+// (merge, walk-up pitches, the pitch queue): each a transaction of its own.
+import type { Kysely } from 'kysely'
+import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from '../../db/database.js'
+import { EVENT_PHASES } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/errors.js'
+import { RefusedError } from '../../lib/http-errors.js'
+import { findCommunityBySlug } from '../communities/communities.queries.js'
+import type { EventInput } from './events.schemas.js'
+import { addOrganiser, insertEvent, isEventSlugTaken, updateEvent } from './events.queries.js'
+import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, updateProposal } from './proposals.queries.js'
+
+export type CreateEventResult = { ok: true; event: EventRow } | { ok: false; field: 'slug' | 'communitySlug'; key: 'community.slug.taken' | 'event.community.invalid' }
+
+async function communityId(db: Kysely<Database>, slug: string | null): Promise<number | null | undefined> {
+  if (!slug) return null
+  return (await findCommunityBySlug(db, slug))?.id
+}
+
+function eventFields(input: EventInput, community: number | null, stamp: string) {
+  return {
+    name: input.name,
+    hashtag: input.hashtag,
+    community_id: community,
+    description: input.description,
+    venue_name: input.venueName,
+    venue_address: input.venueAddress,
+    map_url: input.mapUrl,
+    time_zone: input.timeZone,
+    first_day: input.firstDay,
+    last_day: input.lastDay,
+    day_starts: input.dayStarts,
+    day_ends: input.dayEnds,
+    updated_at: stamp,
+  }
+}
+
+/** A new event starts as a draft, run by the person who made it. */
+export async function createEvent(db: Kysely<Database>, input: EventInput, userId: number, now: Date): Promise<CreateEventResult> {
+  const stamp = now.toISOString()
+  const community = await communityId(db, input.communitySlug)
+  if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
+  if (await isEventSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
+  try {
+    const event = await db.transaction().execute(async (trx) => {
+      const created = await insertEvent(trx, { slug: input.slug, ...eventFields(input, community, stamp), created_by: userId, created_at: stamp })
+      await addOrganiser(trx, created.id, userId, stamp)
+      return created
+    })
+    return { ok: true, event }
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
+    throw error
+  }
+}
+
+export async function editEvent(db: Kysely<Database>, event: EventRow, input: EventInput, now: Date): Promise<CreateEventResult> {
+  const community = await communityId(db, input.communitySlug)
+  if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
+  await updateEvent(db, event.id, eventFields(input, community, now.toISOString()))
+  return { ok: true, event }
+}
+
+/** Phases go one step at a time, forwards or back (organisers sometimes reopen proposals). */
+export function adjacentPhases(phase: EventPhase): { previous: EventPhase | null; next: EventPhase | null } {
+  const index = EVENT_PHASES.indexOf(phase)
+  return { previous: EVENT_PHASES[index - 1] ?? null, next: EVENT_PHASES[index + 1] ?? null }
+}
+
+export async function changePhase(db: Kysely<Database>, event: EventRow, to: EventPhase, now: Date): Promise<void> {
+  const { previous, next } = adjacentPhases(event.phase)
+  if (to !== previous && to !== next) throw new RefusedError('events.refused.phaseJump', { phase: event.phase })
+  // Guarded by the phase we read, so two organisers clicking at once move it one step only.
+  await db.updateTable('events').set({ phase: to, updated_at: now.toISOString() }).where('id', '=', event.id).where('phase', '=', event.phase).execute()
+}
+
+/**
+ * Folds a duplicate into the proposal it duplicates: the target gains the union of both
+ * proposals' voters (each counted once) and hosts (the duplicate's proposer included);
+ * the duplicate is kept, marked merged, so links to it lead to the target.
+ */
+export async function mergeProposals(db: Kysely<Database>, eventId: number, duplicateId: number, targetId: number, now: Date): Promise<ProposalRow> {
+  if (duplicateId === targetId) throw new RefusedError('merge.refused.same')
+  return db.transaction().execute(async (trx) => {
+    const duplicate = await findProposal(trx, eventId, duplicateId)
+    const target = await findProposal(trx, eventId, targetId)
+    if (!duplicate || !target) throw new RefusedError('merge.refused.missing')
+    if (duplicate.state === 'merged' || target.state === 'merged') throw new RefusedError('merge.refused.merged')
+    await copyVotes(trx, duplicate.id, target.id)
+    await copyHosts(trx, duplicate.id, target.id)
+    if (duplicate.proposer_id !== null && duplicate.proposer_id !== target.proposer_id) await addHost(trx, target.id, duplicate.proposer_id)
+    await updateProposal(trx, duplicate.id, { state: 'merged', merged_into: target.id, queue_position: null, updated_at: now.toISOString() })
+    return target
+  })
+}
+
+export interface WalkUpInput {
+  title: string
+  pitcherName: string
+  pitcherHandle: string
+  format: ProposalFormat
+}
+
+/** A pitch typed in by a volunteer for someone in the queue: no account needed, straight into the queue. */
+export async function addWalkUpPitch(db: Kysely<Database>, eventId: number, input: WalkUpInput, now: Date): Promise<ProposalRow> {
+  const stamp = now.toISOString()
+  return db.transaction().execute(async (trx) =>
+    insertProposal(trx, {
+      event_id: eventId,
+      title: input.title,
+      description: '',
+      format: input.format,
+      needs: '',
+      proposer_id: null,
+      pitcher_name: input.pitcherName,
+      pitcher_handle: input.pitcherHandle.replace(/^@/, '') || null,
+      walk_up: 1,
+      queue_position: await nextQueuePosition(trx, eventId),
+      notes_url: null,
+      created_at: stamp,
+      updated_at: stamp,
+    }),
+  )
+}
+
+export type QueueMove = 'up' | 'down' | 'add' | 'remove' | 'pitched'
+
+/** Reorders the pitch queue by swapping neighbours, so positions stay unique and in order. */
+export async function moveInQueue(db: Kysely<Database>, eventId: number, proposalId: number, move: QueueMove, now: Date): Promise<void> {
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    const proposal = await findProposal(trx, eventId, proposalId)
+    if (!proposal || proposal.state === 'merged') throw new RefusedError('queue.refused.missing')
+    if (move === 'add') {
+      if (proposal.queue_position === null) await updateProposal(trx, proposal.id, { queue_position: await nextQueuePosition(trx, eventId), updated_at: stamp })
+      return
+    }
+    if (move === 'remove') return updateProposal(trx, proposal.id, { queue_position: null, updated_at: stamp })
+    if (move === 'pitched') return updateProposal(trx, proposal.id, { pitched: proposal.pitched ? 0 : 1, updated_at: stamp })
+    const queue = await listQueue(trx, eventId)
+    const index = queue.findIndex((p) => p.id === proposal.id)
+    const other = queue[move === 'up' ? index - 1 : index + 1]
+    if (index === -1 || !other) return
+    await updateProposal(trx, proposal.id, { queue_position: other.queue_position, updated_at: stamp })
+    await updateProposal(trx, other.id, { queue_position: proposal.queue_position, updated_at: stamp })
+  })
+}

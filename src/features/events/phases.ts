@@ -1,0 +1,36 @@
+// What each phase of an event allows. One table, checked on the server for every action,
+// so a page that shows a button and the route that acts on it can never disagree.
+import type { EventPhase, ProposalState } from '../../db/database.js'
+import { RefusedError } from '../../lib/http-errors.js'
+
+export type EventAction = 'propose' | 'editProposal' | 'withdraw' | 'vote' | 'decide' | 'walkUp' | 'queue' | 'merge' | 'notes'
+
+const ALLOWED: Record<EventAction, readonly EventPhase[]> = {
+  propose: ['proposals', 'pitching'],
+  editProposal: ['proposals', 'pitching'],
+  withdraw: ['proposals', 'pitching', 'published'],
+  vote: ['proposals', 'pitching', 'published'],
+  decide: ['proposals', 'pitching', 'published'],
+  walkUp: ['pitching'],
+  queue: ['pitching'],
+  merge: ['proposals', 'pitching'],
+  notes: ['proposals', 'pitching', 'published', 'finished'],
+}
+
+export function phaseAllows(phase: EventPhase, action: EventAction): boolean {
+  return ALLOWED[action].includes(phase)
+}
+
+/** Refuses, with a sentence that says why, an action its event's phase does not allow. */
+export function assertPhaseAllows(phase: EventPhase, action: EventAction): void {
+  if (!phaseAllows(phase, action)) throw new RefusedError(`events.refused.${action}`, { phase })
+}
+
+/** Proposals people may still show interest in. */
+export const VOTABLE_STATES: readonly ProposalState[] = ['proposed', 'accepted', 'scheduled']
+/** Proposals their proposer may still change or withdraw. */
+export const OPEN_STATES: readonly ProposalState[] = ['proposed', 'accepted']
+
+export function assertVotable(state: ProposalState): void {
+  if (!VOTABLE_STATES.includes(state)) throw new RefusedError('proposals.refused.vote', { state })
+}

@@ -1,0 +1,215 @@
+// Proposals, their hosts and the interest votes on them. Vote counts come from one
+// grouped join per list, never a query per row; votes are kept per person because the
+// scheduler needs to know who wants what.
+import { sql, type Kysely } from 'kysely'
+import type { Database, ProposalFormat, ProposalRow, ProposalState } from '../../db/database.js'
+
+export interface ProposalListItem {
+  id: number
+  title: string
+  format: ProposalFormat
+  state: ProposalState
+  needs: string
+  walk_up: boolean
+  proposer_name: string | null
+  pitcher_name: string | null
+  votes: number
+  voted_by_me: boolean
+  queue_position: number | null
+  pitched: boolean
+  created_at: string
+}
+
+export interface ProposalFilter {
+  sort: 'interest' | 'newest'
+  format: ProposalFormat | null
+  /** null: the live ones (proposed, accepted, scheduled). */
+  state: ProposalState | null
+}
+
+const LIVE_STATES: ProposalState[] = ['proposed', 'accepted', 'scheduled']
+
+function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: number | null) {
+  return db
+    .selectFrom('proposals as p')
+    .leftJoin('users as u', 'u.id', 'p.proposer_id')
+    .leftJoin(
+      (eb) => eb.selectFrom('proposal_votes').select(['proposal_id', (e) => e.fn.countAll<number>().as('votes')]).groupBy('proposal_id').as('v'),
+      (join) => join.onRef('v.proposal_id', '=', 'p.id'),
+    )
+    .leftJoin('proposal_votes as mine', (join) => join.onRef('mine.proposal_id', '=', 'p.id').on('mine.user_id', '=', viewerId ?? -1))
+    .select([
+      'p.id',
+      'p.title',
+      'p.format',
+      'p.state',
+      'p.needs',
+      'p.walk_up',
+      'u.display_name as proposer_name',
+      'p.pitcher_name',
+      sql<number>`coalesce(v.votes, 0)`.as('votes'),
+      sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
+      'p.queue_position',
+      'p.pitched',
+      'p.created_at',
+    ])
+    .where('p.event_id', '=', eventId)
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof proposalsWithVotes>['execute']>>[number]
+function toItem(row: Row): ProposalListItem {
+  return {
+    ...row,
+    walk_up: row.walk_up === 1,
+    pitched: row.pitched === 1,
+    votes: Number(row.votes),
+    voted_by_me: Number(row.voted_by_me) === 1,
+  }
+}
+
+export async function listProposals(db: Kysely<Database>, eventId: number, viewerId: number | null, filter: ProposalFilter): Promise<ProposalListItem[]> {
+  let query = proposalsWithVotes(db, eventId, viewerId)
+  query = filter.state ? query.where('p.state', '=', filter.state) : query.where('p.state', 'in', LIVE_STATES)
+  if (filter.format) query = query.where('p.format', '=', filter.format)
+  query = filter.sort === 'newest' ? query.orderBy('p.id', 'desc') : query.orderBy('votes', 'desc').orderBy('p.id')
+  return (await query.execute()).map(toItem)
+}
+
+/** Everything the organisers manage: all states but merged, most interest first. */
+export async function listProposalsForManaging(db: Kysely<Database>, eventId: number): Promise<ProposalListItem[]> {
+  const rows = await proposalsWithVotes(db, eventId, null).where('p.state', '!=', 'merged').orderBy('votes', 'desc').orderBy('p.id').execute()
+  return rows.map(toItem)
+}
+
+export async function countProposals(db: Kysely<Database>, eventId: number): Promise<number> {
+  const row = await db
+    .selectFrom('proposals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', eventId)
+    .where('state', 'in', LIVE_STATES)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findProposal(db: Kysely<Database>, eventId: number, id: number): Promise<ProposalRow | undefined> {
+  return db.selectFrom('proposals').selectAll().where('event_id', '=', eventId).where('id', '=', id).executeTakeFirst()
+}
+
+export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into'> & { walk_up?: number }): Promise<ProposalRow> {
+  return db.insertInto('proposals').values(proposal).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateProposal(db: Kysely<Database>, id: number, changes: Partial<Omit<ProposalRow, 'id' | 'event_id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('proposals').set(changes).where('id', '=', id).execute()
+}
+
+/** Changes the state of several proposals of one event at once; returns how many changed. */
+export async function setProposalStates(db: Kysely<Database>, eventId: number, ids: number[], from: ProposalState[], to: ProposalState, now: string): Promise<number> {
+  if (!ids.length) return 0
+  const result = await db
+    .updateTable('proposals')
+    .set({ state: to, updated_at: now })
+    .where('event_id', '=', eventId)
+    .where('id', 'in', ids)
+    .where('state', 'in', from)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+// --- Hosts ---
+
+export async function listHosts(db: Kysely<Database>, proposalId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
+  return db
+    .selectFrom('proposal_hosts as h')
+    .innerJoin('users as u', 'u.id', 'h.user_id')
+    .select(['u.id', 'u.display_name', 'u.handle'])
+    .where('h.proposal_id', '=', proposalId)
+    .orderBy('u.display_name')
+    .execute()
+}
+
+export async function addHost(db: Kysely<Database>, proposalId: number, userId: number): Promise<void> {
+  await db
+    .insertInto('proposal_hosts')
+    .values({ proposal_id: proposalId, user_id: userId })
+    .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+    .execute()
+}
+
+export async function removeHost(db: Kysely<Database>, proposalId: number, userId: number): Promise<void> {
+  await db.deleteFrom('proposal_hosts').where('proposal_id', '=', proposalId).where('user_id', '=', userId).execute()
+}
+
+export async function isHost(db: Kysely<Database>, proposal: Pick<ProposalRow, 'id' | 'proposer_id'>, userId: number): Promise<boolean> {
+  if (proposal.proposer_id === userId) return true
+  const row = await db.selectFrom('proposal_hosts').select('user_id').where('proposal_id', '=', proposal.id).where('user_id', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+// --- Votes ---
+
+/** Toggles one person's interest; the primary key keeps it to one vote each. Returns whether it now stands. */
+export async function toggleProposalVote(db: Kysely<Database>, proposalId: number, userId: number, now: string): Promise<boolean> {
+  const removed = await db.deleteFrom('proposal_votes').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()
+  if (removed.numDeletedRows > 0n) return false
+  await db
+    .insertInto('proposal_votes')
+    .values({ proposal_id: proposalId, user_id: userId, created_at: now })
+    .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+    .execute()
+  return true
+}
+
+export async function countProposalVotes(db: Kysely<Database>, proposalId: number): Promise<number> {
+  const row = await db.selectFrom('proposal_votes').select((eb) => eb.fn.countAll<number>().as('n')).where('proposal_id', '=', proposalId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function hasVoted(db: Kysely<Database>, proposalId: number, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('proposal_votes').select('user_id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()
+  return row !== undefined
+}
+
+/**
+ * Copies `from`'s votes onto `to`. A person who voted for both keeps one vote (the
+ * primary key), so a merge never counts anyone twice.
+ */
+export async function copyVotes(db: Kysely<Database>, from: number, to: number): Promise<void> {
+  await db
+    .insertInto('proposal_votes')
+    .columns(['proposal_id', 'user_id', 'created_at'])
+    .expression((eb) => eb.selectFrom('proposal_votes').select([sql.lit(to).as('proposal_id'), 'user_id', 'created_at']).where('proposal_id', '=', from))
+    .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+    .execute()
+}
+
+export async function copyHosts(db: Kysely<Database>, from: number, to: number): Promise<void> {
+  await db
+    .insertInto('proposal_hosts')
+    .columns(['proposal_id', 'user_id'])
+    .expression((eb) => eb.selectFrom('proposal_hosts').select([sql.lit(to).as('proposal_id'), 'user_id']).where('proposal_id', '=', from))
+    .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+    .execute()
+}
+
+// --- The pitch queue ---
+
+export async function nextQueuePosition(db: Kysely<Database>, eventId: number): Promise<number> {
+  const row = await db
+    .selectFrom('proposals')
+    .select((eb) => eb.fn.max<number>('queue_position').as('last'))
+    .where('event_id', '=', eventId)
+    .executeTakeFirst()
+  return Number(row?.last ?? 0) + 1
+}
+
+export async function listQueue(db: Kysely<Database>, eventId: number): Promise<ProposalRow[]> {
+  return db
+    .selectFrom('proposals')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('queue_position', 'is not', null)
+    .where('state', '!=', 'merged')
+    .orderBy('queue_position')
+    .execute()
+}

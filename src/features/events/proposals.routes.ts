@@ -1,0 +1,254 @@
+// Proposals: the list with interest votes, proposing, and each proposal's page, where its
+// proposer edits or withdraws it, its hosts keep its notes link, and organisers decide.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import { Type } from 'typebox'
+import { PROPOSAL_FORMATS, PROPOSAL_NEEDS, type Database, type ProposalRow } from '../../db/database.js'
+import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
+import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-errors.js'
+import { renderMarkdown } from '../../lib/markdown.js'
+import { CsrfField, NextField } from '../../lib/schema-fields.js'
+import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
+import { findUserByEmail, findUserByHandle } from '../accounts/users.queries.js'
+import { personPath } from '../people/people.view-models.js'
+import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
+import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
+import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
+import { OPEN_STATES, assertPhaseAllows, assertVotable, phaseAllows } from './phases.js'
+import {
+  addHost,
+  countProposalVotes,
+  findProposal,
+  hasVoted,
+  insertProposal,
+  isHost,
+  listHosts,
+  listProposals,
+  removeHost,
+  toggleProposalVote,
+  updateProposal,
+} from './proposals.queries.js'
+
+const NotesBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: CsrfField })
+const notesMessages: FieldMessages = { notesUrl: { default: 'community.chatUrl.invalid' } }
+const VoteBody = Type.Object({ next: NextField, _csrf: CsrfField })
+const DecideBody = Type.Object({ state: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('proposed')]), _csrf: CsrfField })
+const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
+const HostParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), userId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+
+interface ProposalContext extends EventContext {
+  proposal: ProposalRow
+  isHost: boolean
+}
+
+async function proposalOr404(db: Kysely<Database>, slug: string, id: number, user: CurrentUser | null): Promise<ProposalContext> {
+  const context = await eventOr404(db, slug, user)
+  const proposal = await findProposal(db, context.event.id, id)
+  if (!proposal) throw new NotFoundError('no such proposal')
+  return { ...context, proposal, isHost: user !== null && (await isHost(db, proposal, user.id)) }
+}
+
+const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+  const formOptions = { formats: PROPOSAL_FORMATS, needs: PROPOSAL_NEEDS }
+
+  app.get('/events/:slug/proposals', { schema: { params: EventSlugParams, querystring: ProposalListQuery } }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    const filter = {
+      sort: request.query.sort ?? 'interest',
+      format: isFormat(request.query.format) ? request.query.format : null,
+      state: request.query.state || null,
+    } as const
+    const proposals = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter)
+    return reply.viewAsync('events/proposals', {
+      event: toEventHeader(request.i18n.locale, context.event),
+      proposals,
+      filter,
+      formats: PROPOSAL_FORMATS,
+      canPropose: phaseAllows(context.event.phase, 'propose'),
+      canVote: phaseAllows(context.event.phase, 'vote') && request.currentUser !== null,
+      listPath: request.url,
+    })
+  })
+
+  app.get('/events/:slug/proposals/new', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    assertPhaseAllows(context.event.phase, 'propose')
+    return reply.viewAsync('events/new-proposal', { event: toEventHeader(request.i18n.locale, context.event), values: { format: 'discussion', needs: [] }, errors: {}, ...formOptions })
+  })
+
+  app.post('/events/:slug/proposals', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: ProposalBody }, attachValidation: true }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    assertPhaseAllows(context.event.phase, 'propose')
+    if (request.validationError) {
+      return reply.code(400).viewAsync('events/new-proposal', {
+        event: toEventHeader(request.i18n.locale, context.event),
+        values: { ...keptValues(request.body), needs: needsList(readNeeds((request.body as { needs?: unknown } | undefined)?.needs)) },
+        errors: errorsFromValidation(request.validationError.validation, proposalMessages, request.body),
+        ...formOptions,
+      })
+    }
+    const stamp = new Date().toISOString()
+    const proposal = await insertProposal(db, {
+      event_id: context.event.id,
+      title: request.body.title,
+      description: request.body.description.replace(/\r\n/g, '\n'),
+      format: request.body.format,
+      needs: readNeeds(request.body.needs),
+      proposer_id: request.currentUser!.id,
+      pitcher_name: null,
+      pitcher_handle: null,
+      queue_position: null,
+      notes_url: null,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    reply.flash('proposals.created')
+    return reply.redirect(eventPath(context.event, `/proposals/${proposal.id}`), 303)
+  })
+
+  app.get('/events/:slug/proposals/:id', { schema: { params: ProposalParams } }, async (request, reply) => {
+    const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    const { proposal, event } = context
+    if (proposal.state === 'merged' && proposal.merged_into) return reply.redirect(eventPath(event, `/proposals/${proposal.merged_into}`), 301)
+    const [hosts, votes, voted, proposer] = await Promise.all([
+      listHosts(db, proposal.id),
+      countProposalVotes(db, proposal.id),
+      request.currentUser ? hasVoted(db, proposal.id, request.currentUser.id) : false,
+      proposal.proposer_id ? db.selectFrom('users').select(['id', 'display_name', 'handle']).where('id', '=', proposal.proposer_id).executeTakeFirst() : undefined,
+    ])
+    const phase = event.phase
+    return reply.viewAsync('events/proposal', {
+      event: toEventHeader(request.i18n.locale, event),
+      proposal: { ...proposal, descriptionHtml: renderMarkdown(proposal.description), needs: needsList(proposal.needs), votes, voted },
+      proposer: proposer ? { ...proposer, path: personPath(proposer) } : null,
+      hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
+      can: {
+        vote: request.currentUser !== null && phaseAllows(phase, 'vote') && ['proposed', 'accepted', 'scheduled'].includes(proposal.state),
+        edit: (context.isHost || context.isOrganiser) && phaseAllows(phase, 'editProposal') && OPEN_STATES.includes(proposal.state),
+        withdraw: proposal.proposer_id === request.currentUser?.id && phaseAllows(phase, 'withdraw') && OPEN_STATES.includes(proposal.state),
+        decide: context.isOrganiser && phaseAllows(phase, 'decide') && ['proposed', 'accepted', 'declined'].includes(proposal.state),
+        notes: (context.isHost || context.isOrganiser) && phaseAllows(phase, 'notes'),
+        hosts: (proposal.proposer_id === request.currentUser?.id || context.isOrganiser) && proposal.state !== 'withdrawn',
+      },
+    })
+  })
+
+  const editable = async (slug: string, id: number, user: CurrentUser | null) => {
+    const context = await proposalOr404(db, slug, id, user)
+    if (!context.isHost && !context.isOrganiser) throw new ForbiddenError('only its hosts and the organisers edit a proposal')
+    assertPhaseAllows(context.event.phase, 'editProposal')
+    if (!OPEN_STATES.includes(context.proposal.state)) throw new RefusedError('proposals.refused.edit', { state: context.proposal.state })
+    return context
+  }
+
+  app.get('/events/:slug/proposals/:id/edit', { preHandler: requireSignIn, schema: { params: ProposalParams } }, async (request, reply) => {
+    const { event, proposal } = await editable(request.params.slug, request.params.id, request.currentUser)
+    return reply.viewAsync('events/edit-proposal', { event: toEventHeader(request.i18n.locale, event), proposalId: proposal.id, values: proposalFormValues(proposal), errors: {}, ...formOptions })
+  })
+
+  app.post('/events/:slug/proposals/:id/edit', { preHandler: requireSignIn, schema: { params: ProposalParams, body: ProposalBody }, attachValidation: true }, async (request, reply) => {
+    const { event, proposal } = await editable(request.params.slug, request.params.id, request.currentUser)
+    if (request.validationError) {
+      return reply.code(400).viewAsync('events/edit-proposal', {
+        event: toEventHeader(request.i18n.locale, event),
+        proposalId: proposal.id,
+        values: { ...keptValues(request.body), needs: needsList(readNeeds((request.body as { needs?: unknown } | undefined)?.needs)) },
+        errors: errorsFromValidation(request.validationError.validation, proposalMessages, request.body),
+        ...formOptions,
+      })
+    }
+    await updateProposal(db, proposal.id, {
+      title: request.body.title,
+      description: request.body.description.replace(/\r\n/g, '\n'),
+      format: request.body.format,
+      needs: readNeeds(request.body.needs),
+      updated_at: new Date().toISOString(),
+    })
+    reply.flash('proposals.saved')
+    return reply.redirect(eventPath(event, `/proposals/${proposal.id}`), 303)
+  })
+
+  app.post('/events/:slug/proposals/:id/vote', { preHandler: requireSignIn, schema: { params: ProposalParams, body: VoteBody } }, async (request, reply) => {
+    const { event, proposal } = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    assertPhaseAllows(event.phase, 'vote')
+    assertVotable(proposal.state)
+    const voted = await toggleProposalVote(db, proposal.id, request.currentUser!.id, new Date().toISOString())
+    reply.flash(voted ? 'proposals.voted' : 'proposals.unvoted', { title: proposal.title })
+    return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}`), 303)
+  })
+
+  app.post('/events/:slug/proposals/:id/withdraw', { preHandler: requireSignIn, schema: { params: ProposalParams } }, async (request, reply) => {
+    const { event, proposal } = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    if (proposal.proposer_id !== request.currentUser!.id) throw new ForbiddenError('only the proposer withdraws')
+    assertPhaseAllows(event.phase, 'withdraw')
+    if (!OPEN_STATES.includes(proposal.state)) throw new RefusedError('proposals.refused.withdraw', { state: proposal.state })
+    await updateProposal(db, proposal.id, { state: 'withdrawn', queue_position: null, updated_at: new Date().toISOString() })
+    reply.flash('proposals.withdrawn', { title: proposal.title })
+    return reply.redirect(eventPath(event, `/proposals/${proposal.id}`), 303)
+  })
+
+  app.post('/events/:slug/proposals/:id/state', { preHandler: requireSignIn, schema: { params: ProposalParams, body: DecideBody } }, async (request, reply) => {
+    const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    assertOrganiser(context)
+    assertPhaseAllows(context.event.phase, 'decide')
+    const { proposal } = context
+    if (!['proposed', 'accepted', 'declined'].includes(proposal.state)) throw new RefusedError('proposals.refused.decide', { state: proposal.state })
+    await updateProposal(db, proposal.id, { state: request.body.state, updated_at: new Date().toISOString() })
+    reply.flash('proposals.stateChanged', { title: proposal.title })
+    return reply.redirect(eventPath(context.event, `/proposals/${proposal.id}`), 303)
+  })
+
+  const notesContext = async (slug: string, id: number, user: CurrentUser | null) => {
+    const context = await proposalOr404(db, slug, id, user)
+    if (!context.isHost && !context.isOrganiser) throw new ForbiddenError('only hosts and organisers keep the notes link')
+    assertPhaseAllows(context.event.phase, 'notes')
+    return context
+  }
+
+  app.get('/events/:slug/proposals/:id/notes', { preHandler: requireSignIn, schema: { params: ProposalParams } }, async (request, reply) => {
+    const { event, proposal } = await notesContext(request.params.slug, request.params.id, request.currentUser)
+    return reply.viewAsync('events/proposal-notes', { event: toEventHeader(request.i18n.locale, event), proposal, values: { notesUrl: proposal.notes_url ?? '' }, errors: {} })
+  })
+
+  app.post('/events/:slug/proposals/:id/notes', { preHandler: requireSignIn, schema: { params: ProposalParams, body: NotesBody }, attachValidation: true }, async (request, reply) => {
+    const { event, proposal } = await notesContext(request.params.slug, request.params.id, request.currentUser)
+    if (request.validationError) {
+      return reply.code(400).viewAsync('events/proposal-notes', {
+        event: toEventHeader(request.i18n.locale, event),
+        proposal,
+        values: keptValues(request.body),
+        errors: errorsFromValidation(request.validationError.validation, notesMessages, request.body),
+      })
+    }
+    await updateProposal(db, proposal.id, { notes_url: request.body.notesUrl || null, updated_at: new Date().toISOString() })
+    reply.flash('proposals.notesSaved')
+    return reply.redirect(eventPath(event, `/proposals/${proposal.id}`), 303)
+  })
+
+  app.post('/events/:slug/proposals/:id/hosts', { preHandler: requireSignIn, schema: { params: ProposalParams, body: HostBody } }, async (request, reply) => {
+    const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    if (context.proposal.proposer_id !== request.currentUser!.id && !context.isOrganiser) throw new ForbiddenError('only the proposer and organisers add co-hosts')
+    const who = request.body.who.trim().replace(/^@/, '')
+    const person = who.includes('@') ? await findUserByEmail(db, who) : who ? await findUserByHandle(db, who) : undefined
+    if (!person) {
+      // A one-field form on the proposal page: the message repeats what was typed.
+      reply.flash('proposals.hosts.notFound', { who: request.body.who })
+      return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
+    }
+    if (person.id !== context.proposal.proposer_id) await addHost(db, context.proposal.id, person.id)
+    reply.flash('proposals.hosts.added', { name: person.display_name })
+    return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
+  })
+
+  app.post('/events/:slug/proposals/:id/hosts/:userId/remove', { preHandler: requireSignIn, schema: { params: HostParams } }, async (request, reply) => {
+    const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
+    const self = request.params.userId === request.currentUser!.id
+    if (context.proposal.proposer_id !== request.currentUser!.id && !context.isOrganiser && !self) throw new ForbiddenError('only the proposer, organisers or the co-host themselves')
+    await removeHost(db, context.proposal.id, request.params.userId)
+    reply.flash('proposals.hosts.removed')
+    return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
+  })
+}
+
+export default proposalsRoutes
