@@ -14,6 +14,8 @@ import eventsRoutes from './features/events/events.routes.js'
 import manageRoutes from './features/events/manage.routes.js'
 import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
+import meetupsRoutes from './features/meetups/meetups.routes.js'
+import meRoutes from './features/meetups/me.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import auth from './plugins/auth.js'
@@ -79,6 +81,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(eventsRoutes)
   await app.register(proposalsRoutes)
   await app.register(manageRoutes)
+  await app.register(meetupsRoutes)
+  await app.register(meRoutes)
 
   await app.ready()
   return app

@@ -189,6 +189,54 @@ export interface ProposalVotesTable {
   created_at: string
 }
 
+export type MeetupState = 'scheduled' | 'cancelled'
+export type AttendeeVisibility = 'public' | 'attendees' | 'hosts'
+export type RsvpStatus = 'going' | 'waitlisted' | 'not_going'
+
+export interface MeetupsTable {
+  id: Generated<number>
+  slug: string
+  title: string
+  description: Generated<string>
+  starts_at: string
+  ends_at: string
+  time_zone: string
+  venue_name: Generated<string>
+  venue_address: Generated<string>
+  map_url: string | null
+  online_url: string | null
+  capacity: number | null
+  rsvp_opens_at: string | null
+  rsvp_closes_at: string | null
+  max_party_size: Generated<number>
+  community_id: number | null
+  event_id: number | null
+  state: Generated<MeetupState>
+  attendee_visibility: Generated<AttendeeVisibility>
+  seats_taken: Generated<number>
+  rsvp_version: Generated<number>
+  created_by: number | null
+  created_at: string
+  updated_at: string
+}
+
+export interface MeetupHostsTable {
+  meetup_id: number
+  user_id: number
+}
+
+export interface RsvpsTable {
+  id: Generated<number>
+  meetup_id: number
+  user_id: number
+  status: RsvpStatus
+  party_size: Generated<number>
+  seq: number
+  hide_name: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -203,6 +251,9 @@ export interface Database {
   proposals: ProposalsTable
   proposal_hosts: ProposalHostsTable
   proposal_votes: ProposalVotesTable
+  meetups: MeetupsTable
+  meetup_hosts: MeetupHostsTable
+  rsvps: RsvpsTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
 }
@@ -216,3 +267,5 @@ export type ChatExceptionRow = Selectable<ChatExceptionsTable>
 export type TopicRow = Selectable<TopicsTable>
 export type EventRow = Selectable<EventsTable>
 export type ProposalRow = Selectable<ProposalsTable>
+export type MeetupRow = Selectable<MeetupsTable>
+export type RsvpRow = Selectable<RsvpsTable>

@@ -42,6 +42,13 @@ test('the demo seeds labelled people with random passwords that sign in, once', 
   // The voters exist to vote: nobody can sign in as one.
   assert.equal((await signIn(new Browser(app, '10.80.0.1'), 'voter1@demo.example.org', 'demo-voter-cannot-sign-in')).status, 400)
 
+  const lunch = await browser.get('/meetups/unconference-lunch')
+  assert.equal(lunch.status, 200)
+  assert.match(lunch.html, /No seats left · 3 people waiting/)
+  assert.match(lunch.html, /and 1 guest/, 'one party of two')
+  assert.match((await browser.get('/events/lgovcamp')).html, /href="\/meetups\/unconference-lunch"/, 'the event lists its lunch')
+  assert.match((await browser.get('/communities/lgovsm')).html, /href="\/meetups\/unconference-lunch"/)
+
   assert.deepEqual(await seedDemoIfEmpty(app.db, new Date()), [], 'a site with people is never seeded again')
 
   // A second seed run makes different passwords: none is fixed in code.

@@ -161,6 +161,42 @@ describe('English and Welsh pages', () => {
     assert.match((await org.get('/events/gwersyll')).html, /Dydd Sadwrn, 16 Ionawr 2027/)
   })
 
+  test('meetup pages render fully in Welsh', async (t) => {
+    const app = await buildTestApp(t)
+    const host = new Browser(app)
+    await host.get('/')
+    await host.post('/language', { lang: 'cy', next: '/' })
+    await signUp(host, ann)
+    const content = [ann.displayName, 'Cinio Enghraifft', 'Caffi', 'Europe/London', 'OpenStreetMap']
+    const when = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10)
+    const fields = {
+      title: 'Cinio Enghraifft', slug: 'cinio', description: '', startsAt: `${when}T12:30`, endsAt: `${when}T13:30`, timeZone: 'Europe/London',
+      venueName: 'Caffi', venueAddress: '', mapUrl: '', onlineUrl: '', capacity: '1', maxPartySize: '2', rsvpOpensAt: '', rsvpClosesAt: '',
+      communitySlug: '', eventSlug: '', attendeeVisibility: 'public',
+    }
+    const invalid = await host.submit('/meetups/new', '/meetups', { ...fields, capacity: '-1' })
+    assert.equal(invalid.status, 400)
+    assertAllWelsh(invalid.html, [...content, '-1'])
+    await host.submit('/meetups/new', '/meetups', fields)
+    await host.submit('/meetups/cinio', '/meetups/cinio/rsvp', { going: 'yes', partySize: '1' })
+    const bryn = new Browser(app, '10.9.3.1')
+    await bryn.get('/')
+    await bryn.post('/language', { lang: 'cy', next: '/' })
+    await signUp(bryn, { displayName: 'Bryn Jones', email: 'bryn@example.org', password: 'cyfrinair arall hir' })
+    await bryn.submit('/meetups/cinio', '/meetups/cinio/rsvp', { going: 'yes', partySize: '2' })
+    const waiting = await bryn.get('/meetups/cinio')
+    assertAllWelsh(waiting.html, [...content, 'Bryn Jones'])
+    assert.match(waiting.html, /rhif 1 ar y rhestr aros/)
+    const refused = await bryn.submit('/meetups/cinio', '/meetups/cinio/rsvp', { going: 'yes', partySize: '5' })
+    assert.equal(refused.status, 409)
+    assertAllWelsh(refused.html, [...content, 'Bryn Jones'])
+    for (const path of ['/meetups', '/meetups/cinio', '/meetups/cinio/edit', '/me']) {
+      const page = await host.get(path)
+      assert.equal(page.status, 200, path)
+      assertAllWelsh(page.html, [...content, 'Bryn Jones'])
+    }
+  })
+
   test('the same pages in English carry no Welsh', async (t) => {
     const app = await buildTestApp(t)
     const page = await new Browser(app).get('/sign-up')

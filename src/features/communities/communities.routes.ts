@@ -12,6 +12,8 @@ import { assertHost, communityOr404 } from './community-access.js'
 import { listAssignedTopics, listOpenTopics } from './topics.queries.js'
 import { listCommunityEvents } from '../events/events.queries.js'
 import { eventDates } from '../events/events.view-models.js'
+import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
+import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 
 const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
@@ -45,13 +47,14 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     const { community } = context
     const viewerId = request.currentUser?.id ?? null
-    const [schedule, exceptions, counts, openTopics, assigned, events] = await Promise.all([
+    const [schedule, exceptions, counts, openTopics, assigned, events, meetups] = await Promise.all([
       findSchedule(db, community.id),
       listExceptions(db, community.id),
       memberCounts(db, community.id),
       listOpenTopics(db, community.id, viewerId, 5),
       listAssignedTopics(db, community.id, viewerId),
       listCommunityEvents(db, community.id),
+      listUpcomingMeetups(db, new Date(), { communityId: community.id }),
     ])
     const locale = request.i18n.locale
     const topicByDate = new Map(assigned.map((topic) => [topic.chat_date!, topic]))
@@ -67,6 +70,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       laterChats: chats.slice(1),
       topTopics: openTopics,
       events: events.map((e) => ({ ...e, datesLabel: eventDates(locale, e) })),
+      meetups: meetups.map((m) => ({ ...m, when: meetupStart(locale, m), seatsLeft: seatsLeft(m) })),
       counts,
       context: { isMember: context.isMember, isHost: context.isHost, listed: context.membership?.listed ?? false },
     })

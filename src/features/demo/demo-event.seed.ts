@@ -61,7 +61,7 @@ const WALK_UPS = [
 ]
 
 /** `organiserId` runs the event; `communityId` is the demo community it belongs to. */
-export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, communityId: number, now: Date): Promise<void> {
+export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, communityId: number, now: Date): Promise<{ eventId: number; day: string; voters: number[] }> {
   const stamp = now.toISOString()
   // The third Saturday of next January.
   const { date: today } = utcToZoned(now, TIME_ZONE)
@@ -153,4 +153,5 @@ export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, c
       })),
     )
     .execute()
+  return { eventId: event.id, day, voters: voters.map((v) => v.id) }
 }

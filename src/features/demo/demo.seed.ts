@@ -9,6 +9,7 @@ import { hashPassword } from '../accounts/passwords.js'
 import { claimFirstAdmin, countUsers, insertUser } from '../accounts/users.queries.js'
 import { seedDemoCommunity } from './demo-community.seed.js'
 import { seedDemoEvent } from './demo-event.seed.js'
+import { seedDemoMeetup } from './demo-meetup.seed.js'
 
 export interface DemoLogin {
   email: string
@@ -85,7 +86,8 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
         ids.push(user.id)
       }
       const communityId = await seedDemoCommunity(trx, ids, now)
-      await seedDemoEvent(trx, ids[0]!, communityId, now)
+      const camp = await seedDemoEvent(trx, ids[0]!, communityId, now)
+      await seedDemoMeetup(trx, ids[0]!, communityId, camp.eventId, camp.day, [...ids.slice(1), ...camp.voters], now)
     })
   } catch (error) {
     // Another process seeded (or someone signed up) at the same moment: leave theirs.

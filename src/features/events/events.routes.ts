@@ -12,6 +12,8 @@ import { assertOrganiser, eventOr404 } from './event-access.js'
 import { countProposals } from './proposals.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { utcToZoned } from '../../lib/zoned-time.js'
+import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
+import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 
 const timeZones = Intl.supportedValuesOf('timeZone')
 
@@ -45,16 +47,18 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:slug', { schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event, isOrganiser } = await eventOr404(db, request.params.slug, request.currentUser)
-    const [organisers, proposals, community] = await Promise.all([
+    const [organisers, proposals, community, meetups] = await Promise.all([
       listOrganisers(db, event.id),
       countProposals(db, event.id),
       event.community_id ? db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirst() : undefined,
+      listUpcomingMeetups(db, new Date(), { eventId: event.id }),
     ])
     return reply.viewAsync('events/show', {
       event: toEventHeader(request.i18n.locale, event),
       organisers: organisers.map((o) => ({ ...o, path: personPath(o) })),
       proposals,
       community: community ?? null,
+      meetups: meetups.map((m) => ({ ...m, when: meetupStart(request.i18n.locale, m), seatsLeft: seatsLeft(m) })),
       isOrganiser,
     })
   })

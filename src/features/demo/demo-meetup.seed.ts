@@ -1,0 +1,51 @@
+// The demo lunch: "Lunch on Saturday at the unconference", 12 seats, full, with one party
+// of two and three people on the waitlist. Rows are written as the RSVP service would
+// leave them (seats_taken, and seq in the order people replied).
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import { zonedToUtc } from '../../lib/zoned-time.js'
+import { addMeetupHost } from '../meetups/meetups.queries.js'
+
+export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, communityId: number, eventId: number, eventDay: string, people: number[], now: Date): Promise<void> {
+  const stamp = now.toISOString()
+  const meetup = await db
+    .insertInto('meetups')
+    .values({
+      slug: 'unconference-lunch',
+      title: 'Lunch on Saturday at the unconference (demo)',
+      description: 'We decided to have lunch on Saturday at the unconference to iron out the details. **12 seats**: first come, first served.',
+      starts_at: zonedToUtc(eventDay, '12:30', 'Europe/London').toISOString(),
+      ends_at: zonedToUtc(eventDay, '13:30', 'Europe/London').toISOString(),
+      time_zone: 'Europe/London',
+      venue_name: 'The Corner Café (invented)',
+      venue_address: '14 Example Lane\nLondon EC2V 7XX',
+      map_url: null,
+      online_url: null,
+      capacity: 12,
+      rsvp_opens_at: null,
+      rsvp_closes_at: null,
+      max_party_size: 2,
+      community_id: communityId,
+      event_id: eventId,
+      attendee_visibility: 'attendees',
+      seats_taken: 12,
+      rsvp_version: 14,
+      created_by: hostId,
+      created_at: stamp,
+      updated_at: stamp,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await addMeetupHost(db, meetup.id, hostId)
+  // Ten singles and one party of two fill the 12 seats; three more wait, in order.
+  const rsvps = people.slice(0, 14).map((userId, i) => ({
+    meetup_id: meetup.id,
+    user_id: userId,
+    status: i < 11 ? ('going' as const) : ('waitlisted' as const),
+    party_size: i === 1 ? 2 : 1,
+    seq: i + 1,
+    created_at: stamp,
+    updated_at: stamp,
+  }))
+  await db.insertInto('rsvps').values(rsvps).execute()
+}

@@ -1,0 +1,19 @@
+// /me: the signed-in person's own things. For now, the meetups they are going to,
+// waiting for, or hosting.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { requireSignIn } from '../../plugins/auth.js'
+import { listMyMeetups } from './meetups.queries.js'
+import { meetupStart } from './meetups.view-models.js'
+
+const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/me', { preHandler: requireSignIn }, async (request, reply) => {
+    const locale = request.i18n.locale
+    const meetups = (await listMyMeetups(app.db, request.currentUser!.id, new Date())).map((m) => ({
+      ...m,
+      when: meetupStart(locale, m),
+    }))
+    return reply.viewAsync('me/index', { meetups })
+  })
+}
+
+export default meRoutes

@@ -1,0 +1,93 @@
+// Meetups, their hosts and who is coming. Kysely only, db first.
+import type { Kysely } from 'kysely'
+import type { Database, MeetupRow, RsvpRow, RsvpStatus } from '../../db/database.js'
+
+export async function findMeetupBySlug(db: Kysely<Database>, slug: string): Promise<MeetupRow | undefined> {
+  return db.selectFrom('meetups').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function isMeetupSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
+  return (await db.selectFrom('meetups').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
+}
+
+export type MeetupListItem = Pick<MeetupRow, 'slug' | 'title' | 'starts_at' | 'time_zone' | 'venue_name' | 'capacity' | 'seats_taken' | 'state'>
+
+const LIST_COLUMNS = ['slug', 'title', 'starts_at', 'time_zone', 'venue_name', 'capacity', 'seats_taken', 'state'] as const
+
+/** Meetups not yet over, soonest first; optionally those of one community or event. */
+export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where: { communityId?: number; eventId?: number } = {}): Promise<MeetupListItem[]> {
+  let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).orderBy('starts_at')
+  if (where.communityId !== undefined) query = query.where('community_id', '=', where.communityId)
+  if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId)
+  return query.execute()
+}
+
+export async function isMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<boolean> {
+  return (await db.selectFrom('meetup_hosts').select('user_id').where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+}
+
+export async function addMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<void> {
+  await db.insertInto('meetup_hosts').values({ meetup_id: meetupId, user_id: userId }).onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doNothing()).execute()
+}
+
+export async function listMeetupHosts(db: Kysely<Database>, meetupId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
+  return db
+    .selectFrom('meetup_hosts as h')
+    .innerJoin('users as u', 'u.id', 'h.user_id')
+    .select(['u.id', 'u.display_name', 'u.handle'])
+    .where('h.meetup_id', '=', meetupId)
+    .orderBy('u.display_name')
+    .execute()
+}
+
+export async function findMyRsvp(db: Kysely<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
+  return db.selectFrom('rsvps').selectAll().where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()
+}
+
+export interface AttendeeRow {
+  user_id: number
+  display_name: string
+  handle: string | null
+  status: RsvpStatus
+  party_size: number
+  hide_name: boolean
+  seq: number
+  updated_at: string
+}
+
+/** Everyone who answered, going first, then the waitlist in order. Never their email. */
+export async function listAttendees(db: Kysely<Database>, meetupId: number): Promise<AttendeeRow[]> {
+  const rows = await db
+    .selectFrom('rsvps as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.user_id', 'u.display_name', 'u.handle', 'r.status', 'r.party_size', 'r.hide_name', 'r.seq', 'r.updated_at'])
+    .where('r.meetup_id', '=', meetupId)
+    .where('r.status', '!=', 'not_going')
+    .orderBy('r.status')
+    .orderBy('r.seq')
+    .orderBy('r.id')
+    .execute()
+  return rows.map((row) => ({ ...row, hide_name: row.hide_name === 1 }))
+}
+
+export async function setHideName(db: Kysely<Database>, meetupId: number, userId: number, hide: boolean): Promise<void> {
+  await db.updateTable('rsvps').set({ hide_name: hide ? 1 : 0 }).where('meetup_id', '=', meetupId).where('user_id', '=', userId).execute()
+}
+
+export interface MyMeetup extends MeetupListItem {
+  status: RsvpStatus | 'host'
+}
+
+/** The meetups a person answered or hosts, still to come, soonest first. */
+export async function listMyMeetups(db: Kysely<Database>, userId: number, now: Date): Promise<MyMeetup[]> {
+  const rows = await db
+    .selectFrom('meetups as m')
+    .leftJoin('rsvps as r', (join) => join.onRef('r.meetup_id', '=', 'm.id').on('r.user_id', '=', userId))
+    .leftJoin('meetup_hosts as h', (join) => join.onRef('h.meetup_id', '=', 'm.id').on('h.user_id', '=', userId))
+    .select(['m.slug', 'm.title', 'm.starts_at', 'm.time_zone', 'm.venue_name', 'm.capacity', 'm.seats_taken', 'm.state', 'r.status', 'h.user_id as host'])
+    .where('m.ends_at', '>', now.toISOString())
+    .where((eb) => eb.or([eb('h.user_id', 'is not', null), eb('r.status', 'in', ['going', 'waitlisted'])]))
+    .orderBy('m.starts_at')
+    .execute()
+  return rows.map(({ host, status, ...row }) => ({ ...row, status: status === 'going' || status === 'waitlisted' ? status : host !== null ? 'host' : 'not_going' }))
+}

@@ -1,0 +1,171 @@
+// Meetups: the list, creating and editing, the page with its RSVP form and attendee list,
+// RSVPs, cancelling, and the hosts' CSV of who is coming.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Kysely } from 'kysely'
+import { Type } from 'typebox'
+import type { Database } from '../../db/database.js'
+import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
+import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
+import { CsrfField } from '../../lib/schema-fields.js'
+import { requireSignIn, type CurrentUser } from '../../plugins/auth.js'
+import { findUserByEmail, findUserByHandle } from '../accounts/users.queries.js'
+import { listCommunities } from '../communities/communities.queries.js'
+import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
+import { listEvents } from '../events/events.queries.js'
+import { personPath } from '../people/people.view-models.js'
+import { attendeesCsv, visibleAttendees } from './attendees.js'
+import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm } from './meetups.schemas.js'
+import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
+import { addMeetupHost, findMeetupBySlug, findMyRsvp, isMeetupHost, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
+import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
+import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
+
+const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal('0')]), _csrf: CsrfField })
+const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
+const timeZones = Intl.supportedValuesOf('timeZone')
+
+async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
+  const meetup = await findMeetupBySlug(db, slug)
+  if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
+  const isHost = user !== null && (user.role === 'admin' || (await isMeetupHost(db, meetup.id, user.id)))
+  return { meetup, isHost }
+}
+
+async function hostOnly(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
+  const context = await meetupOr404(db, slug, user)
+  if (!context.isHost) throw new ForbiddenError('only hosts may do this')
+  return context
+}
+
+const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+  const formData = async (userId: number | null) => ({
+    timeZones,
+    visibilities: VISIBILITIES,
+    communities: await listCommunities(db, ''),
+    events: await listEvents(db, userId),
+  })
+
+  app.get('/meetups', async (request, reply) => {
+    const locale = request.i18n.locale
+    const meetups = (await listUpcomingMeetups(db, new Date())).map((m) => ({ ...m, when: meetupStart(locale, m), seatsLeft: seatsLeft(m) }))
+    return reply.viewAsync('meetups/index', { meetups })
+  })
+
+  app.get('/meetups/new', { preHandler: requireSignIn }, async (request, reply) => {
+    const values = { timeZone: DEFAULT_TIME_ZONE, maxPartySize: '1', attendeeVisibility: 'attendees', capacity: '' }
+    return reply.viewAsync('meetups/new', { values, errors: {}, ...(await formData(request.currentUser!.id)) })
+  })
+
+  app.post('/meetups', { preHandler: requireSignIn, schema: { body: MeetupBody }, attachValidation: true }, async (request, reply) => {
+    const render = async (errors: FormErrors) =>
+      reply.code(400).viewAsync('meetups/new', { values: keptValues(request.body), errors, ...(await formData(request.currentUser!.id)) })
+    const { input, errors } = readMeetupForm(request.body, request.validationError?.validation)
+    if (!input) return render(errors)
+    const result = await createMeetup(db, input, request.currentUser!.id, new Date())
+    if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
+    reply.flash('meetup.created', { title: result.meetup.title })
+    return reply.redirect(meetupPath(result.meetup), 303)
+  })
+
+  app.get('/meetups/:slug', { schema: { params: MeetupSlugParams } }, async (request, reply) => {
+    const { meetup, isHost } = await meetupOr404(db, request.params.slug, request.currentUser)
+    const me = request.currentUser
+    const [hosts, attendees, mine] = await Promise.all([
+      listMeetupHosts(db, meetup.id),
+      listAttendees(db, meetup.id),
+      me ? findMyRsvp(db, meetup.id, me.id) : undefined,
+    ])
+    const position = mine?.status === 'waitlisted' ? await waitlistPosition(db, meetup.id, mine) : null
+    return reply.viewAsync('meetups/show', {
+      meetup: toMeetupView(request.i18n.locale, meetup),
+      hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
+      attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
+      waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
+      mine: mine && mine.status !== 'not_going' ? { status: mine.status, partySize: mine.party_size, hideName: mine.hide_name === 1, position } : null,
+      isHost,
+    })
+  })
+
+  app.get('/meetups/:slug/edit', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    const [community, event] = await Promise.all([
+      meetup.community_id ? db.selectFrom('communities').select('slug').where('id', '=', meetup.community_id).executeTakeFirst() : undefined,
+      meetup.event_id ? db.selectFrom('events').select('slug').where('id', '=', meetup.event_id).executeTakeFirst() : undefined,
+    ])
+    return reply.viewAsync('meetups/edit', {
+      meetup: toMeetupView(request.i18n.locale, meetup),
+      values: meetupFormValues(meetup, community?.slug ?? null, event?.slug ?? null),
+      errors: {},
+      ...(await formData(request.currentUser!.id)),
+    })
+  })
+
+  app.post('/meetups/:slug/edit', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: MeetupBody }, attachValidation: true }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    const render = async (errors: FormErrors) =>
+      reply.code(400).viewAsync('meetups/edit', { meetup: toMeetupView(request.i18n.locale, meetup), values: keptValues(request.body), errors, ...(await formData(request.currentUser!.id)) })
+    const { input, errors } = readMeetupForm({ ...request.body, slug: meetup.slug }, request.validationError?.validation)
+    if (!input) return render(errors)
+    if (input.capacity !== null && input.capacity < meetup.seats_taken) {
+      return render(withError({}, meetupMessages, 'capacity', { key: 'meetup.capacity.belowTaken', params: { count: meetup.seats_taken } }))
+    }
+    const result = await editMeetup(db, meetup, input, new Date())
+    if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
+    reply.flash('meetup.saved')
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.post('/meetups/:slug/rsvp', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: RsvpBody } }, async (request, reply) => {
+    const { meetup } = await meetupOr404(db, request.params.slug, request.currentUser)
+    const userId = request.currentUser!.id
+    if (request.body.going === 'no') {
+      await rsvpNotGoing(db, meetup.id, userId, new Date())
+      reply.flash('rsvp.notGoing')
+    } else {
+      const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date())
+      if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
+      else reply.flash('rsvp.nowGoing')
+    }
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.post('/meetups/:slug/hide-name', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: HideBody } }, async (request, reply) => {
+    const { meetup } = await meetupOr404(db, request.params.slug, request.currentUser)
+    await setHideName(db, meetup.id, request.currentUser!.id, request.body.hide === '1')
+    reply.flash(request.body.hide === '1' ? 'rsvp.nameHidden' : 'rsvp.nameShown')
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.post('/meetups/:slug/cancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    await cancelMeetup(db, meetup.id, new Date())
+    reply.flash('meetup.cancelledFlash')
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.post('/meetups/:slug/hosts', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: HostBody } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    const who = request.body.who.trim().replace(/^@/, '')
+    const person = who.includes('@') ? await findUserByEmail(db, who) : who ? await findUserByHandle(db, who) : undefined
+    if (person) {
+      await addMeetupHost(db, meetup.id, person.id)
+      reply.flash('manage.organisers.added', { name: person.display_name })
+    } else {
+      reply.flash('proposals.hosts.notFound', { who: request.body.who })
+    }
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.get('/meetups/:slug/attendees.csv', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    const csv = attendeesCsv(request.i18n, await listAttendees(db, meetup.id))
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${meetup.slug}-attendees.csv"`)
+      .header('cache-control', 'no-store')
+      .send(csv)
+  })
+}
+
+export default meetupsRoutes

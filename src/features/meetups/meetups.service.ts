@@ -1,0 +1,81 @@
+// Creating, editing and cancelling meetups.
+import type { Kysely } from 'kysely'
+import type { Database, MeetupRow } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/errors.js'
+import { findCommunityBySlug } from '../communities/communities.queries.js'
+import { findEventBySlug } from '../events/events.queries.js'
+import type { MeetupInput } from './meetups.schemas.js'
+import { addMeetupHost, isMeetupSlugTaken } from './meetups.queries.js'
+import { changeCapacity } from './rsvps.service.js'
+
+export type SaveMeetupResult =
+  | { ok: true; meetup: MeetupRow }
+  | { ok: false; field: 'slug' | 'communitySlug' | 'eventSlug'; key: 'community.slug.taken' | 'event.community.invalid' | 'meetup.event.invalid' }
+
+async function links(db: Kysely<Database>, input: MeetupInput) {
+  const community = input.communitySlug ? await findCommunityBySlug(db, input.communitySlug) : null
+  const event = input.eventSlug ? await findEventBySlug(db, input.eventSlug) : null
+  return { community, event }
+}
+
+function fields(input: MeetupInput, communityId: number | null, eventId: number | null, stamp: string) {
+  return {
+    title: input.title,
+    description: input.description,
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    time_zone: input.timeZone,
+    venue_name: input.venueName,
+    venue_address: input.venueAddress,
+    map_url: input.mapUrl,
+    online_url: input.onlineUrl,
+    max_party_size: input.maxPartySize,
+    rsvp_opens_at: input.rsvpOpensAt,
+    rsvp_closes_at: input.rsvpClosesAt,
+    community_id: communityId,
+    event_id: eventId,
+    attendee_visibility: input.attendeeVisibility,
+    updated_at: stamp,
+  }
+}
+
+/** Any signed-in person may create a meetup, and becomes its host. */
+export async function createMeetup(db: Kysely<Database>, input: MeetupInput, userId: number, now: Date): Promise<SaveMeetupResult> {
+  const { community, event } = await links(db, input)
+  if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
+  if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
+  if (await isMeetupSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
+  const stamp = now.toISOString()
+  try {
+    const meetup = await db.transaction().execute(async (trx) => {
+      const created = await trx
+        .insertInto('meetups')
+        .values({ slug: input.slug, capacity: input.capacity, ...fields(input, community?.id ?? null, event?.id ?? null, stamp), created_by: userId, created_at: stamp })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await addMeetupHost(trx, created.id, userId)
+      return created
+    })
+    return { ok: true, meetup }
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
+    throw error
+  }
+}
+
+/** Edits; a change of seats goes through the RSVP lock (and promotes at once when raised). */
+export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input: MeetupInput, now: Date): Promise<SaveMeetupResult> {
+  const { community, event } = await links(db, input)
+  if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
+  if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
+  await db.transaction().execute(async (trx) => {
+    await changeCapacity(trx, meetup.id, input.capacity, now)
+    await trx.updateTable('meetups').set(fields(input, community?.id ?? null, event?.id ?? null, now.toISOString())).where('id', '=', meetup.id).execute()
+  })
+  return { ok: true, meetup }
+}
+
+/** Cancelling keeps every RSVP; the page then says plainly that it is off. */
+export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
+  await db.updateTable('meetups').set({ state: 'cancelled', updated_at: now.toISOString() }).where('id', '=', meetupId).execute()
+}

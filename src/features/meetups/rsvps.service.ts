@@ -1,0 +1,149 @@
+// RSVPs without overbooking. Every change takes the meetup's lock first, by bumping its
+// rsvp_version: on PostgreSQL the UPDATE holds the row lock until commit, so concurrent
+// RSVPs to one meetup queue up and each re-reads the seats left; on SQLite the first write
+// takes the database's single write lock (like BEGIN IMMEDIATE), and within one process
+// Kysely runs one transaction at a time. The version it returns orders the waitlist.
+//
+// Waitlist rule: first come, first served among those who fit. When seats free up, the
+// waitlist is read in order and every party that fits the seats left is promoted; a party
+// too large for what is left keeps its place and the next one that fits gets the seats.
+// So a party of four cannot hold a single seat hostage, and nobody jumps a queue for a
+// seat they could have had.
+import type { Kysely, Transaction } from 'kysely'
+import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
+import { RefusedError } from '../../lib/http-errors.js'
+
+export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number } | { status: 'not_going' }
+
+/** Takes the per-meetup lock and returns the meetup as it is now. */
+async function lockMeetup(trx: Transaction<Database>, meetupId: number): Promise<MeetupRow> {
+  const meetup = await trx
+    .updateTable('meetups')
+    .set((eb) => ({ rsvp_version: eb('rsvp_version', '+', 1) }))
+    .where('id', '=', meetupId)
+    .returningAll()
+    .executeTakeFirst()
+  if (!meetup) throw new RefusedError('rsvp.refused.missing')
+  return meetup
+}
+
+function assertOpen(meetup: MeetupRow, now: Date): void {
+  const at = now.toISOString()
+  if (meetup.state === 'cancelled') throw new RefusedError('rsvp.refused.cancelled')
+  if (meetup.starts_at <= at) throw new RefusedError('rsvp.refused.past')
+  if (meetup.rsvp_opens_at && at < meetup.rsvp_opens_at) throw new RefusedError('rsvp.refused.notOpen')
+  if (meetup.rsvp_closes_at && at >= meetup.rsvp_closes_at) throw new RefusedError('rsvp.refused.closed')
+}
+
+function fits(meetup: Pick<MeetupRow, 'capacity'>, seatsTaken: number, party: number): boolean {
+  return meetup.capacity === null || seatsTaken + party <= meetup.capacity
+}
+
+async function findRsvp(trx: Transaction<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
+  return trx.selectFrom('rsvps').selectAll().where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()
+}
+
+/**
+ * Promotes waitlisted parties that fit, in order (see the rule above). Runs inside the
+ * transaction that freed the seats, after the lock; returns the new seats taken and who moved up.
+ */
+async function promoteWaitlist(trx: Transaction<Database>, meetup: MeetupRow, seatsTaken: number, now: string): Promise<{ seatsTaken: number; promoted: number[] }> {
+  const waiting = await trx
+    .selectFrom('rsvps')
+    .select(['id', 'user_id', 'party_size'])
+    .where('meetup_id', '=', meetup.id)
+    .where('status', '=', 'waitlisted')
+    .orderBy('seq')
+    .orderBy('id')
+    .execute()
+  const promoted: number[] = []
+  let seats = seatsTaken
+  for (const entry of waiting) {
+    if (meetup.capacity !== null && seats >= meetup.capacity) break
+    if (!fits(meetup, seats, entry.party_size)) continue
+    await trx.updateTable('rsvps').set({ status: 'going', updated_at: now }).where('id', '=', entry.id).execute()
+    seats += entry.party_size
+    promoted.push(entry.user_id)
+  }
+  return { seatsTaken: seats, promoted }
+}
+
+async function saveSeats(trx: Transaction<Database>, meetupId: number, seatsTaken: number): Promise<void> {
+  await trx.updateTable('meetups').set({ seats_taken: seatsTaken }).where('id', '=', meetupId).execute()
+}
+
+export async function waitlistPosition(db: Kysely<Database>, meetupId: number, rsvp: Pick<RsvpRow, 'seq' | 'id'>): Promise<number> {
+  const row = await db
+    .selectFrom('rsvps')
+    .select((eb) => eb.fn.countAll<number>().as('ahead'))
+    .where('meetup_id', '=', meetupId)
+    .where('status', '=', 'waitlisted')
+    .where((eb) => eb.or([eb('seq', '<', rsvp.seq), eb.and([eb('seq', '=', rsvp.seq), eb('id', '<', rsvp.id)])]))
+    .executeTakeFirstOrThrow()
+  return Number(row.ahead) + 1
+}
+
+/** "I'm going, with this many people": a seat if the party fits, else the end of the waitlist. */
+export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date): Promise<RsvpOutcome> {
+  const stamp = now.toISOString()
+  const saved = await db.transaction().execute(async (trx) => {
+    const meetup = await lockMeetup(trx, meetupId)
+    assertOpen(meetup, now)
+    if (partySize < 1 || partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
+    const existing = await findRsvp(trx, meetupId, userId)
+    const heldBefore = existing?.status === 'going' ? existing.party_size : 0
+    const seatsWithoutMe = meetup.seats_taken - heldBefore
+    const seated = fits(meetup, seatsWithoutMe, partySize)
+    if (existing?.status === 'going' && !seated) {
+      // Growing a party past the seats left would give up a seat already held: refuse instead.
+      throw new RefusedError('rsvp.refused.partyTooBig', { count: String((meetup.capacity ?? 0) - seatsWithoutMe) })
+    }
+    const status = seated ? 'going' : 'waitlisted'
+    // A person already waiting keeps their place; anyone else is served in lock order.
+    const seq = existing?.status === 'waitlisted' || existing?.status === 'going' ? existing.seq : meetup.rsvp_version
+    const row = await trx
+      .insertInto('rsvps')
+      .values({ meetup_id: meetupId, user_id: userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
+      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp }))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    let seats = seatsWithoutMe + (seated ? partySize : 0)
+    // A smaller party frees seats for those waiting.
+    if (heldBefore > partySize) seats = (await promoteWaitlist(trx, meetup, seats, stamp)).seatsTaken
+    await saveSeats(trx, meetupId, seats)
+    return row
+  })
+  if (saved.status === 'going') return { status: 'going' }
+  return { status: 'waitlisted', position: await waitlistPosition(db, meetupId, saved) }
+}
+
+/** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */
+export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userId: number, now: Date): Promise<number[]> {
+  const stamp = now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    const meetup = await lockMeetup(trx, meetupId)
+    if (meetup.state === 'cancelled') throw new RefusedError('rsvp.refused.cancelled')
+    const existing = await findRsvp(trx, meetupId, userId)
+    await trx
+      .insertInto('rsvps')
+      .values({ meetup_id: meetupId, user_id: userId, status: 'not_going', party_size: existing?.party_size ?? 1, seq: existing?.seq ?? meetup.rsvp_version, created_at: stamp, updated_at: stamp })
+      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: stamp }))
+      .execute()
+    if (existing?.status !== 'going') return []
+    const { seatsTaken, promoted } = await promoteWaitlist(trx, meetup, meetup.seats_taken - existing.party_size, stamp)
+    await saveSeats(trx, meetupId, seatsTaken)
+    return promoted
+  })
+}
+
+/**
+ * Changes the number of seats. Fewer seats than are already taken is refused (nobody
+ * loses a seat they were given); more seats promote from the waitlist at once.
+ */
+export async function changeCapacity(trx: Transaction<Database>, meetupId: number, capacity: number | null, now: Date): Promise<void> {
+  const meetup = await lockMeetup(trx, meetupId)
+  if (capacity !== null && capacity < meetup.seats_taken) throw new RefusedError('meetup.refused.capacityBelowTaken', { count: String(meetup.seats_taken) })
+  await trx.updateTable('meetups').set({ capacity }).where('id', '=', meetupId).execute()
+  const { seatsTaken } = await promoteWaitlist(trx, { ...meetup, capacity }, meetup.seats_taken, now.toISOString())
+  await saveSeats(trx, meetupId, seatsTaken)
+}

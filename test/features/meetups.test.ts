@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { Browser, text } from '../helpers/browser.js'
+import { person } from '../helpers/communities.js'
+import { cancelRsvp, createMeetup, daysFromNow, lunchForm, rsvp } from '../helpers/meetups.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>
+
+async function statuses(app: App): Promise<Record<string, string>> {
+  const rows = await app.db.selectFrom('rsvps as r').innerJoin('users as u', 'u.id', 'r.user_id').select(['u.display_name', 'r.status']).execute()
+  return Object.fromEntries(rows.map((r) => [r.display_name, r.status]))
+}
+
+async function seatsTaken(app: App): Promise<number> {
+  return (await app.db.selectFrom('meetups').select('seats_taken').executeTakeFirstOrThrow()).seats_taken
+}
+
+describe('meetups', () => {
+  test('anyone signed in arranges a meetup; bad input is a 400 that keeps what was typed', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Olu')
+    const bad = await createMeetup(host, { capacity: '-5', maxPartySize: '50', endsAt: lunchForm.startsAt, title: 'Lunch <b>now</b>' })
+    assert.equal(bad.status, 400)
+    assert.match(bad.html, /Enter the number of seats as a whole number of 1 or more/)
+    assert.match(bad.html, /Enter the largest party as a number from 1 to 20/)
+    assert.match(bad.html, /after the start/)
+    assert.match(bad.html, /value="-5"/)
+    assert.match(bad.html, /value="Lunch &lt;b&gt;now&lt;\/b&gt;"/)
+    assert.equal(await app.db.selectFrom('meetups').select('id').executeTakeFirst(), undefined)
+
+    const made = await createMeetup(host)
+    assert.equal(made.status, 303)
+    assert.equal(made.location, '/meetups/lunch-on-saturday')
+    const page = await new Browser(app, '10.90.0.1').get('/meetups/lunch-on-saturday')
+    assert.match(page.html, /<h1>Lunch on Saturday<\/h1>/)
+    assert.match(page.html, /3 seats left/)
+    assert.match(text(page.html), /12:30–13:30 (Greenwich Mean Time|British Summer Time)/)
+  })
+
+  test('seats go first come, first served; the waitlist says where you are; a cancellation promotes the next at once', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    await createMeetup(host, { capacity: '2' })
+    const [ann, bryn, cat, dai] = await Promise.all(['Ann', 'Bryn', 'Cat', 'Dai'].map((n) => person(app, n)))
+    for (const who of [ann!, bryn!]) assert.equal((await rsvp(who, 'lunch-on-saturday')).status, 303)
+    await rsvp(cat!, 'lunch-on-saturday')
+    assert.match((await cat!.get('/meetups/lunch-on-saturday')).html, /on the waitlist: number 1/)
+    await rsvp(dai!, 'lunch-on-saturday')
+    assert.match((await dai!.get('/meetups/lunch-on-saturday')).html, /You are number 2 on the waitlist/)
+    assert.match((await new Browser(app, '10.90.1.1').get('/meetups/lunch-on-saturday')).html, /No seats left · 2 people waiting/)
+
+    await cancelRsvp(ann!, 'lunch-on-saturday')
+    assert.deepEqual(await statuses(app), { Ann: 'not_going', Bryn: 'going', Cat: 'going', Dai: 'waitlisted' })
+    assert.match((await dai!.get('/meetups/lunch-on-saturday')).html, /You are number 1 on the waitlist/)
+    assert.equal(await seatsTaken(app), 2)
+  })
+
+  test('a smaller party and a raised capacity free seats and promote at once; parties that do not fit are skipped, not dropped', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    await createMeetup(host, { capacity: '4', maxPartySize: '3' })
+    const [ann, bryn, cat, dai] = await Promise.all(['Ann', 'Bryn', 'Cat', 'Dai'].map((n) => person(app, n)))
+    await rsvp(ann!, 'lunch-on-saturday', 3) // 3 of 4 seats
+    await rsvp(bryn!, 'lunch-on-saturday', 2) // does not fit: waitlist 1
+    await rsvp(cat!, 'lunch-on-saturday', 1) // fits the last seat
+    await rsvp(dai!, 'lunch-on-saturday', 1) // full: waitlist 2
+    assert.deepEqual(await statuses(app), { Ann: 'going', Bryn: 'waitlisted', Cat: 'going', Dai: 'waitlisted' })
+
+    // Ann comes with one fewer: one seat frees; Bryn (2) does not fit, Dai (1) does.
+    await rsvp(ann!, 'lunch-on-saturday', 2)
+    assert.deepEqual(await statuses(app), { Ann: 'going', Bryn: 'waitlisted', Cat: 'going', Dai: 'going' })
+    assert.equal(await seatsTaken(app), 4)
+
+    // The host adds two seats: Bryn's party of two moves up.
+    const form = await host.get('/meetups/lunch-on-saturday/edit')
+    assert.match(form.html, /name="capacity" type="text" value="4"/)
+    const lowered = await host.post('/meetups/lunch-on-saturday/edit', { ...lunchForm, capacity: '2' })
+    assert.equal(lowered.status, 400, 'fewer seats than are taken is refused')
+    assert.match(lowered.html, /4 seats are already taken/)
+    await host.get('/meetups/lunch-on-saturday/edit')
+    assert.equal((await host.post('/meetups/lunch-on-saturday/edit', { ...lunchForm, capacity: '6' })).status, 303)
+    assert.deepEqual(await statuses(app), { Ann: 'going', Bryn: 'going', Cat: 'going', Dai: 'going' })
+    assert.equal(await seatsTaken(app), 6)
+
+    // Growing a party past the seats left is refused; the seat already held is kept.
+    const grown = await rsvp(cat!, 'lunch-on-saturday', 3)
+    assert.equal(grown.status, 409)
+    assert.match(text(grown.html), /Your party can have at most 1 seat now: it stays as it was/)
+    assert.equal(await seatsTaken(app), 6)
+  })
+
+  test('refusals say why and change nothing: window, cancelled, past, party size', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    const ann = await person(app, 'Ann')
+    await createMeetup(host, { slug: 'later', rsvpOpensAt: daysFromNow(3, '09:00') })
+    await createMeetup(host, { slug: 'closed', rsvpClosesAt: daysFromNow(-1, '09:00'), rsvpOpensAt: daysFromNow(-2, '09:00') })
+    await createMeetup(host, { slug: 'gone', startsAt: daysFromNow(-3, '12:00'), endsAt: daysFromNow(-3, '13:00') })
+    await createMeetup(host, { slug: 'solo', maxPartySize: '1' })
+    await createMeetup(host, { slug: 'off' })
+    await host.submit('/meetups/off', '/meetups/off/cancel', {})
+
+    const expectations: [string, number, RegExp][] = [
+      ['later', 1, /Replies for this meetup have not opened yet/],
+      ['closed', 1, /Replies for this meetup have closed/],
+      ['gone', 1, /already started/],
+      ['solo', 2, /takes parties of 1 only/],
+      ['off', 1, /has been cancelled, so it takes no replies/],
+    ]
+    for (const [slug, party, message] of expectations) {
+      const page = await rsvp(ann, slug, party)
+      assert.equal(page.status, 409, slug)
+      assert.match(text(page.html), message)
+    }
+    assert.equal((await app.db.selectFrom('rsvps').select('id').execute()).length, 0)
+    const off = await ann.get('/meetups/off')
+    assert.match(off.html, /This meetup has been cancelled\. It is not happening\./)
+  })
+
+  test('cancelling a meetup keeps the RSVPs; only hosts can cancel, edit or export', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    const ann = await person(app, 'Ann')
+    await createMeetup(host)
+    await rsvp(ann, 'lunch-on-saturday', 2)
+    await ann.get('/meetups/lunch-on-saturday')
+    assert.equal((await ann.post('/meetups/lunch-on-saturday/cancel', {})).status, 403)
+    assert.equal((await ann.get('/meetups/lunch-on-saturday/edit')).status, 403)
+    assert.equal((await ann.get('/meetups/lunch-on-saturday/attendees.csv')).status, 403)
+    await host.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/cancel', {})
+    assert.deepEqual(await statuses(app), { Ann: 'going' })
+    assert.equal((await app.db.selectFrom('meetups').select('state').executeTakeFirstOrThrow()).state, 'cancelled')
+  })
+
+  test('who can see who is going: public, attendees only, hosts only, and hidden names; never emails', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    const [ann, bryn] = await Promise.all(['Ann Visible', 'Bryn Hidden'].map((n) => person(app, n)))
+    const outsider = await person(app, 'Outsider')
+    const anonymous = new Browser(app, '10.91.0.1')
+    for (const [slug, visibility] of [['pub', 'public'], ['att', 'attendees'], ['hst', 'hosts']] as const) {
+      await createMeetup(host, { slug, attendeeVisibility: visibility })
+      await rsvp(ann!, slug)
+      await rsvp(bryn!, slug, 2)
+      await bryn!.submit(`/meetups/${slug}`, `/meetups/${slug}/hide-name`, { hide: '1' })
+    }
+    const sees = async (who: Browser, slug: string) => {
+      // The page's own content, not the header (where a signed-in person sees their own name).
+      const html = /<main[\s\S]*<\/main>/.exec((await who.get(`/meetups/${slug}`)).html)![0]
+      return { ann: html.includes('Ann Visible'), bryn: html.includes('Bryn Hidden'), email: /@example\.org/.test(html) }
+    }
+    assert.deepEqual(await sees(anonymous, 'pub'), { ann: true, bryn: false, email: false })
+    assert.match((await anonymous.get('/meetups/pub')).html, /and 1 person who chose not to be named/)
+    assert.deepEqual(await sees(outsider, 'att'), { ann: false, bryn: false, email: false })
+    assert.deepEqual(await sees(ann!, 'att'), { ann: true, bryn: false, email: false })
+    assert.deepEqual(await sees(bryn!, 'att'), { ann: true, bryn: true, email: false }, 'you always see yourself')
+    assert.deepEqual(await sees(ann!, 'hst'), { ann: false, bryn: false, email: false })
+    assert.deepEqual(await sees(host, 'hst'), { ann: true, bryn: true, email: false })
+  })
+
+  test('the hosts’ CSV matches the database, and is safe to open in a spreadsheet', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    await createMeetup(host, { capacity: '2' })
+    const [ann, bryn, cat] = await Promise.all(['Ann', '=HYPERLINK("x")', 'Cat "the cat"'].map((n) => person(app, n)))
+    await rsvp(ann!, 'lunch-on-saturday', 2)
+    await rsvp(bryn!, 'lunch-on-saturday', 1)
+    await rsvp(cat!, 'lunch-on-saturday', 1)
+    await cancelRsvp(cat!, 'lunch-on-saturday')
+    const csv = await host.get('/meetups/lunch-on-saturday/attendees.csv')
+    assert.equal(csv.status, 200)
+    assert.match(csv.response.headers['content-type'] as string, /^text\/csv/)
+    assert.match(csv.response.headers['content-disposition'] as string, /attachment; filename="lunch-on-saturday-attendees\.csv"/)
+    const lines = csv.html.trim().split('\r\n')
+    assert.equal(lines[0], '"Name","Handle","Party size","Status","Replied at (UTC)"')
+    const rows = await app.db
+      .selectFrom('rsvps as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['u.display_name', 'r.party_size', 'r.status', 'r.updated_at'])
+      .where('r.status', '!=', 'not_going')
+      .orderBy('r.status')
+      .orderBy('r.seq')
+      .execute()
+    assert.equal(lines.length - 1, rows.length)
+    assert.equal(lines[1], `"Ann","","2","Going","${rows[0]!.updated_at}"`)
+    assert.equal(lines[2], `"'=HYPERLINK(""x"")","","1","Waitlisted","${rows[1]!.updated_at}"`)
+    assert.ok(!csv.html.includes('Cat'), 'people not going are not in it')
+    assert.ok(!csv.html.includes('@example.org'), 'no emails')
+  })
+
+  test('my meetups on /me', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    const ann = await person(app, 'Ann')
+    await createMeetup(host, { capacity: '1' })
+    await createMeetup(host, { slug: 'second', title: 'Second lunch' })
+    await rsvp(host, 'lunch-on-saturday')
+    await rsvp(ann, 'lunch-on-saturday')
+    const mine = await ann.get('/me')
+    assert.match(mine.html, /Lunch on Saturday<\/a>[^<]*<span class="tag">On the waitlist/)
+    assert.doesNotMatch(mine.html, /Second lunch/)
+    const hosts = await host.get('/me')
+    assert.match(hosts.html, /Lunch on Saturday<\/a>[^<]*<span class="tag">Going/)
+    assert.match(hosts.html, /Second lunch<\/a>[^<]*<span class="tag">Hosting/)
+  })
+})
