@@ -78,8 +78,9 @@ export function utcToZoned(instant: Date, timeZone: string): { date: string; tim
 
 // --- Calendar-date arithmetic on 'YYYY-MM-DD' strings (no time zone involved) ---
 
+/** A real calendar date between 1900 and 2199: far enough for any chat or meetup, and no year 9999 surprises. */
 export function isValidDate(date: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false
+  if (!/^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(date)) return false
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]
   const parsed = new Date(Date.UTC(y, m - 1, d))
   return parsed.getUTCFullYear() === y && parsed.getUTCMonth() === m - 1 && parsed.getUTCDate() === d

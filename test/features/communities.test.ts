@@ -127,12 +127,13 @@ describe('communities', () => {
       assert.equal(made.status, 303)
     }
     const ids = Object.fromEntries((await app.db.selectFrom('topics').select(['id', 'title']).execute()).map((r) => [r.title, r.id]))
-    const vote = (who: Browser, title: string) => who.submit('/communities/lgovsm/topics', `/communities/lgovsm/topics/${ids[title]}/vote`, {})
+    const vote = (who: Browser, title: string, want = '1') => who.submit('/communities/lgovsm/topics', `/communities/lgovsm/topics/${ids[title]}/vote`, { want })
     await vote(ann, 'Accessibility of images')
     await vote(bryn, 'Accessibility of images')
     await vote(host, 'Using Bluesky')
     await vote(bryn, 'Using Bluesky')
-    await vote(bryn, 'Using Bluesky') // a second press takes the vote back
+    await vote(bryn, 'Using Bluesky') // the same form sent twice (a double click) counts once
+    await vote(bryn, 'Using Bluesky', '0') // the button, pressed again, takes the vote back
 
     const page = await new Browser(app, '10.62.0.1').get('/communities/lgovsm/topics')
     const order = [...page.html.matchAll(/<p class="topic__title">([^<]+)<\/p>/g)].map((m) => m[1])
@@ -254,6 +255,42 @@ describe('communities', () => {
     await host.submit(`/communities/lgovsm/topics/${ids['Past topic']}/done`, `/communities/lgovsm/topics/${ids['Past topic']}/done`, { notesUrl: 'https://example.org/notes' })
     const archive = await new Browser(app, '10.64.0.1').get('/communities/lgovsm/chats')
     assert.match(text(archive.html), /Past chats[\s\S]*Wednesday, 4 March 2026[\s\S]*Past topic[\s\S]*Done[\s\S]*href="https:\/\/example\.org\/notes"/)
+  })
+
+  test('skipping a chat frees its topic; a skipped date takes no topic; impossible dates and ids are refused', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Olu')
+    await createCommunity(host)
+    await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title: 'Crisis comms', description: '' })
+    const topicId = (await app.db.selectFrom('topics').select('id').executeTakeFirstOrThrow()).id
+    const chats = await host.get('/communities/lgovsm/chats')
+    const date = /\/chats\/(\d{4}-\d{2}-\d{2})\/move/.exec(chats.html)![1]!
+    await host.post(`/communities/lgovsm/chats/${date}/topic`, { topicId: String(topicId) })
+    await host.get('/communities/lgovsm/chats')
+    await host.post(`/communities/lgovsm/chats/${date}/skip`, {})
+    assert.equal((await app.db.selectFrom('topics').select('chat_date').executeTakeFirstOrThrow()).chat_date, null)
+    await host.get('/communities/lgovsm/chats')
+    assert.equal((await host.post(`/communities/lgovsm/chats/${date}/topic`, { topicId: String(topicId) })).status, 404)
+    assert.equal((await host.post('/communities/lgovsm/chats/9999-12-29/skip', {})).status, 400)
+    const nextDate = /\/chats\/(\d{4}-\d{2}-\d{2})\/move/.exec((await host.get('/communities/lgovsm/chats')).html)![1]!
+    assert.equal((await host.post(`/communities/lgovsm/chats/${nextDate}/topic`, { topicId: '999999999999' })).status, 404)
+  })
+
+  test('two hosts taking each other off at the same moment leave the community with a host', async (t) => {
+    const app = await buildTestApp(t)
+    const olu = await person(app, 'Olu')
+    await createCommunity(olu)
+    const bryn = await person(app, 'Bryn')
+    await bryn.submit('/communities/lgovsm', '/communities/lgovsm/join', {})
+    const ids = Object.fromEntries((await app.db.selectFrom('users').select(['id', 'display_name']).execute()).map((u) => [u.display_name, u.id]))
+    await olu.submit('/communities/lgovsm/members', `/communities/lgovsm/members/${ids.Bryn}/role`, { role: 'host' })
+    await Promise.all([olu.get('/communities/lgovsm/members'), bryn.get('/communities/lgovsm/members')])
+    await Promise.all([
+      olu.post(`/communities/lgovsm/members/${ids.Bryn}/role`, { role: 'member' }),
+      bryn.post(`/communities/lgovsm/members/${ids.Olu}/role`, { role: 'member' }),
+    ])
+    const hosts = await app.db.selectFrom('community_members').select('user_id').where('role', '=', 'host').execute()
+    assert.equal(hosts.length, 1)
   })
 
   test('editing keeps the slug, changes the schedule and can remove it', async (t) => {

@@ -189,6 +189,18 @@ describe('meetups', () => {
     assert.ok(!csv.html.includes('@example.org'), 'no emails')
   })
 
+  test('a meetup can be listed only on a community its creator belongs to', async (t) => {
+    const app = await buildTestApp(t)
+    const { createCommunity } = await import('../helpers/communities.js')
+    await createCommunity(await person(app, 'Community Host'))
+    const stranger = await person(app, 'Stranger')
+    const page = await createMeetup(stranger, { communitySlug: 'lgovsm' })
+    assert.equal(page.status, 400)
+    assert.match(page.html, /Choose a community from the list/)
+    await stranger.submit('/communities/lgovsm', '/communities/lgovsm/join', {})
+    assert.equal((await createMeetup(stranger, { communitySlug: 'lgovsm' })).status, 303)
+  })
+
   test('my meetups on /me', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Host')

@@ -56,3 +56,14 @@ test('Welsh plural forms for 0, 1, 2, 3, 6 and 11', () => {
 test('an unknown key throws instead of showing a blank', () => {
   assert.throws(() => translator('cy').t('no.such.key' as keyof typeof en), /Unknown message key/)
 })
+
+test('every refusal the code can throw has its sentence in the catalogue', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
+  const keys = walk(join(import.meta.dirname, '../../src')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/new RefusedError\(\s*['`]([^'`$]+)(\$\{[^}]+\})?['`]/g)].map((m) => ({ key: m[1]!, dynamic: Boolean(m[2]) })))
+  assert.ok(keys.length > 10, 'the scan finds the refusals')
+  const missing = keys.filter(({ key, dynamic }) => (dynamic ? !Object.keys(en).some((k) => k.startsWith(key)) : !(key in en)))
+  assert.deepEqual(missing, [])
+})

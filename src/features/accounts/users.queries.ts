@@ -69,3 +69,14 @@ export async function claimFirstAdmin(db: Kysely<Database>, userId: number): Pro
     .executeTakeFirst()
   return claimed !== undefined
 }
+
+/**
+ * The person with the handle someone typed ("@ann" or "ann"), for adding co-hosts and
+ * organisers. Handles only, never emails: an email box would let anyone find out who has
+ * an account, and a handle is already public on its profile page.
+ */
+export async function findUserByTypedHandle(db: Kysely<Database>, typed: string): Promise<UserRow | undefined> {
+  const handle = typed.trim().replace(/^@/, '')
+  if (!/^[A-Za-z][A-Za-z0-9_-]{1,29}$/.test(handle)) return undefined
+  return findUserByHandle(db, handle)
+}

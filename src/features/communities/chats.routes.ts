@@ -15,10 +15,10 @@ import { deleteException, findSchedule, listExceptions, saveException } from './
 import { toChatExceptions, toChatSchedule } from './communities.service.js'
 import { communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
-import { findTopic, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
-import { CsrfField } from '../../lib/schema-fields.js'
+import { findTopic, findTopicForChat, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
+import { CsrfField, idFromPath } from '../../lib/schema-fields.js'
 
-const ChatParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
+const ChatParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^(19|20|21)\\d{2}-\\d{2}-\\d{2}$' }) })
 const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: CsrfField })
 const moveMessages: FieldMessages = { newDate: { default: 'chats.move.date.invalid' }, newTime: { default: 'chats.move.time.invalid' } }
 const TopicBody = Type.Object({ topicId: Type.String({ maxLength: 12, pattern: '^$|^\\d+$' }), _csrf: CsrfField })
@@ -52,8 +52,9 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       : []
     // The archive: chats that have happened, each with the topic it had.
     const today = utcToZoned(now, community.time_zone).date
+    const skippedDates = new Set(exceptions.filter((e) => e.kind === 'skip').map((e) => e.chat_date))
     const archive = assigned
-      .filter((topic) => topic.chat_date! < today)
+      .filter((topic) => topic.chat_date! < today && !skippedDates.has(topic.chat_date!))
       .reverse()
       .map((topic) => ({ ...topic, dateLabel: formatLocalDate(locale, topic.chat_date!) }))
     const skipped = exceptions
@@ -75,7 +76,13 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertHost(context)
     const schedule = toChatSchedule(await scheduleOf(db, context), context.community.time_zone)
     if (!isScheduledDate(schedule, request.params.date)) throw new NotFoundError('no chat on that date')
-    await saveException(db, { community_id: context.community.id, chat_date: request.params.date, kind: 'skip', moved_to_date: null, moved_to_time: null, created_at: new Date().toISOString() })
+    const stamp = new Date().toISOString()
+    await db.transaction().execute(async (trx) => {
+      await saveException(trx, { community_id: context.community.id, chat_date: request.params.date, kind: 'skip', moved_to_date: null, moved_to_time: null, created_at: stamp })
+      // A skipped chat has no topic: the topic goes back to the list, to be chosen again.
+      const topic = await findTopicForChat(trx, context.community.id, request.params.date)
+      if (topic) await updateTopic(trx, topic.id, { chat_date: null, updated_at: stamp })
+    })
     reply.flash('chats.skipped')
     return reply.redirect(communityPath(context.community, '/chats'), 303)
   })
@@ -138,14 +145,17 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const schedule = toChatSchedule(await scheduleOf(db, context), context.community.time_zone)
     if (!isScheduledDate(schedule, request.params.date)) throw new NotFoundError('no chat on that date')
     const back = communityPath(context.community, '/chats')
-    const current = (await listAssignedTopics(db, context.community.id, null)).find((t) => t.chat_date === request.params.date)
+    const exceptions = await listExceptions(db, context.community.id)
+    if (exceptions.some((e) => e.chat_date === request.params.date && e.kind === 'skip')) throw new NotFoundError('that chat was skipped')
+    const current = await findTopicForChat(db, context.community.id, request.params.date)
     const stamp = new Date().toISOString()
     if (!request.body.topicId) {
       if (current) await updateTopic(db, current.id, { chat_date: null, updated_at: stamp })
       reply.flash('chats.topicCleared')
       return reply.redirect(back, 303)
     }
-    const topic = await findTopic(db, context.community.id, Number(request.body.topicId))
+    const topicId = idFromPath(request.body.topicId)
+    const topic = topicId === null ? undefined : await findTopic(db, context.community.id, topicId)
     if (!topic) throw new NotFoundError('no such topic in this community')
     try {
       await db.transaction().execute(async (trx) => {

@@ -63,6 +63,15 @@ export async function updateCommunity(
   await db.updateTable('communities').set(changes).where('id', '=', id).execute()
 }
 
+/**
+ * Serialises changes to a community's hosts: the UPDATE takes the row's lock on
+ * PostgreSQL and the write lock on SQLite, so "is there another host?" cannot be answered
+ * yes to two people leaving at once.
+ */
+export async function lockCommunity(db: Kysely<Database>, communityId: number): Promise<void> {
+  await db.updateTable('communities').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', communityId).execute()
+}
+
 // --- Members ---
 
 export interface Membership {

@@ -10,9 +10,11 @@ import {
   deleteSchedule,
   insertCommunity,
   isSlugTaken,
+  lockCommunity,
   memberCounts,
   removeMember,
   saveSchedule,
+  setMemberRole,
   updateCommunity,
 } from './communities.queries.js'
 
@@ -87,9 +89,22 @@ export type LeaveResult = 'left' | 'last-host' | 'not-member'
 export async function leaveCommunity(db: Kysely<Database>, communityId: number, userId: number, role: 'host' | 'member' | null): Promise<LeaveResult> {
   if (!role) return 'not-member'
   return db.transaction().execute(async (trx) => {
+    await lockCommunity(trx, communityId)
     if (role === 'host' && (await memberCounts(trx, communityId)).hosts <= 1) return 'last-host' as const
     await removeMember(trx, communityId, userId)
     return 'left' as const
+  })
+}
+
+export type HostChange = 'made-host' | 'made-member' | 'last-host' | 'not-member'
+
+/** Makes a member a host or takes it back, never leaving the community without one. */
+export async function changeHostRole(db: Kysely<Database>, communityId: number, userId: number, role: 'host' | 'member'): Promise<HostChange> {
+  return db.transaction().execute(async (trx) => {
+    await lockCommunity(trx, communityId)
+    if (role === 'member' && (await memberCounts(trx, communityId)).hosts <= 1) return 'last-host' as const
+    if (!(await setMemberRole(trx, communityId, userId, role))) return 'not-member' as const
+    return role === 'host' ? ('made-host' as const) : ('made-member' as const)
   })
 }
 

@@ -4,7 +4,8 @@ import { Type } from 'typebox'
 import { requireSignIn } from '../../plugins/auth.js'
 import { personPath } from '../people/people.view-models.js'
 import { SlugParams } from './communities.schemas.js'
-import { listMembers, memberCounts, setMemberRole } from './communities.queries.js'
+import { listMembers, memberCounts } from './communities.queries.js'
+import { changeHostRole } from './communities.service.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
 import { CsrfField, Id } from '../../lib/schema-fields.js'
@@ -39,11 +40,10 @@ const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertHost(context)
       const { userId } = request.params
       const { role } = request.body
-      if (role === 'member' && (await memberCounts(db, context.community.id)).hosts <= 1) {
-        reply.flash('community.members.lastHost')
-      } else if (await setMemberRole(db, context.community.id, userId, role)) {
-        reply.flash(role === 'host' ? 'community.members.madeHost' : 'community.members.madeMember')
-      }
+      const result = await changeHostRole(db, context.community.id, userId, role)
+      if (result === 'last-host') reply.flash('community.members.lastHost')
+      if (result === 'made-host') reply.flash('community.members.madeHost')
+      if (result === 'made-member') reply.flash('community.members.madeMember')
       return reply.redirect(communityPath(context.community, '/members'), 303)
     },
   )

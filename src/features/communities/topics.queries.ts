@@ -19,10 +19,6 @@ function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: nu
   return db
     .selectFrom('topics as t')
     .leftJoin('users as u', 'u.id', 't.proposed_by')
-    .leftJoin(
-      (eb) => eb.selectFrom('topic_votes').select(['topic_id', (e) => e.fn.countAll<number>().as('votes')]).groupBy('topic_id').as('v'),
-      (join) => join.onRef('v.topic_id', '=', 't.id'),
-    )
     .leftJoin('topic_votes as mine', (join) => join.onRef('mine.topic_id', '=', 't.id').on('mine.user_id', '=', viewerId ?? -1))
     .select([
       't.id',
@@ -32,7 +28,7 @@ function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: nu
       't.done',
       't.notes_url',
       'u.display_name as proposed_by_name',
-      sql<number>`coalesce(v.votes, 0)`.as('votes'),
+      (eb) => eb.selectFrom('topic_votes as tv').select((e) => e.fn.countAll<number>().as('n')).whereRef('tv.topic_id', '=', 't.id').as('votes'),
       sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
     ])
     .where('t.community_id', '=', communityId)
@@ -46,10 +42,10 @@ function toItem(row: {
   done: number
   notes_url: string | null
   proposed_by_name: string | null
-  votes: number
+  votes: number | null
   voted_by_me: number
 }): TopicListItem {
-  return { ...row, done: row.done === 1, votes: Number(row.votes), voted_by_me: Number(row.voted_by_me) === 1 }
+  return { ...row, done: row.done === 1, votes: Number(row.votes ?? 0), voted_by_me: Number(row.voted_by_me) === 1 }
 }
 
 /** Topics still waiting for a chat, most votes first (then oldest first: first come, first served). */
@@ -93,12 +89,14 @@ export async function findTopicForChat(db: Kysely<Database>, communityId: number
 }
 
 /**
- * Toggles one person's vote: removes it if there, adds it if not. The primary key on
- * (topic, person) makes a double submit harmless; returns whether the vote now stands.
+ * Sets one person's vote to what they asked for (the button says which), so a double
+ * click or a resent form lands in the same place; the primary key keeps one vote each.
  */
-export async function toggleVote(db: Kysely<Database>, topicId: number, userId: number, now: string): Promise<boolean> {
-  const removed = await db.deleteFrom('topic_votes').where('topic_id', '=', topicId).where('user_id', '=', userId).executeTakeFirst()
-  if (removed.numDeletedRows > 0n) return false
+export async function setTopicVote(db: Kysely<Database>, topicId: number, userId: number, want: boolean, now: string): Promise<boolean> {
+  if (!want) {
+    await db.deleteFrom('topic_votes').where('topic_id', '=', topicId).where('user_id', '=', userId).execute()
+    return false
+  }
   await db
     .insertInto('topic_votes')
     .values({ topic_id: topicId, user_id: userId, created_at: now })

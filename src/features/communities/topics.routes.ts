@@ -7,7 +7,7 @@ import { NotFoundError } from '../../lib/http-errors.js'
 import { requireSignIn, safeNextPath } from '../../plugins/auth.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, assertMember, communityOr404 } from './community-access.js'
-import { findTopic, insertTopic, listAssignedTopics, listOpenTopics, toggleVote, updateTopic } from './topics.queries.js'
+import { findTopic, insertTopic, listAssignedTopics, listOpenTopics, setTopicVote, updateTopic } from './topics.queries.js'
 import { CsrfField, Id } from '../../lib/schema-fields.js'
 
 export const MAX_TOPIC_TITLE = 120
@@ -24,7 +24,7 @@ const topicMessages: FieldMessages = {
   title: { default: 'topics.title.required', maxLength: 'topics.title.tooLong' },
   description: { default: 'topics.description.tooLong' },
 }
-const VoteBody = Type.Object({ next: Type.Optional(Type.String({ maxLength: 300 })), _csrf: CsrfField })
+const VoteBody = Type.Object({ want: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])), next: Type.Optional(Type.String({ maxLength: 300 })), _csrf: CsrfField })
 const DoneBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: CsrfField })
 const doneMessages: FieldMessages = { notesUrl: { default: 'topics.notesUrl.invalid' } }
 
@@ -78,7 +78,7 @@ const topicsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertMember(context)
     const topic = await findTopic(db, context.community.id, request.params.id)
     if (!topic) throw new NotFoundError('no such topic')
-    const voted = await toggleVote(db, topic.id, request.currentUser!.id, new Date().toISOString())
+    const voted = await setTopicVote(db, topic.id, request.currentUser!.id, request.body.want !== '0', new Date().toISOString())
     reply.flash(voted ? 'topics.voted' : 'topics.unvoted', { title: topic.title })
     return reply.redirect(safeNextPath(request.body.next) ?? communityPath(context.community, '/topics'), 303)
   })

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.js'
 import { scheduledDates } from '../../lib/chat-recurrence.js'
 import { addDays, utcToZoned } from '../../lib/zoned-time.js'
 import { addMember, insertCommunity, saveSchedule } from '../communities/communities.queries.js'
-import { insertTopic, toggleVote, updateTopic } from '../communities/topics.queries.js'
+import { insertTopic, setTopicVote, updateTopic } from '../communities/topics.queries.js'
 
 const TIME_ZONE = 'Europe/London'
 
@@ -74,7 +74,7 @@ export async function seedDemoCommunity(db: Kysely<Database>, people: number[], 
     topicIds.push(topic.id)
     // A spread of votes (4, 4, 3, 3, 2, …), so the list has an order to it.
     const voters = index < 9 ? people.slice(0, Math.max(0, people.length - Math.floor(index / 2))) : []
-    for (const voter of voters) await toggleVote(db, topic.id, voter, stamp)
+    for (const voter of voters) await setTopicVote(db, topic.id, voter, true, stamp)
   }
 
   // The last three chats are in the archive with their topics; the next one has its topic.

@@ -39,7 +39,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const render = async (errors: FormErrors) => reply.code(400).viewAsync('events/new', { values: keptValues(request.body), errors, ...(await formData()) })
     const { input, errors } = readEventForm(request.body, request.validationError?.validation)
     if (!input) return render(errors)
-    const result = await createEvent(db, input, request.currentUser!.id, new Date())
+    const result = await createEvent(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, eventMessages, result.field, { key: result.key }))
     reply.flash('event.created', { name: result.event.name })
     return reply.redirect(eventPath(result.event), 303)
@@ -85,7 +85,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The slug stays: links to the event must keep working.
     const { input, errors } = readEventForm({ ...request.body, slug: context.event.slug }, request.validationError?.validation)
     if (!input) return render(errors)
-    const result = await editEvent(db, context.event, input, new Date())
+    const result = await editEvent(db, context.event, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, eventMessages, result.field, { key: result.key }))
     reply.flash('event.saved')
     return reply.redirect(eventPath(context.event), 303)

@@ -5,16 +5,35 @@ import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from
 import { EVENT_PHASES } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
-import { findCommunityBySlug } from '../communities/communities.queries.js'
+import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
 import { addOrganiser, insertEvent, isEventSlugTaken, updateEvent } from './events.queries.js'
 import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, updateProposal } from './proposals.queries.js'
 
+/**
+ * Serialises the organisers' changes to one event's proposals (merges, the queue): the
+ * UPDATE takes the event row's lock on PostgreSQL and the write lock on SQLite, so two
+ * organisers acting at once are handled one after the other.
+ */
+async function lockEvent(trx: Kysely<Database>, eventId: number): Promise<void> {
+  await trx.updateTable('events').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', eventId).execute()
+}
+
+const LIVE_STATES = ['proposed', 'accepted', 'scheduled']
+
 export type CreateEventResult = { ok: true; event: EventRow } | { ok: false; field: 'slug' | 'communitySlug'; key: 'community.slug.taken' | 'event.community.invalid' }
 
-async function communityId(db: Kysely<Database>, slug: string | null): Promise<number | null | undefined> {
+/**
+ * The community an event is listed on: only one its creator hosts (or any, for the site
+ * admin), so nobody can put events on other people's community pages.
+ */
+async function communityId(db: Kysely<Database>, slug: string | null, user: { id: number; role: string }): Promise<number | null | undefined> {
   if (!slug) return null
-  return (await findCommunityBySlug(db, slug))?.id
+  const community = await findCommunityBySlug(db, slug)
+  if (!community) return undefined
+  if (user.role === 'admin') return community.id
+  const membership = await findMembership(db, community.id, user.id)
+  return membership?.role === 'host' ? community.id : undefined
 }
 
 function eventFields(input: EventInput, community: number | null, stamp: string) {
@@ -36,9 +55,10 @@ function eventFields(input: EventInput, community: number | null, stamp: string)
 }
 
 /** A new event starts as a draft, run by the person who made it. */
-export async function createEvent(db: Kysely<Database>, input: EventInput, userId: number, now: Date): Promise<CreateEventResult> {
+export async function createEvent(db: Kysely<Database>, input: EventInput, user: { id: number; role: string }, now: Date): Promise<CreateEventResult> {
+  const userId = user.id
   const stamp = now.toISOString()
-  const community = await communityId(db, input.communitySlug)
+  const community = await communityId(db, input.communitySlug, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (await isEventSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
   try {
@@ -54,8 +74,8 @@ export async function createEvent(db: Kysely<Database>, input: EventInput, userI
   }
 }
 
-export async function editEvent(db: Kysely<Database>, event: EventRow, input: EventInput, now: Date): Promise<CreateEventResult> {
-  const community = await communityId(db, input.communitySlug)
+export async function editEvent(db: Kysely<Database>, event: EventRow, input: EventInput, user: { id: number; role: string }, now: Date): Promise<CreateEventResult> {
+  const community = await communityId(db, input.communitySlug, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   await updateEvent(db, event.id, eventFields(input, community, now.toISOString()))
   return { ok: true, event }
@@ -82,10 +102,13 @@ export async function changePhase(db: Kysely<Database>, event: EventRow, to: Eve
 export async function mergeProposals(db: Kysely<Database>, eventId: number, duplicateId: number, targetId: number, now: Date): Promise<ProposalRow> {
   if (duplicateId === targetId) throw new RefusedError('merge.refused.same')
   return db.transaction().execute(async (trx) => {
+    await lockEvent(trx, eventId)
     const duplicate = await findProposal(trx, eventId, duplicateId)
     const target = await findProposal(trx, eventId, targetId)
     if (!duplicate || !target) throw new RefusedError('merge.refused.missing')
     if (duplicate.state === 'merged' || target.state === 'merged') throw new RefusedError('merge.refused.merged')
+    // Votes poured into a withdrawn or declined proposal would be lost to the schedule.
+    if (!LIVE_STATES.includes(target.state)) throw new RefusedError('merge.refused.targetNotLive', { state: target.state })
     await copyVotes(trx, duplicate.id, target.id)
     await copyHosts(trx, duplicate.id, target.id)
     if (duplicate.proposer_id !== null && duplicate.proposer_id !== target.proposer_id) await addHost(trx, target.id, duplicate.proposer_id)
@@ -104,8 +127,9 @@ export interface WalkUpInput {
 /** A pitch typed in by a volunteer for someone in the queue: no account needed, straight into the queue. */
 export async function addWalkUpPitch(db: Kysely<Database>, eventId: number, input: WalkUpInput, now: Date): Promise<ProposalRow> {
   const stamp = now.toISOString()
-  return db.transaction().execute(async (trx) =>
-    insertProposal(trx, {
+  return db.transaction().execute(async (trx) => {
+    await lockEvent(trx, eventId)
+    return insertProposal(trx, {
       event_id: eventId,
       title: input.title,
       description: '',
@@ -119,8 +143,8 @@ export async function addWalkUpPitch(db: Kysely<Database>, eventId: number, inpu
       notes_url: null,
       created_at: stamp,
       updated_at: stamp,
-    }),
-  )
+    })
+  })
 }
 
 export type QueueMove = 'up' | 'down' | 'add' | 'remove' | 'pitched'
@@ -129,8 +153,10 @@ export type QueueMove = 'up' | 'down' | 'add' | 'remove' | 'pitched'
 export async function moveInQueue(db: Kysely<Database>, eventId: number, proposalId: number, move: QueueMove, now: Date): Promise<void> {
   const stamp = now.toISOString()
   await db.transaction().execute(async (trx) => {
+    await lockEvent(trx, eventId)
     const proposal = await findProposal(trx, eventId, proposalId)
     if (!proposal || proposal.state === 'merged') throw new RefusedError('queue.refused.missing')
+    if (move === 'add' && !LIVE_STATES.includes(proposal.state)) throw new RefusedError('queue.refused.notLive', { state: proposal.state })
     if (move === 'add') {
       if (proposal.queue_position === null) await updateProposal(trx, proposal.id, { queue_position: await nextQueuePosition(trx, eventId), updated_at: stamp })
       return

@@ -4,9 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { EVENT_PHASES, PROPOSAL_FORMATS } from '../../db/database.js'
 import { errorsFromValidation, keptValues, type FieldMessages, type FormErrors } from '../../lib/forms.js'
-import { CsrfField, Id } from '../../lib/schema-fields.js'
+import { CsrfField, Id, idFromPath } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
-import { findUserByEmail, findUserByHandle } from '../accounts/users.queries.js'
+import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, WalkUpBody, walkUpMessages } from './events.schemas.js'
 import { addWalkUpPitch, adjacentPhases, changePhase, mergeProposals, moveInQueue } from './events.service.js'
@@ -80,8 +80,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/events/:slug/organisers', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: OrganiserBody } }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
-    const who = request.body.who.trim().replace(/^@/, '')
-    const person = who.includes('@') ? await findUserByEmail(db, who) : who ? await findUserByHandle(db, who) : undefined
+    const person = await findUserByTypedHandle(db, request.body.who)
     if (person) {
       await addOrganiser(db, context.event.id, person.id, new Date().toISOString())
       reply.flash('manage.organisers.added', { name: person.display_name })
@@ -113,13 +112,13 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/events/:slug/merge', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: MergeBody }, attachValidation: true }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     assertPhaseAllows(context.event.phase, 'merge')
-    const duplicate = Number(request.body?.duplicate)
-    const target = Number(request.body?.target)
+    const duplicate = idFromPath(String(request.body?.duplicate ?? ''))
+    const target = idFromPath(String(request.body?.target ?? ''))
     let errors: FormErrors = request.validationError ? errorsFromValidation(request.validationError.validation, mergeMessages, request.body) : {}
-    if (!errors.duplicate && !(duplicate > 0)) errors = { ...errors, duplicate: { key: 'merge.duplicate.required' } }
-    if (!errors.target && !(target > 0)) errors = { ...errors, target: { key: 'merge.target.required' } }
+    if (!errors.duplicate && duplicate === null) errors = { ...errors, duplicate: { key: 'merge.duplicate.required' } }
+    if (!errors.target && target === null) errors = { ...errors, target: { key: 'merge.target.required' } }
     if (!errors.target && duplicate === target) errors = { ...errors, target: { key: 'merge.refused.same' } }
-    if (Object.keys(errors).length) {
+    if (Object.keys(errors).length || duplicate === null || target === null) {
       return reply.code(400).viewAsync('events/manage', await renderManage(context, request.i18n.locale, { merge: { values: keptValues(request.body), errors } }))
     }
     const kept = await mergeProposals(db, context.event.id, duplicate, target, new Date())

@@ -33,10 +33,6 @@ function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: num
   return db
     .selectFrom('proposals as p')
     .leftJoin('users as u', 'u.id', 'p.proposer_id')
-    .leftJoin(
-      (eb) => eb.selectFrom('proposal_votes').select(['proposal_id', (e) => e.fn.countAll<number>().as('votes')]).groupBy('proposal_id').as('v'),
-      (join) => join.onRef('v.proposal_id', '=', 'p.id'),
-    )
     .leftJoin('proposal_votes as mine', (join) => join.onRef('mine.proposal_id', '=', 'p.id').on('mine.user_id', '=', viewerId ?? -1))
     .select([
       'p.id',
@@ -47,7 +43,9 @@ function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: num
       'p.walk_up',
       'u.display_name as proposer_name',
       'p.pitcher_name',
-      sql<number>`coalesce(v.votes, 0)`.as('votes'),
+      // Counted per proposal through the (proposal_id, user_id) primary key, not by
+      // grouping every vote on the site first.
+      (eb) => eb.selectFrom('proposal_votes as pv').select((e) => e.fn.countAll<number>().as('n')).whereRef('pv.proposal_id', '=', 'p.id').as('votes'),
       sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
       'p.queue_position',
       'p.pitched',
@@ -62,7 +60,7 @@ function toItem(row: Row): ProposalListItem {
     ...row,
     walk_up: row.walk_up === 1,
     pitched: row.pitched === 1,
-    votes: Number(row.votes),
+    votes: Number(row.votes ?? 0),
     voted_by_me: Number(row.voted_by_me) === 1,
   }
 }
@@ -148,10 +146,15 @@ export async function isHost(db: Kysely<Database>, proposal: Pick<ProposalRow, '
 
 // --- Votes ---
 
-/** Toggles one person's interest; the primary key keeps it to one vote each. Returns whether it now stands. */
-export async function toggleProposalVote(db: Kysely<Database>, proposalId: number, userId: number, now: string): Promise<boolean> {
-  const removed = await db.deleteFrom('proposal_votes').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()
-  if (removed.numDeletedRows > 0n) return false
+/**
+ * Sets one person's interest to what they asked for (the button says which), so a double
+ * click or a resent form lands in the same place; the primary key keeps it to one vote each.
+ */
+export async function setProposalVote(db: Kysely<Database>, proposalId: number, userId: number, want: boolean, now: string): Promise<boolean> {
+  if (!want) {
+    await db.deleteFrom('proposal_votes').where('proposal_id', '=', proposalId).where('user_id', '=', userId).execute()
+    return false
+  }
   await db
     .insertInto('proposal_votes')
     .values({ proposal_id: proposalId, user_id: userId, created_at: now })
@@ -203,13 +206,16 @@ export async function nextQueuePosition(db: Kysely<Database>, eventId: number): 
   return Number(row?.last ?? 0) + 1
 }
 
-export async function listQueue(db: Kysely<Database>, eventId: number): Promise<ProposalRow[]> {
+export async function listQueue(db: Kysely<Database>, eventId: number): Promise<(ProposalRow & { proposer_name: string | null })[]> {
   return db
-    .selectFrom('proposals')
-    .selectAll()
-    .where('event_id', '=', eventId)
-    .where('queue_position', 'is not', null)
-    .where('state', '!=', 'merged')
-    .orderBy('queue_position')
+    .selectFrom('proposals as p')
+    .leftJoin('users as u', 'u.id', 'p.proposer_id')
+    .selectAll('p')
+    .select('u.display_name as proposer_name')
+    .where('p.event_id', '=', eventId)
+    .where('p.queue_position', 'is not', null)
+    .where('p.state', '!=', 'merged')
+    .orderBy('p.queue_position')
+    .orderBy('p.id')
     .execute()
 }

@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-erro
 import { renderMarkdown } from '../../lib/markdown.js'
 import { CsrfField, NextField } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
-import { findUserByEmail, findUserByHandle } from '../accounts/users.queries.js'
+import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
 import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
@@ -25,13 +25,13 @@ import {
   listHosts,
   listProposals,
   removeHost,
-  toggleProposalVote,
+  setProposalVote,
   updateProposal,
 } from './proposals.queries.js'
 
 const NotesBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: CsrfField })
 const notesMessages: FieldMessages = { notesUrl: { default: 'community.chatUrl.invalid' } }
-const VoteBody = Type.Object({ next: NextField, _csrf: CsrfField })
+const VoteBody = Type.Object({ want: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])), next: NextField, _csrf: CsrfField })
 const DecideBody = Type.Object({ state: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('proposed')]), _csrf: CsrfField })
 const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
 const HostParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), userId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
@@ -173,7 +173,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event, proposal } = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
     assertPhaseAllows(event.phase, 'vote')
     assertVotable(proposal.state)
-    const voted = await toggleProposalVote(db, proposal.id, request.currentUser!.id, new Date().toISOString())
+    const voted = await setProposalVote(db, proposal.id, request.currentUser!.id, request.body.want !== '0', new Date().toISOString())
     reply.flash(voted ? 'proposals.voted' : 'proposals.unvoted', { title: proposal.title })
     return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}`), 303)
   })
@@ -229,8 +229,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/events/:slug/proposals/:id/hosts', { preHandler: requireSignIn, schema: { params: ProposalParams, body: HostBody } }, async (request, reply) => {
     const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
     if (context.proposal.proposer_id !== request.currentUser!.id && !context.isOrganiser) throw new ForbiddenError('only the proposer and organisers add co-hosts')
-    const who = request.body.who.trim().replace(/^@/, '')
-    const person = who.includes('@') ? await findUserByEmail(db, who) : who ? await findUserByHandle(db, who) : undefined
+    const person = await findUserByTypedHandle(db, request.body.who)
     if (!person) {
       // A one-field form on the proposal page: the message repeats what was typed.
       reply.flash('proposals.hosts.notFound', { who: request.body.who })

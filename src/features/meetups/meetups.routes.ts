@@ -8,7 +8,7 @@ import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { requireSignIn, type CurrentUser } from '../../plugins/auth.js'
-import { findUserByEmail, findUserByHandle } from '../accounts/users.queries.js'
+import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { listCommunities } from '../communities/communities.queries.js'
 import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
 import { listEvents } from '../events/events.queries.js'
@@ -62,7 +62,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.code(400).viewAsync('meetups/new', { values: keptValues(request.body), errors, ...(await formData(request.currentUser!.id)) })
     const { input, errors } = readMeetupForm(request.body, request.validationError?.validation)
     if (!input) return render(errors)
-    const result = await createMeetup(db, input, request.currentUser!.id, new Date())
+    const result = await createMeetup(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
     reply.flash('meetup.created', { title: result.meetup.title })
     return reply.redirect(meetupPath(result.meetup), 303)
@@ -110,7 +110,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.capacity !== null && input.capacity < meetup.seats_taken) {
       return render(withError({}, meetupMessages, 'capacity', { key: 'meetup.capacity.belowTaken', params: { count: meetup.seats_taken } }))
     }
-    const result = await editMeetup(db, meetup, input, new Date())
+    const result = await editMeetup(db, meetup, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
     reply.flash('meetup.saved')
     return reply.redirect(meetupPath(meetup), 303)
@@ -146,8 +146,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/meetups/:slug/hosts', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: HostBody } }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
-    const who = request.body.who.trim().replace(/^@/, '')
-    const person = who.includes('@') ? await findUserByEmail(db, who) : who ? await findUserByHandle(db, who) : undefined
+    const person = await findUserByTypedHandle(db, request.body.who)
     if (person) {
       await addMeetupHost(db, meetup.id, person.id)
       reply.flash('manage.organisers.added', { name: person.display_name })

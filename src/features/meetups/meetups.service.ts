@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely'
 import type { Database, MeetupRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
-import { findCommunityBySlug } from '../communities/communities.queries.js'
-import { findEventBySlug } from '../events/events.queries.js'
+import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
+import { findEventBySlug, isOrganiser } from '../events/events.queries.js'
 import type { MeetupInput } from './meetups.schemas.js'
 import { addMeetupHost, isMeetupSlugTaken } from './meetups.queries.js'
 import { changeCapacity } from './rsvps.service.js'
@@ -12,9 +12,16 @@ export type SaveMeetupResult =
   | { ok: true; meetup: MeetupRow }
   | { ok: false; field: 'slug' | 'communitySlug' | 'eventSlug'; key: 'community.slug.taken' | 'event.community.invalid' | 'meetup.event.invalid' }
 
-async function links(db: Kysely<Database>, input: MeetupInput) {
-  const community = input.communitySlug ? await findCommunityBySlug(db, input.communitySlug) : null
-  const event = input.eventSlug ? await findEventBySlug(db, input.eventSlug) : null
+/**
+ * What a meetup may be listed on: a community its creator belongs to, and an event that is
+ * public (or that they organise). Anything else reads as "not found" (undefined), so no one
+ * can put their lunch on other people's pages.
+ */
+async function links(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }) {
+  let community = input.communitySlug ? await findCommunityBySlug(db, input.communitySlug) : null
+  if (community && user.role !== 'admin' && !(await findMembership(db, community.id, user.id))) community = undefined
+  let event = input.eventSlug ? await findEventBySlug(db, input.eventSlug) : null
+  if (event && event.phase === 'draft' && user.role !== 'admin' && !(await isOrganiser(db, event.id, user.id))) event = undefined
   return { community, event }
 }
 
@@ -40,8 +47,9 @@ function fields(input: MeetupInput, communityId: number | null, eventId: number 
 }
 
 /** Any signed-in person may create a meetup, and becomes its host. */
-export async function createMeetup(db: Kysely<Database>, input: MeetupInput, userId: number, now: Date): Promise<SaveMeetupResult> {
-  const { community, event } = await links(db, input)
+export async function createMeetup(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
+  const userId = user.id
+  const { community, event } = await links(db, input, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   if (await isMeetupSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
@@ -64,8 +72,8 @@ export async function createMeetup(db: Kysely<Database>, input: MeetupInput, use
 }
 
 /** Edits; a change of seats goes through the RSVP lock (and promotes at once when raised). */
-export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input: MeetupInput, now: Date): Promise<SaveMeetupResult> {
-  const { community, event } = await links(db, input)
+export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
+  const { community, event } = await links(db, input, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   await db.transaction().execute(async (trx) => {
