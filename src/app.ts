@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
+import shareRoutes from './features/cards/share.routes.js'
+import tagsRoutes from './features/cards/tags.routes.js'
 import chatsRoutes from './features/communities/chats.routes.js'
 import communitiesRoutes from './features/communities/communities.routes.js'
 import membersRoutes from './features/communities/members.routes.js'
@@ -83,6 +85,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(manageRoutes)
   await app.register(meetupsRoutes)
   await app.register(meRoutes)
+  await app.register(shareRoutes)
+  await app.register(tagsRoutes)
 
   await app.ready()
   return app

@@ -72,6 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT)
   const host = env.HOST || 'localhost'
   const dataDir = path.resolve(env.HASHCAMP_DATA_DIR || 'data')
+  // Links that leave the site (cards, share links, feeds) are built from BASE_URL; in
+  // production a guessed http://localhost would put broken links into every chat.
+  if (env.NODE_ENV === 'production' && !env.BASE_URL) {
+    throw new ConfigError('BASE_URL must be set in production (NODE_ENV=production), for example https://hashcamp.example.org')
+  }
   const sessionSecret = env.SESSION_SECRET || null
   if (sessionSecret !== null && sessionSecret.length < 32) {
     throw new ConfigError('SESSION_SECRET must be at least 32 characters long')

@@ -38,4 +38,7 @@ test('bad values are refused with a message that names the variable', () => {
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
   assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET/)
   assert.throws(() => loadConfig({ BASE_URL: 'ftp://x' }), /BASE_URL/)
+  // Cards, share links and feeds need the public address: production refuses to guess it.
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /BASE_URL must be set in production/)
+  assert.equal(loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://camp.example.org' }).baseUrl, 'https://camp.example.org')
 })

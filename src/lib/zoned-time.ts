@@ -126,3 +126,12 @@ export function nthWeekdayOfMonth(year: number, month: number, weekday: number, 
   const date = addDays(first, (weekday - isoWeekday(first) + 7) % 7 + (nth - 1) * 7)
   return date.slice(0, 7) === first.slice(0, 7) ? date : null
 }
+
+/** An instant as ISO-8601 local time with its offset in `timeZone`: 2027-01-16T09:00:00+00:00. */
+export function isoWithOffset(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone)
+  const offset = offsetMinutes(instant, timeZone)
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0')
+  const sign = offset < 0 ? '-' : '+'
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
+}

@@ -5,3 +5,17 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('[data-focus-on-load]')
   if (summary instanceof HTMLElement) summary.focus()
 })
+
+// Copy-link buttons: hidden without JavaScript (the address is there to select), shown with it.
+document.addEventListener('DOMContentLoaded', () => {
+  for (const button of document.querySelectorAll('[data-copy]')) {
+    const field = document.querySelector(button.getAttribute('data-copy'))
+    if (!field || !navigator.clipboard) continue
+    button.hidden = false
+    button.addEventListener('click', () => {
+      navigator.clipboard.writeText(field.value).then(() => {
+        button.textContent = button.getAttribute('data-copied') || button.textContent
+      }, () => field.select())
+    })
+  }
+})

@@ -190,7 +190,7 @@ describe('English and Welsh pages', () => {
     const refused = await bryn.submit('/meetups/cinio', '/meetups/cinio/rsvp', { going: 'yes', partySize: '5' })
     assert.equal(refused.status, 409)
     assertAllWelsh(refused.html, [...content, 'Bryn Jones'])
-    for (const path of ['/meetups', '/meetups/cinio', '/meetups/cinio/edit', '/me']) {
+    for (const path of ['/meetups', '/meetups/cinio', '/meetups/cinio/edit', '/me', '/tags/gwersyll', '/share/mastodon?text=Cinio']) {
       const page = await host.get(path)
       assert.equal(page.status, 200, path)
       assertAllWelsh(page.html, [...content, 'Bryn Jones'])

@@ -10,6 +10,7 @@ import { createCommunity, editCommunity, leaveCommunity, toChatExceptions, toCha
 import { communityFormValues, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
 import { listAssignedTopics, listOpenTopics } from './topics.queries.js'
+import { pageCard, shareLinks } from '../cards/cards.js'
 import { listCommunityEvents } from '../events/events.queries.js'
 import { eventDates } from '../events/events.view-models.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
@@ -63,7 +64,19 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           toChatView(locale, o, community.time_zone, topicByDate.get(o.date)),
         )
       : []
+    const nextChat = chats[0] ?? null
+    const when = nextChat ? `${nextChat.dateLabel}, ${nextChat.timeLabel}` : null
+    const path = communityPath(community)
     return reply.viewAsync('communities/show', {
+      card: pageCard(app.config.baseUrl, {
+        title: community.name,
+        description: when
+          ? request.i18n.t('card.community.next', { hashtag: `#${community.hashtag}`, when })
+          : request.i18n.t('card.community', { hashtag: `#${community.hashtag}` }),
+        path,
+        imageAlt: request.i18n.t('card.imageAlt'),
+      }),
+      share: shareLinks({ title: community.name, when, hashtag: community.hashtag, url: app.config.baseUrl + path }),
       community: toCommunityHeader(community),
       scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
       nextChat: chats[0] ?? null,

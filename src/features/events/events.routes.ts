@@ -11,7 +11,8 @@ import { eventDates, eventFormValues, eventPath, toEventHeader } from './events.
 import { assertOrganiser, eventOr404 } from './event-access.js'
 import { countProposals } from './proposals.queries.js'
 import { personPath } from '../people/people.view-models.js'
-import { utcToZoned } from '../../lib/zoned-time.js'
+import { utcToZoned, zonedToUtc } from '../../lib/zoned-time.js'
+import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
 import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 
@@ -53,8 +54,32 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       event.community_id ? db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirst() : undefined,
       listUpcomingMeetups(db, new Date(), { eventId: event.id }),
     ])
+    const header = toEventHeader(request.i18n.locale, event)
+    const path = eventPath(event)
+    const place = [event.venue_name, event.venue_address.split('\n')[0]].filter(Boolean).join(', ')
+    const when = `${header.datesLabel}, ${header.hoursLabel}`
     return reply.viewAsync('events/show', {
-      event: toEventHeader(request.i18n.locale, event),
+      card: pageCard(app.config.baseUrl, {
+        title: event.name,
+        description: place ? request.i18n.t('card.at', { when, place }) : when,
+        path,
+        type: 'event',
+        imageAlt: request.i18n.t('card.imageAlt'),
+        jsonLd: eventJsonLd({
+          name: event.name,
+          description: event.description,
+          url: app.config.baseUrl + path,
+          start: zonedToUtc(event.first_day, event.day_starts, event.time_zone),
+          end: zonedToUtc(event.last_day, event.day_ends, event.time_zone),
+          timeZone: event.time_zone,
+          place: { name: event.venue_name, address: event.venue_address.replace(/\n/g, ', ') },
+          onlineUrl: null,
+          organizers: organisers.map((o) => o.display_name),
+          cancelled: false,
+        }),
+      }),
+      share: shareLinks({ title: event.name, when: header.datesLabel, hashtag: event.hashtag || null, url: app.config.baseUrl + path }),
+      event: header,
       organisers: organisers.map((o) => ({ ...o, path: personPath(o) })),
       proposals,
       community: community ?? null,

@@ -7,6 +7,7 @@ import { PROPOSAL_FORMATS, PROPOSAL_NEEDS, type Database, type ProposalRow } fro
 import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
 import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-errors.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import { pageCard, shareLinks } from '../cards/cards.js'
 import { CsrfField, NextField } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
@@ -118,8 +119,18 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       proposal.proposer_id ? db.selectFrom('users').select(['id', 'display_name', 'handle']).where('id', '=', proposal.proposer_id).executeTakeFirst() : undefined,
     ])
     const phase = event.phase
+    const header = toEventHeader(request.i18n.locale, event)
+    const path = eventPath(event, `/proposals/${proposal.id}`)
     return reply.viewAsync('events/proposal', {
-      event: toEventHeader(request.i18n.locale, event),
+      card: pageCard(app.config.baseUrl, {
+        title: proposal.title,
+        description: request.i18n.t('card.session', { format: request.i18n.t(`proposals.format.${proposal.format}`), event: event.name, when: header.datesLabel, count: votes }),
+        path,
+        type: 'article',
+        imageAlt: request.i18n.t('card.imageAlt'),
+      }),
+      share: shareLinks({ title: proposal.title, when: `${event.name}, ${header.datesLabel}`, hashtag: event.hashtag || null, url: app.config.baseUrl + path }),
+      event: header,
       proposal: { ...proposal, descriptionHtml: renderMarkdown(proposal.description), needs: needsList(proposal.needs), votes, voted },
       proposer: proposer ? { ...proposer, path: personPath(proposer) } : null,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),

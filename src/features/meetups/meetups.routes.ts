@@ -19,6 +19,8 @@ import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
 import { addMeetupHost, findMeetupBySlug, findMyRsvp, isMeetupHost, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
+import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
+import { qrSvg } from '../cards/qr.js'
 
 const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal('0')]), _csrf: CsrfField })
 const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
@@ -77,8 +79,39 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       me ? findMyRsvp(db, meetup.id, me.id) : undefined,
     ])
     const position = mine?.status === 'waitlisted' ? await waitlistPosition(db, meetup.id, mine) : null
+    const view = toMeetupView(request.i18n.locale, meetup)
+    const path = meetupPath(meetup)
+    const url = app.config.baseUrl + path
+    const place = [meetup.venue_name, meetup.venue_address.split('\n')[0]].filter(Boolean).join(', ')
+    const seats = view.seatsLeft === null ? '' : ` ${request.i18n.t('seats.left', { count: view.seatsLeft })}.`
+    const hashtag = meetup.event_id
+      ? (await db.selectFrom('events').select('hashtag').where('id', '=', meetup.event_id).executeTakeFirst())?.hashtag
+      : meetup.community_id
+        ? (await db.selectFrom('communities').select('hashtag').where('id', '=', meetup.community_id).executeTakeFirst())?.hashtag
+        : undefined
     return reply.viewAsync('meetups/show', {
-      meetup: toMeetupView(request.i18n.locale, meetup),
+      card: pageCard(app.config.baseUrl, {
+        title: meetup.state === 'cancelled' ? request.i18n.t('card.cancelled', { title: meetup.title }) : meetup.title,
+        description: (place ? request.i18n.t('card.at', { when: view.when, place }) : view.when) + seats,
+        path,
+        type: 'event',
+        imageAlt: request.i18n.t('card.imageAlt'),
+        jsonLd: eventJsonLd({
+          name: meetup.title,
+          description: meetup.description,
+          url,
+          start: new Date(meetup.starts_at),
+          end: new Date(meetup.ends_at),
+          timeZone: meetup.time_zone,
+          place: { name: meetup.venue_name, address: meetup.venue_address.replace(/\n/g, ', ') },
+          onlineUrl: meetup.online_url,
+          organizers: hosts.map((h) => h.display_name),
+          cancelled: meetup.state === 'cancelled',
+        }),
+      }),
+      share: shareLinks({ title: meetup.title, when: view.when, hashtag: hashtag || null, url }),
+      qrSvg: await qrSvg(url),
+      meetup: view,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
       attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
       waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
