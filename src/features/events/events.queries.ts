@@ -21,13 +21,14 @@ export interface EventListItem {
   phase: EventPhase
 }
 
-/** Events anyone may see (not drafts), plus the drafts this person organises; soonest first. */
-export async function listEvents(db: Kysely<Database>, viewerId: number | null): Promise<EventListItem[]> {
+/** Events anyone may see (not drafts), plus the drafts this person organises (all, for the admin); soonest first. */
+export async function listEvents(db: Kysely<Database>, viewerId: number | null, includeAllDrafts = false): Promise<EventListItem[]> {
   return db
     .selectFrom('events as e')
     .select(['e.slug', 'e.name', 'e.hashtag', 'e.first_day', 'e.last_day', 'e.time_zone', 'e.venue_name', 'e.phase'])
     .where((eb) =>
       eb.or([
+        ...(includeAllDrafts ? [eb.lit(true)] : []),
         eb('e.phase', '!=', 'draft'),
         eb.exists(
           eb

@@ -26,8 +26,13 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events', async (request, reply) => {
     const locale = request.i18n.locale
-    const today = utcToZoned(new Date(), DEFAULT_TIME_ZONE).date
-    const events = (await listEvents(db, request.currentUser?.id ?? null)).map((e) => ({ ...e, datesLabel: eventDates(locale, e), past: e.last_day < today }))
+    const now = new Date()
+    // "Past" in each event's own time zone: a camp in Auckland ends before one in London.
+    const events = (await listEvents(db, request.currentUser?.id ?? null, request.currentUser?.role === 'admin')).map((e) => ({
+      ...e,
+      datesLabel: eventDates(locale, e),
+      past: e.last_day < utcToZoned(now, e.time_zone).date,
+    }))
     return reply.viewAsync('events/index', { upcoming: events.filter((e) => !e.past), past: events.filter((e) => e.past).reverse() })
   })
 
