@@ -6,7 +6,6 @@ import { Type } from 'typebox'
 import type { Database } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { formatLocalDate } from '../../i18n/format.js'
-import { pageCard, shareLinks } from '../cards/cards.js'
 import { chatOccurrences, isScheduledDate, upcomingChats } from '../../lib/chat-recurrence.js'
 import { errorsFromValidation, keptValues, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { NotFoundError } from '../../lib/http-errors.js'
@@ -14,7 +13,7 @@ import { isValidDate, isValidTime, utcToZoned } from '../../lib/zoned-time.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { deleteException, findSchedule, listExceptions, saveException } from './communities.queries.js'
 import { toChatExceptions, toChatSchedule } from './communities.service.js'
-import { communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
+import { communityCardAndShare, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
 import { findTopic, findTopicForChat, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
 import { CsrfField, idFromPath } from '../../lib/schema-fields.js'
@@ -61,19 +60,8 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const skipped = exceptions
       .filter((e) => e.kind === 'skip' && e.chat_date >= today)
       .map((e) => ({ date: e.chat_date, dateLabel: formatLocalDate(locale, e.chat_date) }))
-    const next = upcoming[0]
-    const when = next ? `${next.dateLabel}, ${next.timeLabel}` : null
-    const path = communityPath(community, '/chats')
     return reply.viewAsync('communities/chats', {
-      card: pageCard(app.config.baseUrl, {
-        title: request.i18n.t('chats.title', { name: community.name }),
-        description: when
-          ? request.i18n.t('card.community.next', { hashtag: `#${community.hashtag}`, when })
-          : request.i18n.t('card.community', { hashtag: `#${community.hashtag}` }),
-        path,
-        imageAlt: request.i18n.t('card.imageAlt'),
-      }),
-      share: shareLinks({ title: community.name, when, hashtag: community.hashtag, url: app.config.baseUrl + path }),
+      ...communityCardAndShare(app.config.baseUrl, request.i18n, community, upcoming[0], communityPath(community, '/chats'), request.i18n.t('chats.title', { name: community.name })),
       community: toCommunityHeader(community),
       scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
       upcoming,

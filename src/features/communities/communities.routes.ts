@@ -7,10 +7,9 @@ import { requireSignIn } from '../../plugins/auth.js'
 import { CommunityBody, DEFAULT_TIME_ZONE, SearchQuery, SlugParams, communityMessages, readCommunityForm } from './communities.schemas.js'
 import { addMember, findSchedule, listCommunities, listExceptions, memberCounts, setListed } from './communities.queries.js'
 import { createCommunity, editCommunity, leaveCommunity, toChatExceptions, toChatSchedule } from './communities.service.js'
-import { communityFormValues, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
+import { communityCardAndShare, communityFormValues, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
 import { listAssignedTopics, listOpenTopics } from './topics.queries.js'
-import { pageCard, shareLinks } from '../cards/cards.js'
 import { listCommunityEvents } from '../events/events.queries.js'
 import { eventDates } from '../events/events.view-models.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
@@ -64,19 +63,8 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           toChatView(locale, o, community.time_zone, topicByDate.get(o.date)),
         )
       : []
-    const nextChat = chats[0] ?? null
-    const when = nextChat ? `${nextChat.dateLabel}, ${nextChat.timeLabel}` : null
-    const path = communityPath(community)
     return reply.viewAsync('communities/show', {
-      card: pageCard(app.config.baseUrl, {
-        title: community.name,
-        description: when
-          ? request.i18n.t('card.community.next', { hashtag: `#${community.hashtag}`, when })
-          : request.i18n.t('card.community', { hashtag: `#${community.hashtag}` }),
-        path,
-        imageAlt: request.i18n.t('card.imageAlt'),
-      }),
-      share: shareLinks({ title: community.name, when, hashtag: community.hashtag, url: app.config.baseUrl + path }),
+      ...communityCardAndShare(app.config.baseUrl, request.i18n, community, chats[0], communityPath(community), community.name),
       community: toCommunityHeader(community),
       scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
       nextChat: chats[0] ?? null,

@@ -36,24 +36,26 @@ function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['
   }
 }
 
+/** The columns the form sets, for both creating and editing. */
+function communityFields(input: CommunityInput, stamp: string) {
+  return {
+    name: input.name,
+    hashtag: input.hashtag,
+    description: input.description,
+    chat_place: input.chatPlace,
+    chat_url: input.chatUrl,
+    time_zone: input.timeZone,
+    updated_at: stamp,
+  }
+}
+
 /** The person who creates a community becomes its first host (and is listed as such). */
 export async function createCommunity(db: Kysely<Database>, input: CommunityInput, userId: number, now: Date): Promise<SaveResult> {
   const stamp = now.toISOString()
   if (await isSlugTaken(db, input.slug)) return { ok: false, reason: 'slug-taken' }
   try {
     const community = await db.transaction().execute(async (trx) => {
-      const created = await insertCommunity(trx, {
-        slug: input.slug,
-        name: input.name,
-        hashtag: input.hashtag,
-        description: input.description,
-        chat_place: input.chatPlace,
-        chat_url: input.chatUrl,
-        time_zone: input.timeZone,
-        created_by: userId,
-        created_at: stamp,
-        updated_at: stamp,
-      })
+      const created = await insertCommunity(trx, { slug: input.slug, ...communityFields(input, stamp), created_by: userId, created_at: stamp })
       await addMember(trx, created.id, userId, 'host', true, stamp)
       if (input.schedule) await saveSchedule(trx, scheduleRow(created.id, input.schedule, stamp))
       return created
@@ -69,15 +71,7 @@ export async function createCommunity(db: Kysely<Database>, input: CommunityInpu
 export async function editCommunity(db: Kysely<Database>, community: CommunityRow, input: CommunityInput, now: Date): Promise<void> {
   const stamp = now.toISOString()
   await db.transaction().execute(async (trx) => {
-    await updateCommunity(trx, community.id, {
-      name: input.name,
-      hashtag: input.hashtag,
-      description: input.description,
-      chat_place: input.chatPlace,
-      chat_url: input.chatUrl,
-      time_zone: input.timeZone,
-      updated_at: stamp,
-    })
+    await updateCommunity(trx, community.id, communityFields(input, stamp))
     if (input.schedule) await saveSchedule(trx, scheduleRow(community.id, input.schedule, stamp))
     else await deleteSchedule(trx, community.id)
   })

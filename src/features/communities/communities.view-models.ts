@@ -5,6 +5,7 @@ import type { Locale, Translator } from '../../i18n/i18n.js'
 import type { ChatOccurrence } from '../../lib/chat-recurrence.js'
 import { hashtagLinks, type HashtagLink } from '../../lib/hashtags.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import { pageCard, shareLinks } from '../cards/cards.js'
 import type { TopicListItem } from './topics.queries.js'
 
 export function communityPath(community: Pick<CommunityRow, 'slug'>, rest = ''): string {
@@ -94,5 +95,20 @@ export function communityFormValues(community: CommunityRow, schedule: ChatSched
     intervalWeeks: String(schedule?.interval_weeks ?? 1),
     nth: String(schedule?.nth ?? 1),
     startsOn: schedule?.starts_on ?? '',
+  }
+}
+
+/** The link card and share links of a community page: its hashtag and, if there is one, its next chat. */
+export function communityCardAndShare(baseUrl: string, i18n: Translator, community: CommunityRow, next: ChatView | undefined, path: string, title: string) {
+  const when = next ? `${next.dateLabel}, ${next.timeLabel}` : null
+  const hashtag = `#${community.hashtag}`
+  return {
+    card: pageCard(baseUrl, {
+      title,
+      description: when ? i18n.t('card.community.next', { hashtag, when }) : i18n.t('card.community', { hashtag }),
+      path,
+      imageAlt: i18n.t('card.imageAlt'),
+    }),
+    share: shareLinks({ title: community.name, when, hashtag: community.hashtag, url: baseUrl + path }),
   }
 }
