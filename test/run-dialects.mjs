@@ -1,7 +1,7 @@
 // Runs the whole node:test suite once per database: SQLite always, then PostgreSQL when
 // TEST_DATABASE_URL is set. Under CI a missing TEST_DATABASE_URL is an error, never a
 // silent skip of the second dialect.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -13,6 +13,21 @@ function testFiles(dir) {
     if (entry.isDirectory()) return entry.name === 'helpers' ? [] : testFiles(full)
     return entry.name.endsWith('.test.ts') ? [path.relative(process.cwd(), full)] : []
   })
+}
+
+// The browser journeys drive Debian's Chromium. On a fresh machine where we are root, install
+// it (as .ci/run does); anywhere else, say exactly what is missing rather than skip them.
+if (!fs.existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() === 0) {
+    console.log('Installing Debian\'s chromium for the browser journeys (apt-get)...')
+    const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    apt(['update', '-qq'])
+    apt(['install', '-y', '-qq', 'chromium'])
+  }
+  if (!fs.existsSync('/usr/bin/chromium')) {
+    console.error('Chromium is missing at /usr/bin/chromium: run "apt-get install -y chromium" (as root), then npm test again.')
+    process.exit(1)
+  }
 }
 
 const only = process.argv.slice(2)

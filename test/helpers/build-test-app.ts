@@ -1,5 +1,4 @@
 // The app exactly as the server builds it, on a fresh database, closed after the test.
-import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
@@ -25,7 +24,7 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
 }
 
 /** Builds the app for one test (or one describe) and tears it and its database down after. */
-export async function buildTestApp(t: Pick<TestContext, 'after'>, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+export async function buildTestApp(t: { after: (fn: () => Promise<void>) => void }, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const { config, drop } = await testConfig(overrides)
   const app = await buildApp(config, { logger: false })
   t.after(async () => {
