@@ -751,6 +751,7 @@ export const cy: Catalogue = {
   'csv.status': 'Statws',
   'csv.when': 'Wedi ateb am (UTC)',
   'me.title': 'Fy mhethau',
+  'me.profile': 'Fy mhroffil cyhoeddus',
   'me.meetups': 'Fy nghyfarfodydd',
   'me.noMeetups': 'Nid ydych chi’n mynd i unrhyw gyfarfodydd eto.',
   'me.findMeetups': 'Dod o hyd i gyfarfod',

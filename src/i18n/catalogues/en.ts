@@ -602,6 +602,7 @@ export const en = {
   'csv.status': 'Status',
   'csv.when': 'Replied at (UTC)',
   'me.title': 'My things',
+  'me.profile': 'My public profile',
   'me.meetups': 'My meetups',
   'me.noMeetups': 'You are not going to any meetups yet.',
   'me.findMeetups': 'Find a meetup',
