@@ -53,6 +53,8 @@ export interface CommunitiesTable {
   name: string
   /** Without the leading #. */
   hashtag: string
+  /** hashtagKey(hashtag), kept by the queries that write hashtag. */
+  hashtag_key: Generated<string>
   /** Markdown, rendered to sanitised HTML on display. */
   description: Generated<string>
   /** Where the chat happens, in words ("On X and Bluesky, follow #lgovsm"). */
@@ -135,6 +137,8 @@ export interface EventsTable {
   name: string
   /** Without the leading #; may be empty. */
   hashtag: Generated<string>
+  /** hashtagKey(hashtag), kept by the queries that write hashtag. */
+  hashtag_key: Generated<string>
   community_id: number | null
   description: Generated<string>
   venue_name: Generated<string>

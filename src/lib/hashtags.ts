@@ -8,6 +8,11 @@ export function normaliseHashtag(raw: string): string {
   return raw.trim().replace(/^#/, '')
 }
 
+/** The form hashtags are compared in: NFC, lower-cased in every script (not only ASCII). */
+export function hashtagKey(hashtag: string): string {
+  return normaliseHashtag(hashtag).normalize('NFC').toLowerCase()
+}
+
 export interface HashtagLink {
   network: 'x' | 'mastodon' | 'bluesky'
   url: string

@@ -143,6 +143,23 @@ test('organiser pages pass the same checks', async () => {
   await context.close()
 })
 
+test('sharing to Mastodon works in a real browser with our CSP on and JavaScript off', async () => {
+  const context = await chromium.newContext({ javaScriptEnabled: false })
+  const page = await context.newPage()
+  let reached: string | null = null
+  // No network here: answer for the Mastodon server, and note where the browser went.
+  await page.route('https://social.example.org/**', async (route) => {
+    reached = route.request().url()
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Mastodon</title>' })
+  })
+  await page.goto(`${base}/share/mastodon?text=${encodeURIComponent('Lunch – #lgovsm')}`)
+  await page.getByLabel('Your Mastodon server').fill('social.example.org')
+  await page.getByRole('button', { name: 'Share' }).click()
+  await page.waitForURL(/social\.example\.org/)
+  assert.equal(new URL(reached!).searchParams.get('text'), 'Lunch – #lgovsm')
+  await context.close()
+})
+
 async function expectPressed(page: Page, topic: string): Promise<void> {
   const pressed = await page.locator('li.topic', { hasText: topic }).getByRole('button', { name: /^Remove vote/ }).getAttribute('aria-pressed')
   assert.equal(pressed, 'true')

@@ -114,6 +114,10 @@ describe('meetups', () => {
       assert.match(text(page.html), message)
     }
     assert.equal((await app.db.selectFrom('rsvps').select('id').execute()).length, 0)
+    // The page says so up front, without a form that would only be refused.
+    const later = await ann.get('/meetups/later')
+    assert.match(later.html, /Replies for this meetup have not opened yet/)
+    assert.doesNotMatch(later.html, /name="going" value="yes"/)
     const off = await ann.get('/meetups/off')
     assert.match(off.html, /This meetup has been cancelled\. It is not happening\./)
   })
@@ -199,6 +203,36 @@ describe('meetups', () => {
     assert.match(page.html, /Choose a community from the list/)
     await stranger.submit('/communities/lgovsm', '/communities/lgovsm/join', {})
     assert.equal((await createMeetup(stranger, { communitySlug: 'lgovsm' })).status, 303)
+  })
+
+  test('a co-host outside the community can still edit; a cancelled meetup cannot be edited; a seat freed after the start promotes nobody', async (t) => {
+    const app = await buildTestApp(t)
+    const { createCommunity } = await import('../helpers/communities.js')
+    const host = await person(app, 'Host')
+    await createCommunity(host)
+    await createMeetup(host, { communitySlug: 'lgovsm', capacity: '1' })
+    const cohost = await person(app, 'Cohost')
+    await app.db.updateTable('users').set({ handle: 'cohost' }).where('display_name', '=', 'Cohost').execute()
+    await host.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/hosts', { who: '@cohost' })
+    const edited = await cohost.submit('/meetups/lunch-on-saturday/edit', '/meetups/lunch-on-saturday/edit', { ...lunchForm, communitySlug: 'lgovsm', capacity: '1', title: 'Lunch, renamed' })
+    assert.equal(edited.status, 303, 'the link the meetup already has stays allowed')
+
+    const [ann, bryn] = await Promise.all(['Ann', 'Bryn'].map((n) => person(app, n)))
+    await rsvp(ann!, 'lunch-on-saturday')
+    await rsvp(bryn!, 'lunch-on-saturday')
+    assert.deepEqual(await statuses(app), { Ann: 'going', Bryn: 'waitlisted' })
+    // The lunch has started: Ann leaving does not hand her seat to Bryn after the fact.
+    await app.db.updateTable('meetups').set({ starts_at: new Date(Date.now() - 3600000).toISOString() }).execute()
+    await cancelRsvp(ann!, 'lunch-on-saturday')
+    assert.deepEqual(await statuses(app), { Ann: 'not_going', Bryn: 'waitlisted' })
+
+    await app.db.updateTable('meetups').set({ starts_at: new Date(Date.now() + 86400000).toISOString(), ends_at: new Date(Date.now() + 90000000).toISOString() }).execute()
+    await host.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/cancel', {})
+    await host.get('/meetups/lunch-on-saturday/edit')
+    const refused = await host.post('/meetups/lunch-on-saturday/edit', { ...lunchForm, communitySlug: 'lgovsm', capacity: '10' })
+    assert.equal(refused.status, 409)
+    assert.match(text(refused.html), /cancelled, so it cannot be changed/)
+    assert.deepEqual(await statuses(app), { Ann: 'not_going', Bryn: 'waitlisted' }, 'nobody moved into a cancelled meetup')
   })
 
   test('my meetups on /me', async (t) => {

@@ -66,7 +66,9 @@ export function eventJsonLd(event: EventLike): string {
       ? event.onlineUrl
         ? 'https://schema.org/MixedEventAttendanceMode'
         : 'https://schema.org/OfflineEventAttendanceMode'
-      : 'https://schema.org/OnlineEventAttendanceMode',
+      : event.onlineUrl
+        ? 'https://schema.org/OnlineEventAttendanceMode'
+        : undefined,
     location: [
       ...(physical ? [{ '@type': 'Place', name: event.place!.name || undefined, address: event.place!.address || undefined }] : []),
       ...(event.onlineUrl ? [{ '@type': 'VirtualLocation', url: event.onlineUrl }] : []),

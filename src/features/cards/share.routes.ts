@@ -2,6 +2,7 @@
 // ask which server the person uses, remember it in a cookie, and from then on send them
 // straight to their server's share page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { usesHttps } from '../../config.js'
 import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
@@ -22,10 +23,21 @@ function mastodonShareUrl(server: string, text: string): string {
   return `https://${server}/share?${new URLSearchParams({ text })}`
 }
 
+/**
+ * This one form ends in a redirect to the person's own Mastodon server, which the site-wide
+ * `form-action 'self'` would block; so this page, and only this page, may send a form
+ * onwards to an https address.
+ */
+function allowFormToOtherSites(reply: FastifyReply): void {
+  const csp = reply.getHeader('content-security-policy')
+  if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("form-action 'self'", "form-action 'self' https:"))
+}
+
 const shareRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/share/mastodon', { schema: { querystring: ShareQuery } }, async (request, reply) => {
     const remembered = normaliseServer(request.cookies[MASTODON_COOKIE] ?? '')
     if (remembered && !request.query.change) return reply.redirect(mastodonShareUrl(remembered, request.query.text), 303)
+    allowFormToOtherSites(reply)
     return reply.viewAsync('share/mastodon', { values: { server: remembered ?? '', text: request.query.text }, errors: {}, noindex: true })
   })
 
@@ -35,6 +47,7 @@ const shareRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const errors = request.validationError
         ? errorsFromValidation(request.validationError.validation, serverMessages, request.body)
         : { server: { key: 'share.mastodon.server.invalid' as const } }
+      allowFormToOtherSites(reply)
       return reply.code(400).viewAsync('share/mastodon', { values: keptValues(request.body), errors })
     }
     reply.setCookie(MASTODON_COOKIE, server, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: usesHttps(app.config) })

@@ -1,9 +1,8 @@
 // /tags/:hashtag: everything on Hashcamp that uses a hashtag (communities, events, and
 // the meetups linked to them), the page a hashtag link in a chat can point at.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import { Type } from 'typebox'
-import { HASHTAG_PATTERN, hashtagLinks, normaliseHashtag } from '../../lib/hashtags.js'
+import { HASHTAG_PATTERN, hashtagKey, hashtagLinks, normaliseHashtag } from '../../lib/hashtags.js'
 import { NotFoundError } from '../../lib/http-errors.js'
 import { eventDates } from '../events/events.view-models.js'
 import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
@@ -17,13 +16,15 @@ const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/tags/:hashtag', { schema: { params: TagParams } }, async (request, reply) => {
     const tag = normaliseHashtag(request.params.hashtag)
     if (!new RegExp(HASHTAG_PATTERN, 'u').test(tag)) throw new NotFoundError('not a hashtag')
-    const lower = tag.toLowerCase()
+    const key = hashtagKey(tag)
+    // One address per hashtag, whatever case it was typed in.
+    if (request.params.hashtag !== key) return reply.redirect(`/tags/${encodeURIComponent(key)}`, 301)
     const [communities, events] = await Promise.all([
-      db.selectFrom('communities').select(['id', 'slug', 'name']).where(sql`lower(hashtag)`, '=', lower).orderBy('name').execute(),
+      db.selectFrom('communities').select(['id', 'slug', 'name']).where('hashtag_key', '=', key).orderBy('name').execute(),
       db
         .selectFrom('events')
         .select(['id', 'slug', 'name', 'first_day', 'last_day'])
-        .where(sql`lower(hashtag)`, '=', lower)
+        .where('hashtag_key', '=', key)
         .where('phase', '!=', 'draft')
         .orderBy('first_day')
         .execute(),

@@ -1,5 +1,6 @@
 // Communities, their members, chat schedules and exceptions. Kysely only, db first.
 import { sql, type Kysely } from 'kysely'
+import { hashtagKey } from '../../lib/hashtags.js'
 import type {
   ChatExceptionRow,
   ChatScheduleRow,
@@ -26,7 +27,7 @@ export interface CommunityListItem {
 
 /** Communities whose name or hashtag contains `search` (any case), most members first. */
 export async function listCommunities(db: Kysely<Database>, search: string): Promise<CommunityListItem[]> {
-  const term = search.trim().replace(/^#/, '').toLowerCase()
+  const term = hashtagKey(search.trim())
   let query = db
     .selectFrom('communities as c')
     .leftJoin('community_members as m', 'm.community_id', 'c.id')
@@ -40,7 +41,7 @@ export async function listCommunities(db: Kysely<Database>, search: string): Pro
     query = query.where((eb) =>
       eb.or([
         eb(sql`lower(c.name)`, 'like', sql`${pattern} escape '\\'`),
-        eb(sql`lower(c.hashtag)`, 'like', sql`${pattern} escape '\\'`),
+        eb('c.hashtag_key', 'like', sql<string>`${pattern} escape '\\'`),
       ]),
     )
   }
@@ -50,17 +51,18 @@ export async function listCommunities(db: Kysely<Database>, search: string): Pro
 
 export async function insertCommunity(
   db: Kysely<Database>,
-  community: Omit<CommunityRow, 'id' | 'description' | 'chat_place'> & { description: string; chat_place: string },
+  community: Omit<CommunityRow, 'id' | 'description' | 'chat_place' | 'hashtag_key'> & { description: string; chat_place: string },
 ): Promise<CommunityRow> {
-  return db.insertInto('communities').values(community).returningAll().executeTakeFirstOrThrow()
+  return db.insertInto('communities').values({ ...community, hashtag_key: hashtagKey(community.hashtag) }).returningAll().executeTakeFirstOrThrow()
 }
 
 export async function updateCommunity(
   db: Kysely<Database>,
   id: number,
-  changes: Partial<Omit<CommunityRow, 'id' | 'slug' | 'created_at' | 'created_by'>>,
+  changes: Partial<Omit<CommunityRow, 'id' | 'slug' | 'created_at' | 'created_by' | 'hashtag_key'>>,
 ): Promise<void> {
-  await db.updateTable('communities').set(changes).where('id', '=', id).execute()
+  const key = changes.hashtag === undefined ? {} : { hashtag_key: hashtagKey(changes.hashtag) }
+  await db.updateTable('communities').set({ ...changes, ...key }).where('id', '=', id).execute()
 }
 
 /**

@@ -1,6 +1,7 @@
 // Events and their organisers. Kysely only, db first.
 import type { Kysely } from 'kysely'
 import type { Database, EventPhase, EventRow } from '../../db/database.js'
+import { hashtagKey } from '../../lib/hashtags.js'
 
 export async function findEventBySlug(db: Kysely<Database>, slug: string): Promise<EventRow | undefined> {
   return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst()
@@ -54,12 +55,13 @@ export async function listCommunityEvents(db: Kysely<Database>, communityId: num
     .execute()
 }
 
-export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase'>): Promise<EventRow> {
-  return db.insertInto('events').values(event).returningAll().executeTakeFirstOrThrow()
+export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase' | 'hashtag_key'>): Promise<EventRow> {
+  return db.insertInto('events').values({ ...event, hashtag_key: hashtagKey(event.hashtag) }).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function updateEvent(db: Kysely<Database>, id: number, changes: Partial<Omit<EventRow, 'id' | 'slug' | 'created_at' | 'created_by'>>): Promise<void> {
-  await db.updateTable('events').set(changes).where('id', '=', id).execute()
+export async function updateEvent(db: Kysely<Database>, id: number, changes: Partial<Omit<EventRow, 'id' | 'slug' | 'created_at' | 'created_by' | 'hashtag_key'>>): Promise<void> {
+  const key = changes.hashtag === undefined ? {} : { hashtag_key: hashtagKey(changes.hashtag) }
+  await db.updateTable('events').set({ ...changes, ...key }).where('id', '=', id).execute()
 }
 
 export async function isOrganiser(db: Kysely<Database>, eventId: number, userId: number): Promise<boolean> {

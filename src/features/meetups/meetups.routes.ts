@@ -26,6 +26,14 @@ const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal
 const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
 const timeZones = Intl.supportedValuesOf('timeZone')
 
+function repliesClosedReason(meetup: { starts_at: string; rsvp_opens_at: string | null; rsvp_closes_at: string | null }, now: Date): string | null {
+  const at = now.toISOString()
+  if (meetup.starts_at <= at) return 'rsvp.refused.past'
+  if (meetup.rsvp_opens_at && at < meetup.rsvp_opens_at) return 'rsvp.refused.notOpen'
+  if (meetup.rsvp_closes_at && at >= meetup.rsvp_closes_at) return 'rsvp.refused.closed'
+  return null
+}
+
 async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
   const meetup = await findMeetupBySlug(db, slug)
   if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
@@ -116,6 +124,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
       waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
       mine: mine && mine.status !== 'not_going' ? { status: mine.status, partySize: mine.party_size, hideName: mine.hide_name === 1, position } : null,
+      // Why replies are not taken now, if they are not (the form is then not shown at all).
+      repliesClosed: repliesClosedReason(meetup, new Date()),
       isHost,
     })
   })

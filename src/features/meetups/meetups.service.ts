@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, MeetupRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
+import { RefusedError } from '../../lib/http-errors.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import { findEventBySlug, isOrganiser } from '../events/events.queries.js'
 import type { MeetupInput } from './meetups.schemas.js'
@@ -17,11 +18,14 @@ export type SaveMeetupResult =
  * public (or that they organise). Anything else reads as "not found" (undefined), so no one
  * can put their lunch on other people's pages.
  */
-async function links(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }) {
+async function links(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, current: Pick<MeetupRow, 'community_id' | 'event_id'> | null) {
   let community = input.communitySlug ? await findCommunityBySlug(db, input.communitySlug) : null
-  if (community && user.role !== 'admin' && !(await findMembership(db, community.id, user.id))) community = undefined
+  // A link the meetup already has stays allowed: a co-host need not belong to its community.
+  const keptCommunity = community && current?.community_id === community.id
+  if (community && !keptCommunity && user.role !== 'admin' && !(await findMembership(db, community.id, user.id))) community = undefined
   let event = input.eventSlug ? await findEventBySlug(db, input.eventSlug) : null
-  if (event && event.phase === 'draft' && user.role !== 'admin' && !(await isOrganiser(db, event.id, user.id))) event = undefined
+  const keptEvent = event && current?.event_id === event.id
+  if (event && !keptEvent && event.phase === 'draft' && user.role !== 'admin' && !(await isOrganiser(db, event.id, user.id))) event = undefined
   return { community, event }
 }
 
@@ -49,7 +53,7 @@ function fields(input: MeetupInput, communityId: number | null, eventId: number 
 /** Any signed-in person may create a meetup, and becomes its host. */
 export async function createMeetup(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
   const userId = user.id
-  const { community, event } = await links(db, input, user)
+  const { community, event } = await links(db, input, user, null)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   if (await isMeetupSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
@@ -73,7 +77,9 @@ export async function createMeetup(db: Kysely<Database>, input: MeetupInput, use
 
 /** Edits; a change of seats goes through the RSVP lock (and promotes at once when raised). */
 export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
-  const { community, event } = await links(db, input, user)
+  // A cancelled meetup stays as it was: edits would move waiting people into it.
+  if (meetup.state === 'cancelled') throw new RefusedError('meetup.refused.cancelledEdit')
+  const { community, event } = await links(db, input, user, meetup)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   await db.transaction().execute(async (trx) => {

@@ -130,6 +130,11 @@ export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userI
       .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: stamp }))
       .execute()
     if (existing?.status !== 'going') return []
+    // Once it has started, a seat given up is not offered to anyone: who was there stays true.
+    if (meetup.starts_at <= stamp) {
+      await saveSeats(trx, meetupId, meetup.seats_taken - existing.party_size)
+      return []
+    }
     const { seatsTaken, promoted } = await promoteWaitlist(trx, meetup, meetup.seats_taken - existing.party_size, stamp)
     await saveSeats(trx, meetupId, seatsTaken)
     return promoted
@@ -144,6 +149,7 @@ export async function changeCapacity(trx: Transaction<Database>, meetupId: numbe
   const meetup = await lockMeetup(trx, meetupId)
   if (capacity !== null && capacity < meetup.seats_taken) throw new RefusedError('meetup.refused.capacityBelowTaken', { count: String(meetup.seats_taken) })
   await trx.updateTable('meetups').set({ capacity }).where('id', '=', meetupId).execute()
+  if (meetup.state === 'cancelled') return
   const { seatsTaken } = await promoteWaitlist(trx, { ...meetup, capacity }, meetup.seats_taken, now.toISOString())
   await saveSeats(trx, meetupId, seatsTaken)
 }

@@ -651,6 +651,7 @@ export const cy: Catalogue = {
   'meetup.downloadCsv': 'Lawrlwytho pwy sy’n dod (CSV)',
   'meetup.addHost': 'Ychwanegu gwesteiwr',
   'meetup.cancel': 'Canslo’r cyfarfod',
+  'meetup.refused.cancelledEdit': 'Mae’r cyfarfod hwn wedi’i ganslo, felly ni ellir ei newid.',
   'meetup.refused.capacityBelowTaken': {
     zero: 'Mae {count} sedd wedi’u cymryd yn barod: mae angen o leiaf cymaint â hynny ar y cyfarfod.',
     one: 'Mae un sedd wedi’i chymryd yn barod: mae angen o leiaf cymaint â hynny ar y cyfarfod.',

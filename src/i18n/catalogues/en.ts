@@ -558,6 +558,7 @@ export const en = {
   'meetup.downloadCsv': 'Download who is coming (CSV)',
   'meetup.addHost': 'Add a host',
   'meetup.cancel': 'Cancel the meetup',
+  'meetup.refused.cancelledEdit': 'This meetup has been cancelled, so it cannot be changed.',
   'meetup.refused.capacityBelowTaken': { one: '{count} seat is already taken: the meetup needs at least that many.', other: '{count} seats are already taken: the meetup needs at least that many.' },
   'seats.unlimited': 'No limit on seats',
   'seats.waiting': { one: '{count} person waiting', other: '{count} people waiting' },
