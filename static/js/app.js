@@ -14,7 +14,11 @@ document.addEventListener('DOMContentLoaded', () => {
     button.hidden = false
     button.addEventListener('click', () => {
       navigator.clipboard.writeText(field.value).then(() => {
-        button.textContent = button.getAttribute('data-copied') || button.textContent
+        const done = button.getAttribute('data-copied') || button.textContent
+        button.textContent = done
+        // Say it to screen readers too, through the status region beside the button.
+        const status = button.parentElement && button.parentElement.querySelector('[data-copy-status]')
+        if (status) status.textContent = done
       }, () => field.select())
     })
   }

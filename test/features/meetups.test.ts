@@ -20,6 +20,11 @@ describe('meetups', () => {
   test('anyone signed in arranges a meetup; bad input is a 400 that keeps what was typed', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Olu')
+    const past = await createMeetup(host, { startsAt: daysFromNow(-1, '12:00'), endsAt: daysFromNow(-1, '13:00') })
+    assert.equal(past.status, 400)
+    assert.match(past.html, /Enter a start in the future/)
+    const lateClose = await createMeetup(host, { rsvpClosesAt: daysFromNow(11, '09:00') })
+    assert.equal(lateClose.status, 400, 'replies cannot close after the meetup has started')
     const bad = await createMeetup(host, { capacity: '-5', maxPartySize: '50', endsAt: lunchForm.startsAt, title: 'Lunch <b>now</b>' })
     assert.equal(bad.status, 400)
     assert.match(bad.html, /Enter the number of seats as a whole number of 1 or more/)
@@ -96,7 +101,9 @@ describe('meetups', () => {
     const ann = await person(app, 'Ann')
     await createMeetup(host, { slug: 'later', rsvpOpensAt: daysFromNow(3, '09:00') })
     await createMeetup(host, { slug: 'closed', rsvpClosesAt: daysFromNow(-1, '09:00'), rsvpOpensAt: daysFromNow(-2, '09:00') })
-    await createMeetup(host, { slug: 'gone', startsAt: daysFromNow(-3, '12:00'), endsAt: daysFromNow(-3, '13:00') })
+    // A meetup cannot be created in the past; this one was made earlier and time moved on.
+    await createMeetup(host, { slug: 'gone' })
+    await app.db.updateTable('meetups').set({ starts_at: new Date(Date.now() - 3 * 86400000).toISOString(), ends_at: new Date(Date.now() - 3 * 86400000 + 3600000).toISOString() }).where('slug', '=', 'gone').execute()
     await createMeetup(host, { slug: 'solo', maxPartySize: '1' })
     await createMeetup(host, { slug: 'off' })
     await host.submit('/meetups/off', '/meetups/off/cancel', {})

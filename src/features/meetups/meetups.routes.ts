@@ -72,6 +72,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.code(400).viewAsync('meetups/new', { values: keptValues(request.body), errors, ...(await formData(request.currentUser!.id)) })
     const { input, errors } = readMeetupForm(request.body, request.validationError?.validation)
     if (!input) return render(errors)
+    if (input.startsAt <= new Date().toISOString()) return render(withError({}, meetupMessages, 'startsAt', { key: 'meetup.startsAt.past' }))
     const result = await createMeetup(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
     reply.flash('meetup.created', { title: result.meetup.title })

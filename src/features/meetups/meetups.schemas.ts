@@ -107,7 +107,9 @@ export function readMeetupForm(posted: unknown, validation: FastifySchemaValidat
   const rsvpOpensAt = str('rsvpOpensAt') ? localToInstant(str('rsvpOpensAt'), timeZone) : null
   const rsvpClosesAt = str('rsvpClosesAt') ? localToInstant(str('rsvpClosesAt'), timeZone) : null
   if (str('rsvpOpensAt') && !rsvpOpensAt) add('rsvpOpensAt', 'meetup.rsvpOpensAt.invalid')
-  if (str('rsvpClosesAt') && (!rsvpClosesAt || (rsvpOpensAt && rsvpClosesAt <= rsvpOpensAt))) add('rsvpClosesAt', 'meetup.rsvpClosesAt.invalid')
+  if (str('rsvpClosesAt') && (!rsvpClosesAt || (rsvpOpensAt && rsvpClosesAt <= rsvpOpensAt) || (startsAt && rsvpClosesAt > startsAt))) {
+    add('rsvpClosesAt', 'meetup.rsvpClosesAt.invalid')
+  }
   const fromTitle = str('title').toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40).replace(/-$/, '')
   const slug = str('slug') || fromTitle
   if (!new RegExp(SLUG_PATTERN).test(slug) || slug === 'new') add('slug', 'community.slug.invalid')

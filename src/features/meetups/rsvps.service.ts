@@ -8,7 +8,8 @@
 // waitlist is read in order and every party that fits the seats left is promoted; a party
 // too large for what is left keeps its place and the next one that fits gets the seats.
 // So a party of four cannot hold a single seat hostage, and nobody jumps a queue for a
-// seat they could have had.
+// seat they could have had. A waiting party that changes its size keeps its place: the
+// place belongs to the person who asked first, whoever they bring.
 import type { Kysely, Transaction } from 'kysely'
 import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'

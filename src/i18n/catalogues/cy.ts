@@ -652,6 +652,12 @@ export const cy: Catalogue = {
   'meetup.addHost': 'Ychwanegu gwesteiwr',
   'meetup.cancel': 'Canslo’r cyfarfod',
   'meetup.refused.cancelledEdit': 'Mae’r cyfarfod hwn wedi’i ganslo, felly ni ellir ei newid.',
+  'meetup.startsAt.past': 'Rhowch amser dechrau yn y dyfodol: byddai’r cyfarfod hwn wedi dechrau’n barod',
+  'meetup.timeZone.hint': 'Mae’r amseroedd uchod yn y gylchfa hon, er enghraifft Europe/London.',
+  'meetup.description.label': 'Amdano (dewisol)',
+  'meetup.description.hint': 'Ble yn union i gwrdd, beth i ddod. Gallwch ddefnyddio Markdown: **trwm**, rhestrau a dolenni.',
+  'share.mastodon.change': '(gweinydd arall)',
+  'share.copied': 'Dolen wedi’i chopïo',
   'meetup.refused.capacityBelowTaken': {
     zero: 'Mae {count} sedd wedi’u cymryd yn barod: mae angen o leiaf cymaint â hynny ar y cyfarfod.',
     one: 'Mae un sedd wedi’i chymryd yn barod: mae angen o leiaf cymaint â hynny ar y cyfarfod.',
