@@ -97,7 +97,7 @@ for (const javaScript of [true, false]) {
     test('RSVP to a full lunch → waitlisted → a seat frees → promoted', async () => {
       const context = await newContext(chromium, { javaScript })
       const page = await context.newPage()
-      await signUp(page, `Hungry ${javaScript}`, `hungry-${javaScript}@example.org`)
+      await signUp(page, javaScript ? 'Harriet Hungry' : 'Huw Hungry', `hungry-${javaScript}@example.org`)
       await fillLunch()
       await page.goto(`${base}/meetups/unconference-lunch`)
       if (javaScript) await check(page, 'meetup')
