@@ -62,7 +62,3 @@ export function translator(locale: Locale): Translator {
   translators.set(locale, created)
   return created
 }
-
-export function catalogueFor(locale: Locale): Catalogue {
-  return catalogues[locale]
-}

@@ -7,6 +7,10 @@ export const MAX_ID = 2_147_483_647
 /** A database id in a URL. */
 export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID })
 
+/** A slug in a URL (communities, events, meetups). */
+export const Slug = Type.String({ minLength: 1, maxLength: 60 })
+export const SlugParams = Type.Object({ slug: Slug })
+
 /** The CSRF token every form posts; checked by plugins/csrf.ts, declared so schemas allow it. */
 export const CsrfField = Type.Optional(Type.String({ maxLength: 200 }))
 

@@ -16,9 +16,9 @@ import { toChatExceptions, toChatSchedule } from './communities.service.js'
 import { communityCardAndShare, communityPath, describeSchedule, toChatView, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
 import { findTopic, findTopicForChat, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
-import { CsrfField, idFromPath } from '../../lib/schema-fields.js'
+import { CsrfField, Slug, SlugParams, idFromPath } from '../../lib/schema-fields.js'
 
-const ChatParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), date: Type.String({ pattern: '^(19|20|21)\\d{2}-\\d{2}-\\d{2}$' }) })
+const ChatParams = Type.Object({ slug: Slug, date: Type.String({ pattern: '^(19|20|21)\\d{2}-\\d{2}-\\d{2}$' }) })
 const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: CsrfField })
 const moveMessages: FieldMessages = { newDate: { default: 'chats.move.date.invalid' }, newTime: { default: 'chats.move.time.invalid' } }
 const TopicBody = Type.Object({ topicId: Type.String({ maxLength: 12, pattern: '^$|^\\d+$' }), _csrf: CsrfField })
@@ -33,7 +33,7 @@ async function scheduleOf(db: Kysely<Database>, context: CommunityContext) {
 const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  app.get('/communities/:slug/chats', { schema: { params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) }) } }, async (request, reply) => {
+  app.get('/communities/:slug/chats', { schema: { params: SlugParams } }, async (request, reply) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     const { community } = context
     const viewerId = request.currentUser?.id ?? null

@@ -15,7 +15,7 @@ export const MAX_COMMUNITY_NAME = 100
 export const MAX_DESCRIPTION = 5000
 export const DEFAULT_TIME_ZONE = 'Europe/London'
 
-export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
+export { SlugParams } from '../../lib/schema-fields.js'
 export const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) })
 const text = (maxLength: number) => Type.String({ maxLength })
 

@@ -8,9 +8,9 @@ import { listMembers, memberCounts } from './communities.queries.js'
 import { changeHostRole } from './communities.service.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, communityOr404 } from './community-access.js'
-import { CsrfField, Id } from '../../lib/schema-fields.js'
+import { CsrfField, Id, Slug } from '../../lib/schema-fields.js'
 
-const MemberParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), userId: Id })
+const MemberParams = Type.Object({ slug: Slug, userId: Id })
 const RoleBody = Type.Object({ role: Type.Union([Type.Literal('host'), Type.Literal('member')]), _csrf: CsrfField })
 
 const membersRoutes: FastifyPluginAsyncTypebox = async (app) => {

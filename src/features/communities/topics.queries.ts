@@ -104,8 +104,3 @@ export async function setTopicVote(db: Kysely<Database>, topicId: number, userId
     .execute()
   return true
 }
-
-export async function countVotes(db: Kysely<Database>, topicId: number): Promise<number> {
-  const row = await db.selectFrom('topic_votes').select((eb) => eb.fn.countAll<number>().as('n')).where('topic_id', '=', topicId).executeTakeFirstOrThrow()
-  return Number(row.n)
-}

@@ -8,13 +8,12 @@ import { requireSignIn, safeNextPath } from '../../plugins/auth.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, assertMember, communityOr404 } from './community-access.js'
 import { findTopic, insertTopic, listAssignedTopics, listOpenTopics, setTopicVote, updateTopic } from './topics.queries.js'
-import { CsrfField, Id } from '../../lib/schema-fields.js'
+import { CsrfField, Id, Slug, SlugParams } from '../../lib/schema-fields.js'
 
 export const MAX_TOPIC_TITLE = 120
 export const MAX_TOPIC_DESCRIPTION = 1000
 
-const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
-const TopicParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Id })
+const TopicParams = Type.Object({ slug: Slug, id: Id })
 const TopicBody = Type.Object({
   title: Type.String({ minLength: 1, maxLength: MAX_TOPIC_TITLE }),
   description: Type.String({ maxLength: MAX_TOPIC_DESCRIPTION }),

@@ -5,11 +5,11 @@ import { Type, type Static } from 'typebox'
 import { PROPOSAL_FORMATS, PROPOSAL_NEEDS, PROPOSAL_STATES, type ProposalFormat, type ProposalNeed } from '../../db/database.js'
 import { errorsFromValidation, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { HASHTAG_PATTERN, normaliseHashtag } from '../../lib/hashtags.js'
-import { CsrfField } from '../../lib/schema-fields.js'
+import { CsrfField, Id, Slug, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
 
-export const EventSlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
+export const EventSlugParams = SlugParams
 const URL_OR_EMPTY = '^$|^https?://\\S+$'
 const text = (maxLength: number) => Type.String({ maxLength })
 
@@ -105,7 +105,7 @@ export function readEventForm(posted: unknown, validation: FastifySchemaValidati
 
 // --- Proposals ---
 
-export const ProposalParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+export const ProposalParams = Type.Object({ slug: Slug, id: Id })
 
 const formatSchema = Type.Union(PROPOSAL_FORMATS.map((f) => Type.Literal(f)))
 /** Checkboxes post one value per ticked box: a single string, or an array of them. */

@@ -5,6 +5,7 @@ import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from
 import { EVENT_PHASES } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
 import { addOrganiser, insertEvent, isEventSlugTaken, updateEvent } from './events.queries.js'
@@ -18,8 +19,6 @@ import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue,
 async function lockEvent(trx: Kysely<Database>, eventId: number): Promise<void> {
   await trx.updateTable('events').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', eventId).execute()
 }
-
-const LIVE_STATES = ['proposed', 'accepted', 'scheduled']
 
 export type CreateEventResult = { ok: true; event: EventRow } | { ok: false; field: 'slug' | 'communitySlug'; key: 'community.slug.taken' | 'event.community.invalid' }
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { EVENT_PHASES, PROPOSAL_FORMATS } from '../../db/database.js'
 import { errorsFromValidation, keptValues, type FieldMessages, type FormErrors } from '../../lib/forms.js'
-import { CsrfField, Id, idFromPath } from '../../lib/schema-fields.js'
+import { CsrfField, Id, Slug, idFromPath } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
@@ -13,7 +13,7 @@ import { addWalkUpPitch, adjacentPhases, changePhase, mergeProposals, moveInQueu
 import { addOrganiser, listOrganisers } from './events.queries.js'
 import { eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
-import { assertPhaseAllows, phaseAllows } from './phases.js'
+import { DECIDABLE_STATES, LIVE_STATES, assertPhaseAllows, phaseAllows } from './phases.js'
 import { listProposalsForManaging, listQueue, setProposalStates } from './proposals.queries.js'
 
 const PhaseBody = Type.Object({ phase: Type.Union(EVENT_PHASES.map((p) => Type.Literal(p))), _csrf: CsrfField })
@@ -23,7 +23,7 @@ const BulkBody = Type.Object({
   _csrf: CsrfField,
 })
 const OrganiserBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
-const QueueParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Id })
+const QueueParams = Type.Object({ slug: Slug, id: Id })
 const QueueBody = Type.Object({
   move: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('add'), Type.Literal('remove'), Type.Literal('pitched')]),
   _csrf: CsrfField,
@@ -46,7 +46,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return {
       event: toEventHeader(locale, event),
       phases: adjacentPhases(event.phase),
-      proposals,
+      proposals: proposals.map((p) => ({ ...p, decidable: DECIDABLE_STATES.includes(p.state), queueable: LIVE_STATES.includes(p.state) })),
       queue,
       organisers: organisers.map((o) => ({ ...o, path: personPath(o) })),
       formats: PROPOSAL_FORMATS,
@@ -73,7 +73,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     assertPhaseAllows(context.event.phase, 'decide')
     const ids = request.body.ids === undefined ? [] : Array.isArray(request.body.ids) ? request.body.ids : [request.body.ids]
-    const changed = await setProposalStates(db, context.event.id, ids, ['proposed', 'accepted', 'declined'], request.body.action, new Date().toISOString())
+    const changed = await setProposalStates(db, context.event.id, ids, DECIDABLE_STATES, request.body.action, new Date().toISOString())
     reply.flash(request.body.action === 'accepted' ? 'manage.bulk.accepted' : 'manage.bulk.declined', { count: changed })
     return reply.redirect(eventPath(context.event, '/manage'), 303)
   })

@@ -26,11 +26,13 @@ export function assertPhaseAllows(phase: EventPhase, action: EventAction): void 
   if (!phaseAllows(phase, action)) throw new RefusedError(`events.refused.${action}`, { phase })
 }
 
-/** Proposals people may still show interest in. */
-export const VOTABLE_STATES: readonly ProposalState[] = ['proposed', 'accepted', 'scheduled']
+/** Proposals still in the running: people may show interest, merge into them, queue them. */
+export const LIVE_STATES: readonly ProposalState[] = ['proposed', 'accepted', 'scheduled']
+/** Proposals organisers may accept, decline or put back to proposed. */
+export const DECIDABLE_STATES: ProposalState[] = ['proposed', 'accepted', 'declined']
 /** Proposals their proposer may still change or withdraw. */
 export const OPEN_STATES: readonly ProposalState[] = ['proposed', 'accepted']
 
 export function assertVotable(state: ProposalState): void {
-  if (!VOTABLE_STATES.includes(state)) throw new RefusedError('proposals.refused.vote', { state })
+  if (!LIVE_STATES.includes(state)) throw new RefusedError('proposals.refused.vote', { state })
 }

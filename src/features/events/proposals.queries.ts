@@ -3,6 +3,7 @@
 // scheduler needs to know who wants what.
 import { sql, type Kysely } from 'kysely'
 import type { Database, ProposalFormat, ProposalRow, ProposalState } from '../../db/database.js'
+import { LIVE_STATES } from './phases.js'
 
 export interface ProposalListItem {
   id: number
@@ -27,7 +28,6 @@ export interface ProposalFilter {
   state: ProposalState | null
 }
 
-const LIVE_STATES: ProposalState[] = ['proposed', 'accepted', 'scheduled']
 
 function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: number | null) {
   return db

@@ -8,14 +8,14 @@ import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/
 import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-errors.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { pageCard, shareLinks } from '../cards/cards.js'
-import { CsrfField, NextField } from '../../lib/schema-fields.js'
+import { CsrfField, Id, NextField, Slug } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
 import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
-import { OPEN_STATES, assertPhaseAllows, assertVotable, phaseAllows } from './phases.js'
+import { DECIDABLE_STATES, LIVE_STATES, OPEN_STATES, assertPhaseAllows, assertVotable, phaseAllows } from './phases.js'
 import {
   addHost,
   countProposalVotes,
@@ -35,7 +35,7 @@ const notesMessages: FieldMessages = { notesUrl: { default: 'community.chatUrl.i
 const VoteBody = Type.Object({ want: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])), next: NextField, _csrf: CsrfField })
 const DecideBody = Type.Object({ state: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('proposed')]), _csrf: CsrfField })
 const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
-const HostParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }), id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), userId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+const HostParams = Type.Object({ slug: Slug, id: Id, userId: Id })
 
 interface ProposalContext extends EventContext {
   proposal: ProposalRow
@@ -63,7 +63,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const proposals = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter)
     return reply.viewAsync('events/proposals', {
       event: toEventHeader(request.i18n.locale, context.event),
-      proposals,
+      proposals: proposals.map((p) => ({ ...p, votable: LIVE_STATES.includes(p.state) })),
       filter,
       formats: PROPOSAL_FORMATS,
       canPropose: phaseAllows(context.event.phase, 'propose'),
@@ -135,10 +135,10 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       proposer: proposer ? { ...proposer, path: personPath(proposer) } : null,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
       can: {
-        vote: request.currentUser !== null && phaseAllows(phase, 'vote') && ['proposed', 'accepted', 'scheduled'].includes(proposal.state),
+        vote: request.currentUser !== null && phaseAllows(phase, 'vote') && LIVE_STATES.includes(proposal.state),
         edit: (context.isHost || context.isOrganiser) && phaseAllows(phase, 'editProposal') && OPEN_STATES.includes(proposal.state),
         withdraw: proposal.proposer_id === request.currentUser?.id && phaseAllows(phase, 'withdraw') && OPEN_STATES.includes(proposal.state),
-        decide: context.isOrganiser && phaseAllows(phase, 'decide') && ['proposed', 'accepted', 'declined'].includes(proposal.state),
+        decide: context.isOrganiser && phaseAllows(phase, 'decide') && DECIDABLE_STATES.includes(proposal.state),
         notes: (context.isHost || context.isOrganiser) && phaseAllows(phase, 'notes'),
         hosts: (proposal.proposer_id === request.currentUser?.id || context.isOrganiser) && proposal.state !== 'withdrawn',
       },
@@ -204,7 +204,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertOrganiser(context)
     assertPhaseAllows(context.event.phase, 'decide')
     const { proposal } = context
-    if (!['proposed', 'accepted', 'declined'].includes(proposal.state)) throw new RefusedError('proposals.refused.decide', { state: proposal.state })
+    if (!DECIDABLE_STATES.includes(proposal.state)) throw new RefusedError('proposals.refused.decide', { state: proposal.state })
     await updateProposal(db, proposal.id, { state: request.body.state, updated_at: new Date().toISOString() })
     reply.flash('proposals.stateChanged', { title: proposal.title })
     return reply.redirect(eventPath(context.event, `/proposals/${proposal.id}`), 303)

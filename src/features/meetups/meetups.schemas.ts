@@ -4,11 +4,11 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js'
 import { Type } from 'typebox'
 import type { AttendeeVisibility } from '../../db/database.js'
 import { errorsFromValidation, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
-import { CsrfField } from '../../lib/schema-fields.js'
+import { CsrfField, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone, zonedToUtc } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
 
-export const MeetupSlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 60 }) })
+export const MeetupSlugParams = SlugParams
 const text = (maxLength: number) => Type.String({ maxLength })
 const URL_OR_EMPTY = '^$|^https?://\\S+$'
 export const VISIBILITIES: readonly AttendeeVisibility[] = ['public', 'attendees', 'hosts']
