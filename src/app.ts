@@ -20,6 +20,11 @@ import meetupsRoutes from './features/meetups/meetups.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
+import agendaRoutes from './features/schedule/agenda.routes.js'
+import gridRoutes from './features/schedule/grid.routes.js'
+import roomsRoutes from './features/schedule/rooms.routes.js'
+import scheduleRoutes from './features/schedule/schedule.routes.js'
+import slotsRoutes from './features/schedule/slots.routes.js'
 import auth from './plugins/auth.js'
 import csrf from './plugins/csrf.js'
 import db from './plugins/db.js'
@@ -27,6 +32,7 @@ import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
+import live from './plugins/live.js'
 import security from './plugins/security.js'
 import session from './plugins/session.js'
 import staticFiles from './plugins/static.js'
@@ -59,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!config.rateLimits) app.log.warn('HASHCAMP_RATE_LIMITS=off: sign-in and sign-up are not rate-limited')
 
   await app.register(db, { config })
+  await app.register(live, { config })
   await app.register(security, { config })
   await app.register(staticFiles)
   await app.register(forms)
@@ -83,6 +90,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(eventsRoutes)
   await app.register(proposalsRoutes)
   await app.register(manageRoutes)
+  await app.register(roomsRoutes)
+  await app.register(slotsRoutes)
+  await app.register(gridRoutes)
+  await app.register(scheduleRoutes)
+  await app.register(agendaRoutes)
   await app.register(meetupsRoutes)
   await app.register(meRoutes)
   await app.register(shareRoutes)

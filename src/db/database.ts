@@ -193,6 +193,73 @@ export interface ProposalVotesTable {
   created_at: string
 }
 
+export const SLOT_KINDS = ['session', 'plenary', 'break', 'lunch'] as const
+export type SlotKind = (typeof SLOT_KINDS)[number]
+/** Slots a session can be put in; breaks and lunch are for everyone. */
+export const SESSION_SLOT_KINDS: readonly SlotKind[] = ['session', 'plenary']
+export type ScheduleChangeKind = 'added' | 'moved' | 'cancelled' | 'retimed'
+
+export interface RoomsTable {
+  id: Generated<number>
+  event_id: number
+  name: string
+  capacity: number
+  location: Generated<string>
+  /** Space-separated ProposalNeed words: what the room offers. */
+  features: Generated<string>
+  accessibility_notes: Generated<string>
+  position: number
+  created_at: string
+  updated_at: string
+}
+
+export interface SlotsTable {
+  id: Generated<number>
+  event_id: number
+  day: string
+  start_time: string
+  end_time: string
+  /** UTC instants derived from day, times and the event's time zone. */
+  starts_at: string
+  ends_at: string
+  kind: SlotKind
+  label: Generated<string>
+  created_at: string
+  updated_at: string
+}
+
+export interface ScheduleEntriesTable {
+  id: Generated<number>
+  event_id: number
+  proposal_id: number
+  slot_id: number
+  room_id: number
+  pinned: Generated<number>
+  cancelled_at: string | null
+  sequence: Generated<number>
+  created_at: string
+  updated_at: string
+}
+
+export interface ScheduleChangesTable {
+  id: Generated<number>
+  event_id: number
+  proposal_id: number | null
+  kind: ScheduleChangeKind
+  title: string
+  from_room: string | null
+  from_starts_at: string | null
+  to_room: string | null
+  to_starts_at: string | null
+  created_at: string
+}
+
+export interface StarsTable {
+  proposal_id: number
+  user_id: number
+  created_at: string
+}
+
 export type MeetupState = 'scheduled' | 'cancelled'
 export type AttendeeVisibility = 'public' | 'attendees' | 'hosts'
 export type RsvpStatus = 'going' | 'waitlisted' | 'not_going'
@@ -255,6 +322,11 @@ export interface Database {
   proposals: ProposalsTable
   proposal_hosts: ProposalHostsTable
   proposal_votes: ProposalVotesTable
+  rooms: RoomsTable
+  slots: SlotsTable
+  schedule_entries: ScheduleEntriesTable
+  schedule_changes: ScheduleChangesTable
+  stars: StarsTable
   meetups: MeetupsTable
   meetup_hosts: MeetupHostsTable
   rsvps: RsvpsTable
@@ -271,5 +343,9 @@ export type ChatExceptionRow = Selectable<ChatExceptionsTable>
 export type TopicRow = Selectable<TopicsTable>
 export type EventRow = Selectable<EventsTable>
 export type ProposalRow = Selectable<ProposalsTable>
+export type RoomRow = Selectable<RoomsTable>
+export type SlotRow = Selectable<SlotsTable>
+export type ScheduleEntryRow = Selectable<ScheduleEntriesTable>
+export type ScheduleChangeRow = Selectable<ScheduleChangesTable>
 export type MeetupRow = Selectable<MeetupsTable>
 export type RsvpRow = Selectable<RsvpsTable>

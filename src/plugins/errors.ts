@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
 import { DEFAULT_LOCALE, translator } from '../i18n/i18n.js'
 import { RefusedError } from '../lib/http-errors.js'
+import { safeNextPath } from './auth.js'
 import { pageLocals } from './views.js'
 
 /** Statuses with their own wording; any other 4xx reads as a plain "bad request". */
@@ -31,7 +32,23 @@ function refusalText(request: FastifyRequest, error: RefusedError): string {
   const params: Record<string, string> = { ...error.params }
   if (params.phase) params.phase = t(`events.phase.${params.phase}` as MessageKey)
   if (params.state) params.state = t(`proposals.state.${params.state}` as MessageKey)
+  if (params.kind) params.kind = t(`slots.kind.${params.kind}` as MessageKey)
   return has(error.key) ? t(error.key, params) : t('error.409.body')
+}
+
+/**
+ * The page a refused action came from, when it was one of ours: a refusal is usually
+ * "not now" or "someone changed this first", so the way on is back to that page.
+ */
+function backPath(request: FastifyRequest): string | null {
+  const referer = request.headers.referer
+  if (!referer) return null
+  try {
+    const url = new URL(referer)
+    return url.host === request.host ? safeNextPath(url.pathname + url.search) : null
+  } catch {
+    return null
+  }
 }
 
 async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, config: Config, status: number, bodyText?: string): Promise<string> {
@@ -50,6 +67,7 @@ async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, con
       titleKey: `error.${shown}.title`,
       bodyKey: `error.${shown}.body`,
       bodyText,
+      backPath: status === 409 ? backPath(request) : null,
     })
   } catch (renderError) {
     request.log.error({ err: renderError }, 'could not render the error page')

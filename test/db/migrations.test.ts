@@ -26,7 +26,8 @@ test(`migrations run up from empty, down to empty and up again on ${dialect}`, a
   assert.ok(up.length > 0, 'some migrations ran')
   assert.deepEqual(await tableNames(db), [
     'chat_exceptions', 'chat_schedules', 'communities', 'community_members', 'event_organisers', 'events', 'meetup_hosts', 'meetups', 'proposal_hosts',
-    'proposal_votes', 'proposals', 'rate_limit_hits', 'rsvps', 'sessions', 'site_settings', 'topic_votes', 'topics', 'users',
+    'proposal_votes', 'proposals', 'rate_limit_hits', 'rooms', 'rsvps', 'schedule_changes', 'schedule_entries', 'sessions', 'site_settings', 'slots', 'stars',
+    'topic_votes', 'topics', 'users',
   ])
   assert.deepEqual(await migrateToLatest(db, dialect), [], 'a second run has nothing to do')
 

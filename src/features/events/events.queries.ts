@@ -86,3 +86,13 @@ export async function listOrganisers(db: Kysely<Database>, eventId: number): Pro
     .orderBy('o.added_at')
     .execute()
 }
+
+/**
+ * Serialises the organisers' changes to one event's proposals (merges, the queue): the
+ * UPDATE takes the event row's lock on PostgreSQL and the write lock on SQLite, so two
+ * organisers acting at once are handled one after the other. The first statement of the
+ * transaction, always.
+ */
+export async function lockEvent(trx: Kysely<Database>, eventId: number): Promise<void> {
+  await trx.updateTable('events').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', eventId).execute()
+}

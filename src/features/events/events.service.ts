@@ -5,20 +5,12 @@ import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from
 import { EVENT_PHASES } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { retimeSlots } from '../schedule/slots.service.js'
 import { LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
-import { addOrganiser, insertEvent, isEventSlugTaken, updateEvent } from './events.queries.js'
+import { addOrganiser, insertEvent, isEventSlugTaken, lockEvent, updateEvent } from './events.queries.js'
 import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, updateProposal } from './proposals.queries.js'
-
-/**
- * Serialises the organisers' changes to one event's proposals (merges, the queue): the
- * UPDATE takes the event row's lock on PostgreSQL and the write lock on SQLite, so two
- * organisers acting at once are handled one after the other.
- */
-async function lockEvent(trx: Kysely<Database>, eventId: number): Promise<void> {
-  await trx.updateTable('events').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', eventId).execute()
-}
 
 export type CreateEventResult = { ok: true; event: EventRow } | { ok: false; field: 'slug' | 'communitySlug'; key: 'community.slug.taken' | 'event.community.invalid' }
 
@@ -76,7 +68,13 @@ export async function createEvent(db: Kysely<Database>, input: EventInput, user:
 export async function editEvent(db: Kysely<Database>, event: EventRow, input: EventInput, user: { id: number; role: string }, now: Date): Promise<CreateEventResult> {
   const community = await communityId(db, input.communitySlug, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
-  await updateEvent(db, event.id, eventFields(input, community, now.toISOString()))
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    await lockEvent(trx, event.id)
+    await updateEvent(trx, event.id, eventFields(input, community, stamp))
+    // The same local slot times are other instants in another zone.
+    if (input.timeZone !== event.time_zone) await retimeSlots(trx, event.id, input.timeZone, stamp)
+  })
   return { ok: true, event }
 }
 
@@ -106,6 +104,8 @@ export async function mergeProposals(db: Kysely<Database>, eventId: number, dupl
     const target = await findProposal(trx, eventId, targetId)
     if (!duplicate || !target) throw new RefusedError('merge.refused.missing')
     if (duplicate.state === 'merged' || target.state === 'merged') throw new RefusedError('merge.refused.merged')
+    // Its place on the grid would be left holding a merged proposal: take it off first, on purpose.
+    if (duplicate.state === 'scheduled') throw new RefusedError('merge.refused.scheduled')
     // Votes poured into a withdrawn or declined proposal would be lost to the schedule.
     if (!LIVE_STATES.includes(target.state)) throw new RefusedError('merge.refused.targetNotLive', { state: target.state })
     await copyVotes(trx, duplicate.id, target.id)

@@ -14,6 +14,7 @@ import { addOrganiser, listOrganisers } from './events.queries.js'
 import { eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
 import { DECIDABLE_STATES, LIVE_STATES, assertPhaseAllows, phaseAllows } from './phases.js'
+import { liveTopic } from '../schedule/schedule-access.js'
 import { listProposalsForManaging, listQueue, setProposalStates } from './proposals.queries.js'
 
 const PhaseBody = Type.Object({ phase: Type.Union(EVENT_PHASES.map((p) => Type.Literal(p))), _csrf: CsrfField })
@@ -65,6 +66,8 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/events/:slug/phase', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PhaseBody } }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     await changePhase(db, context.event, request.body.phase, new Date())
+    // Publishing (or unpublishing) makes the grid appear or go on every open schedule page.
+    await app.live.publish(liveTopic(context.event.id))
     reply.flash('event.phaseChanged', { phase: request.i18n.t(`events.phase.${request.body.phase}`) })
     return reply.redirect(eventPath(context.event, '/manage'), 303)
   })

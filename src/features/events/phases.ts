@@ -3,7 +3,7 @@
 import type { EventPhase, ProposalState } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 
-export type EventAction = 'propose' | 'editProposal' | 'withdraw' | 'vote' | 'decide' | 'walkUp' | 'queue' | 'merge' | 'notes'
+export type EventAction = 'propose' | 'editProposal' | 'withdraw' | 'vote' | 'decide' | 'walkUp' | 'queue' | 'merge' | 'notes' | 'schedule' | 'star'
 
 const ALLOWED: Record<EventAction, readonly EventPhase[]> = {
   propose: ['proposals', 'pitching'],
@@ -15,6 +15,14 @@ const ALLOWED: Record<EventAction, readonly EventPhase[]> = {
   queue: ['pitching'],
   merge: ['proposals', 'pitching'],
   notes: ['proposals', 'pitching', 'published', 'finished'],
+  // Rooms, slots and the grid: prepared from the start, frozen once the event is over.
+  schedule: ['draft', 'proposals', 'pitching', 'published'],
+  star: ['proposals', 'pitching', 'published'],
+}
+
+/** The public grid, its changelog and feeds exist from publishing on. */
+export function isSchedulePublished(phase: EventPhase): boolean {
+  return phase === 'published' || phase === 'finished'
 }
 
 export function phaseAllows(phase: EventPhase, action: EventAction): boolean {

@@ -1,0 +1,179 @@
+// What sits in the grid: schedule entries, the people and interest behind each session, the
+// changelog. Kysely only, db first; every list is one query for the whole event.
+import type { Kysely } from 'kysely'
+import type { Database, ProposalState, ScheduleChangeRow, ScheduleEntryRow } from '../../db/database.js'
+
+export interface GridEntry {
+  id: number
+  proposal_id: number
+  slot_id: number
+  room_id: number
+  pinned: number
+  cancelled_at: string | null
+  title: string
+  state: ProposalState
+  needs: string
+}
+
+/** Every entry of the event, cancelled ones too (the public grid shows them as cancelled). */
+export async function listEntries(db: Kysely<Database>, eventId: number): Promise<GridEntry[]> {
+  return db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
+    .select(['e.id', 'e.proposal_id', 'e.slot_id', 'e.room_id', 'e.pinned', 'e.cancelled_at', 'p.title', 'p.state', 'p.needs'])
+    .where('e.event_id', '=', eventId)
+    .orderBy('e.id')
+    .execute()
+}
+
+export async function findEntryOfProposal(db: Kysely<Database>, proposalId: number): Promise<ScheduleEntryRow | undefined> {
+  return db.selectFrom('schedule_entries').selectAll().where('proposal_id', '=', proposalId).executeTakeFirst()
+}
+
+export async function findEntryInCell(db: Kysely<Database>, slotId: number, roomId: number): Promise<ScheduleEntryRow | undefined> {
+  return db
+    .selectFrom('schedule_entries')
+    .selectAll()
+    .where('slot_id', '=', slotId)
+    .where('room_id', '=', roomId)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function insertEntry(db: Kysely<Database>, entry: Pick<ScheduleEntryRow, 'event_id' | 'proposal_id' | 'slot_id' | 'room_id'>, stamp: string): Promise<void> {
+  await db.insertInto('schedule_entries').values({ ...entry, cancelled_at: null, created_at: stamp, updated_at: stamp }).execute()
+}
+
+/** Moves an entry (and brings a cancelled one back); a change of place bumps its calendar SEQUENCE. */
+export async function placeEntry(db: Kysely<Database>, id: number, slotId: number, roomId: number, stamp: string): Promise<void> {
+  await db
+    .updateTable('schedule_entries')
+    .set((eb) => ({ slot_id: slotId, room_id: roomId, cancelled_at: null, sequence: eb('sequence', '+', 1), updated_at: stamp }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function cancelEntry(db: Kysely<Database>, id: number, stamp: string): Promise<void> {
+  await db
+    .updateTable('schedule_entries')
+    .set((eb) => ({ cancelled_at: stamp, pinned: 0, sequence: eb('sequence', '+', 1), updated_at: stamp }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function deleteEntry(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('schedule_entries').where('id', '=', id).execute()
+}
+
+export async function setEntryPinned(db: Kysely<Database>, id: number, pinned: boolean, stamp: string): Promise<void> {
+  await db.updateTable('schedule_entries').set({ pinned: pinned ? 1 : 0, updated_at: stamp }).where('id', '=', id).execute()
+}
+
+/** Live sessions in a room or a slot: what deleting it would throw off the grid. */
+export async function countLiveEntries(db: Kysely<Database>, where: { roomId: number } | { slotId: number }): Promise<number> {
+  const row = await db
+    .selectFrom('schedule_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('roomId' in where ? 'room_id' : 'slot_id', '=', 'roomId' in where ? where.roomId : where.slotId)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Sequence bumps for every live entry of a slot whose time changed. */
+export async function bumpSlotEntries(db: Kysely<Database>, slotId: number, stamp: string): Promise<void> {
+  await db
+    .updateTable('schedule_entries')
+    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: stamp }))
+    .where('slot_id', '=', slotId)
+    .execute()
+}
+
+/**
+ * Interest per proposal: the people who voted for it or starred it, each counted once.
+ * What the room-size warning and the scheduler go by.
+ */
+export async function interestCounts(db: Kysely<Database>, eventId: number): Promise<Map<number, number>> {
+  const people = db
+    .selectFrom('proposal_votes as v')
+    .innerJoin('proposals as p', 'p.id', 'v.proposal_id')
+    .select(['v.proposal_id', 'v.user_id'])
+    .where('p.event_id', '=', eventId)
+    .union(
+      db
+        .selectFrom('stars as s')
+        .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+        .select(['s.proposal_id', 's.user_id'])
+        .where('p.event_id', '=', eventId),
+    )
+  const rows = await db
+    .selectFrom(people.as('i'))
+    .select((eb) => ['i.proposal_id', eb.fn.countAll<number>().as('interest')])
+    .groupBy('i.proposal_id')
+    .execute()
+  return new Map(rows.map((r) => [r.proposal_id, Number(r.interest)]))
+}
+
+export interface SessionPerson {
+  proposal_id: number
+  user_id: number
+  display_name: string
+}
+
+/** The people running each session of the event: its proposer and its co-hosts. */
+export async function listSessionPeople(db: Kysely<Database>, eventId: number): Promise<SessionPerson[]> {
+  return db
+    .selectFrom('proposals as p')
+    .innerJoin('users as u', 'u.id', 'p.proposer_id')
+    .select(['p.id as proposal_id', 'u.id as user_id', 'u.display_name'])
+    .where('p.event_id', '=', eventId)
+    .where('p.walk_up', '=', 0)
+    .union(
+      db
+        .selectFrom('proposal_hosts as h')
+        .innerJoin('proposals as p', 'p.id', 'h.proposal_id')
+        .innerJoin('users as u', 'u.id', 'h.user_id')
+        .select(['p.id as proposal_id', 'u.id as user_id', 'u.display_name'])
+        .where('p.event_id', '=', eventId),
+    )
+    .execute()
+}
+
+export interface TraySession {
+  id: number
+  title: string
+  state: ProposalState
+  needs: string
+  walk_up: number
+}
+
+/** Proposals that could go on the grid but are not on it yet. */
+export async function listUnscheduled(db: Kysely<Database>, eventId: number): Promise<TraySession[]> {
+  return db
+    .selectFrom('proposals')
+    .select(['id', 'title', 'state', 'needs', 'walk_up'])
+    .where('event_id', '=', eventId)
+    .where('state', 'in', ['proposed', 'accepted'])
+    .orderBy('id')
+    .execute()
+}
+
+export async function insertChange(db: Kysely<Database>, change: Omit<ScheduleChangeRow, 'id'>): Promise<void> {
+  await db.insertInto('schedule_changes').values(change).execute()
+}
+
+export async function listChanges(db: Kysely<Database>, eventId: number, limit = 200): Promise<ScheduleChangeRow[]> {
+  return db.selectFrom('schedule_changes').selectAll().where('event_id', '=', eventId).orderBy('id', 'desc').limit(limit).execute()
+}
+
+/** The live sessions of one slot, with their rooms: whom a change of the slot's time affects. */
+export async function liveEntriesInSlot(db: Kysely<Database>, slotId: number): Promise<{ proposal_id: number; title: string; room: string }[]> {
+  return db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
+    .innerJoin('rooms as r', 'r.id', 'e.room_id')
+    .select(['e.proposal_id', 'p.title', 'r.name as room'])
+    .where('e.slot_id', '=', slotId)
+    .where('e.cancelled_at', 'is', null)
+    .execute()
+}

@@ -1,0 +1,71 @@
+// The organisers' grid editor: rooms × slots, with plain forms for every change (assign,
+// move, swap, unassign, pin). Moving without JavaScript is two steps: "Move" on a session
+// shows a "Put here" or "Swap" button in every cell. static/js/schedule-editor.js adds drag
+// and drop (mouse and keyboard) on top, posting the very same forms.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { requireSignIn } from '../../plugins/auth.js'
+import { idFromPath } from '../../lib/schema-fields.js'
+import { adjacentPhases } from '../events/events.service.js'
+import { EventSlugParams } from '../events/events.schemas.js'
+import { eventPath, toEventHeader } from '../events/events.view-models.js'
+import { isSchedulePublished, phaseAllows } from '../events/phases.js'
+import { loadGrid } from './grid-data.js'
+import { listUnscheduled } from './grid.queries.js'
+import { pinSession, placeSession, unassignSession } from './grid.service.js'
+import { liveTopic, scheduleDesk } from './schedule-access.js'
+import { GridQuery, PinBody, PlaceBody, ProposalActionBody } from './schedule.schemas.js'
+import { toGrid } from './schedule.view-models.js'
+
+const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+
+  app.get('/events/:slug/schedule/edit', { preHandler: requireSignIn, schema: { params: EventSlugParams, querystring: GridQuery } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, false)
+    const viewerId = request.currentUser!.id
+    const [data, unscheduled] = await Promise.all([loadGrid(db, event, viewerId), listUnscheduled(db, event.id)])
+    const grid = toGrid(request.i18n, event, data, { at: new Date(), viewerId, mine: false, showCancelled: false })
+    const tray = unscheduled
+      .map((p) => ({ proposalId: p.id, title: p.title, state: p.state, walkUp: p.walk_up === 1, interest: data.interest.get(p.id) ?? 0, path: eventPath(event, `/proposals/${p.id}`) }))
+      .sort((a, b) => b.interest - a.interest || a.proposalId - b.proposalId)
+    // The session being moved, in the two-step move without JavaScript.
+    const movingId = idFromPath(request.query.move ?? '')
+    const placed = grid.days.flatMap((d) => d.slots.flatMap((s) => s.cells.map((c) => c.session))).find((s) => s?.proposalId === movingId)
+    const moving = placed ?? tray.find((p) => p.proposalId === movingId) ?? null
+    return reply.viewAsync('schedule/editor', {
+      event: toEventHeader(request.i18n.locale, event),
+      grid,
+      tray,
+      moving: moving ? { proposalId: moving.proposalId, title: moving.title } : null,
+      canEdit: phaseAllows(event.phase, 'schedule'),
+      published: isSchedulePublished(event.phase),
+      nextPhase: adjacentPhases(event.phase).next,
+    })
+  })
+
+  const back = (slug: string, anchor = '') => `/events/${slug}/schedule/edit${anchor}`
+
+  app.post('/events/:slug/schedule/place', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PlaceBody } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    const { proposal, slot, room, expected } = request.body
+    const placed = await placeSession(db, event, { proposalId: Number(proposal), slotId: Number(slot), roomId: Number(room), expected: expected === '' ? null : Number(expected) }, new Date())
+    await app.live.publish(liveTopic(event.id))
+    reply.flash('schedule.placed', { title: placed.title })
+    return reply.redirect(back(event.slug, `#cell-${slot}-${room}`), 303)
+  })
+
+  app.post('/events/:slug/schedule/unassign', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: ProposalActionBody } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    const removed = await unassignSession(db, event, Number(request.body.proposal), new Date())
+    await app.live.publish(liveTopic(event.id))
+    reply.flash(isSchedulePublished(event.phase) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title })
+    return reply.redirect(back(event.slug, '#unscheduled'), 303)
+  })
+
+  app.post('/events/:slug/schedule/pin', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PinBody } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    await pinSession(db, event, Number(request.body.proposal), request.body.pinned === '1', new Date())
+    return reply.redirect(back(event.slug, `#session-${request.body.proposal}`), 303)
+  })
+}
+
+export default gridRoutes

@@ -1,0 +1,136 @@
+// The public side of the schedule: the grid (a table on wide screens, a list by time on
+// phones), the projector view, the changelog and its Atom feed, and the live-update stream
+// that open grid and projector pages listen to.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { formatInstant } from '../../i18n/format.js'
+import { atomXml, tagUri } from '../../lib/atom.js'
+import { isValidDate, isValidTime, zonedToUtc } from '../../lib/zoned-time.js'
+import { absolute } from '../cards/cards.js'
+import { qrSvg } from '../cards/qr.js'
+import { eventOr404 } from '../events/event-access.js'
+import { EventSlugParams } from '../events/events.schemas.js'
+import { eventPath, toEventHeader } from '../events/events.view-models.js'
+import { isSchedulePublished, phaseAllows } from '../events/phases.js'
+import { loadGrid } from './grid-data.js'
+import { listChanges } from './grid.queries.js'
+import { liveTopic } from './schedule-access.js'
+import { NowQuery, PublicGridQuery } from './schedule.schemas.js'
+import { changeText, toGrid } from './schedule.view-models.js'
+
+/** How often a page without JavaScript reloads itself to catch up (seconds). */
+const GRID_REFRESH = 60
+const PROJECTOR_REFRESH = 30
+/** SSE comment lines keep proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 25_000
+
+/** "2027-01-16T10:30" in the event's zone → that instant; anything else → now. */
+function instantFrom(at: string | undefined, timeZone: string): Date {
+  const [date, time] = (at ?? '').split('T')
+  if (date && time && isValidDate(date) && isValidTime(time)) return zonedToUtc(date, time, timeZone)
+  return new Date()
+}
+
+const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, config } = app
+
+  app.get('/events/:slug/schedule', { schema: { params: EventSlugParams, querystring: PublicGridQuery } }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    const { event } = context
+    const published = isSchedulePublished(event.phase)
+    const viewerId = request.currentUser?.id ?? null
+    const mine = request.query.mine === '1' && viewerId !== null
+    const data = published ? await loadGrid(db, event, viewerId) : null
+    return reply.viewAsync('schedule/grid', {
+      event: toEventHeader(request.i18n.locale, event),
+      isOrganiser: context.isOrganiser,
+      published,
+      grid: data ? toGrid(request.i18n, event, data, { at: new Date(), viewerId, mine, showCancelled: true }) : null,
+      mine,
+      canStar: viewerId !== null && phaseAllows(event.phase, 'star'),
+      refreshSeconds: GRID_REFRESH,
+      listPath: request.url,
+    })
+  })
+
+  app.get('/events/:slug/now', { schema: { params: EventSlugParams, querystring: NowQuery } }, async (request, reply) => {
+    const context = await eventOr404(db, request.params.slug, request.currentUser)
+    const { event } = context
+    const at = instantFrom(request.query.at, event.time_zone)
+    const published = isSchedulePublished(event.phase)
+    const data = published ? await loadGrid(db, event, null) : null
+    const grid = data ? toGrid(request.i18n, event, data, { at, viewerId: null, mine: false, showCancelled: false }) : null
+    const scheduleUrl = absolute(config.baseUrl, eventPath(event, '/schedule'))
+    return reply.viewAsync('schedule/now', {
+      event: toEventHeader(request.i18n.locale, event),
+      published,
+      clock: formatInstant(request.i18n.locale, at, event.time_zone, 'time'),
+      nowSlot: grid?.nowSlot ?? null,
+      nextSlot: grid?.nextSlot ?? null,
+      rooms: grid?.rooms ?? [],
+      scheduleUrl,
+      qrSvg: await qrSvg(scheduleUrl),
+      refreshSeconds: PROJECTOR_REFRESH,
+    })
+  })
+
+  const changesFor = async (slug: string, user: Parameters<typeof eventOr404>[2]) => {
+    const context = await eventOr404(db, slug, user)
+    if (!isSchedulePublished(context.event.phase) && !context.isOrganiser) return { context, changes: [] }
+    return { context, changes: await listChanges(db, context.event.id) }
+  }
+
+  app.get('/events/:slug/schedule/changes', { schema: { params: EventSlugParams } }, async (request, reply) => {
+    const { context, changes } = await changesFor(request.params.slug, request.currentUser)
+    const { event } = context
+    return reply.viewAsync('schedule/changes', {
+      event: toEventHeader(request.i18n.locale, event),
+      isOrganiser: context.isOrganiser,
+      published: isSchedulePublished(event.phase),
+      changes: changes.map((c) => ({ id: c.id, kind: c.kind, text: changeText(request.i18n, event, c), when: formatInstant(request.i18n.locale, c.created_at, event.time_zone, 'dateTime'), iso: c.created_at })),
+    })
+  })
+
+  app.get('/events/:slug/schedule/changes.atom', { schema: { params: EventSlugParams } }, async (request, reply) => {
+    const { context, changes } = await changesFor(request.params.slug, request.currentUser)
+    const { event } = context
+    const pageUrl = absolute(config.baseUrl, eventPath(event, '/schedule'))
+    const xml = atomXml({
+      id: tagUri(config.baseUrl, `event-${event.id}-schedule-changes`),
+      title: request.i18n.t('schedule.changes.feedTitle', { name: event.name }),
+      selfUrl: absolute(config.baseUrl, eventPath(event, '/schedule/changes.atom')),
+      pageUrl,
+      updated: changes[0]?.created_at ?? event.updated_at,
+      lang: request.i18n.locale,
+      entries: changes.map((c) => {
+        const text = changeText(request.i18n, event, c)
+        return { id: tagUri(config.baseUrl, `schedule-change-${c.id}`), title: text, updated: c.created_at, link: absolute(config.baseUrl, eventPath(event, `/schedule/changes#change-${c.id}`)), summary: text }
+      }),
+    })
+    return reply.type('application/atom+xml; charset=utf-8').send(xml)
+  })
+
+  // Server-Sent Events: one "schedule" message per change of this event's grid. The page
+  // fetches itself again on each; the message carries no data worth keeping secret.
+  app.get('/events/:slug/schedule/live', { schema: { params: EventSlugParams } }, async (request, reply) => {
+    const { event } = await eventOr404(db, request.params.slug, request.currentUser)
+    reply.hijack()
+    const stream = reply.raw
+    stream.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    })
+    stream.write('retry: 3000\n\n')
+    const unsubscribe = app.live.subscribe(liveTopic(event.id), () => stream.write(`event: schedule\ndata: ${Date.now()}\n\n`))
+    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS)
+    app.live.streams.add(stream)
+    request.raw.on('close', () => {
+      clearInterval(heartbeat)
+      unsubscribe()
+      app.live.streams.delete(stream)
+    })
+  })
+}
+
+export default scheduleRoutes

@@ -1,0 +1,87 @@
+// Stars: the sessions a person means to go to. Kysely only, db first.
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+
+export async function addStar(db: Kysely<Database>, proposalId: number, userId: number, stamp: string): Promise<void> {
+  await db
+    .insertInto('stars')
+    .values({ proposal_id: proposalId, user_id: userId, created_at: stamp })
+    .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+    .execute()
+}
+
+export async function removeStar(db: Kysely<Database>, proposalId: number, userId: number): Promise<void> {
+  await db.deleteFrom('stars').where('proposal_id', '=', proposalId).where('user_id', '=', userId).execute()
+}
+
+/** The proposals of one event this person starred. */
+export async function starredIn(db: Kysely<Database>, eventId: number, userId: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('stars as s')
+    .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+    .select('s.proposal_id')
+    .where('s.user_id', '=', userId)
+    .where('p.event_id', '=', eventId)
+    .execute()
+  return new Set(rows.map((r) => r.proposal_id))
+}
+
+export interface AgendaRow {
+  proposal_id: number
+  title: string
+  event_slug: string
+  event_name: string
+  time_zone: string
+  starts_at: string | null
+  ends_at: string | null
+  room: string | null
+  cancelled_at: string | null
+  /** 0/1 on SQLite, false/true on PostgreSQL. */
+  starred: number | boolean
+  hosting: number | boolean
+}
+
+/**
+ * Everything on one person's agenda: sessions they starred, proposed or co-host, in events
+ * that are not drafts and have not ended, with where and when each one is (if placed yet).
+ */
+export async function listAgenda(db: Kysely<Database>, userId: number, today: string): Promise<AgendaRow[]> {
+  return db
+    .selectFrom('proposals as p')
+    .innerJoin('events as ev', 'ev.id', 'p.event_id')
+    .leftJoin('schedule_entries as e', 'e.proposal_id', 'p.id')
+    .leftJoin('slots as sl', 'sl.id', 'e.slot_id')
+    .leftJoin('rooms as r', 'r.id', 'e.room_id')
+    .select((eb) => [
+      'p.id as proposal_id',
+      'p.title',
+      'ev.slug as event_slug',
+      'ev.name as event_name',
+      'ev.time_zone',
+      'sl.starts_at',
+      'sl.ends_at',
+      'r.name as room',
+      'e.cancelled_at',
+      eb.exists(eb.selectFrom('stars as s').select('s.user_id').whereRef('s.proposal_id', '=', 'p.id').where('s.user_id', '=', userId)).$castTo<number | boolean>().as('starred'),
+      eb
+        .or([
+          eb('p.proposer_id', '=', userId),
+          eb.exists(eb.selectFrom('proposal_hosts as h').select('h.user_id').whereRef('h.proposal_id', '=', 'p.id').where('h.user_id', '=', userId)),
+        ])
+        .$castTo<number | boolean>()
+        .as('hosting'),
+    ])
+    .where('ev.phase', '!=', 'draft')
+    .where('ev.last_day', '>=', today)
+    .where('p.state', 'in', ['proposed', 'accepted', 'scheduled'])
+    .where((eb) =>
+      eb.or([
+        eb('p.proposer_id', '=', userId),
+        eb.exists(eb.selectFrom('stars as s').select('s.user_id').whereRef('s.proposal_id', '=', 'p.id').where('s.user_id', '=', userId)),
+        eb.exists(eb.selectFrom('proposal_hosts as h').select('h.user_id').whereRef('h.proposal_id', '=', 'p.id').where('h.user_id', '=', userId)),
+      ]),
+    )
+    .orderBy('sl.starts_at')
+    .orderBy('p.id')
+    .execute()
+}

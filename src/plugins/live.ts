@@ -1,0 +1,82 @@
+// "Something changed" messages for pages that stay open (the schedule grid, the projector).
+// A change is published by topic ("event:12"); every subscriber in every app process hears it.
+// On SQLite there is one process, so an in-memory emitter is the whole story. On PostgreSQL
+// several processes share the database, so a change goes through NOTIFY and each process
+// LISTENs on one dedicated connection and re-emits what arrives to its own subscribers.
+// PostgreSQL delivers a NOTIFY only once its transaction commits, so nobody hears of a change
+// that was rolled back.
+import { EventEmitter } from 'node:events'
+import type { ServerResponse } from 'node:http'
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.js'
+
+const CHANNEL = 'hashcamp_live'
+const RECONNECT_MS = 1000
+
+export interface Live {
+  /** Tells every process that `topic` changed. Call after the change is committed. */
+  publish(topic: string): Promise<void>
+  /** Calls `listener` on each change of `topic`; returns the unsubscribe function. */
+  subscribe(topic: string, listener: () => void): () => void
+  /** Open Server-Sent Event streams, ended when the app closes so shutdown never waits on them. */
+  streams: Set<ServerResponse>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: Live
+  }
+}
+
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const emitter = new EventEmitter()
+    // One listener per open page; hundreds on a projector-heavy day are normal.
+    emitter.setMaxListeners(0)
+    const streams = new Set<ServerResponse>()
+    let listener: pg.Client | null = null
+    let closing = false
+
+    const listen = async (url: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: url })
+      client.on('notification', (message) => {
+        if (message.channel === CHANNEL && message.payload) emitter.emit(message.payload)
+      })
+      client.on('error', (error) => {
+        app.log.warn({ err: error }, 'live-update connection lost; reconnecting')
+        void client.end().catch(() => undefined)
+        if (!closing) setTimeout(() => void listen(url).catch((e: unknown) => app.log.warn({ err: e }, 'live-update reconnect failed')), RECONNECT_MS).unref()
+      })
+      await client.connect()
+      await client.query(`listen ${CHANNEL}`)
+      listener = client
+    }
+
+    if (config.database.dialect === 'postgres') await listen(config.database.url)
+
+    const live: Live = {
+      async publish(topic) {
+        if (config.database.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, ${topic})`.execute(app.db)
+        else emitter.emit(topic)
+      },
+      subscribe(topic, fn) {
+        emitter.on(topic, fn)
+        return () => emitter.off(topic, fn)
+      },
+      streams,
+    }
+    app.decorate('live', live)
+
+    app.addHook('preClose', async () => {
+      closing = true
+      for (const stream of streams) stream.end()
+      streams.clear()
+    })
+    app.addHook('onClose', async () => {
+      await listener?.end().catch(() => undefined)
+    })
+  },
+  { name: 'live', dependencies: ['db'] },
+)
