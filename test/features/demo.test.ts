@@ -39,6 +39,20 @@ test('the demo seeds labelled people with random passwords that sign in, once', 
   const voters = await app.db.selectFrom('proposal_votes').select('user_id').distinct().execute()
   assert.ok(voters.length >= 140, 'about 150 people voted')
   assert.match((await browser.get('/events/lgovcamp/manage')).html, /Lightning round: one tool I love/)
+  // The published grid: twelve rooms, a welcome, five sessions with breaks and lunch, every proposal placed.
+  const schedule = await browser.get('/events/lgovcamp/schedule')
+  assert.equal(schedule.status, 200)
+  const wide = schedule.html.slice(schedule.html.indexOf('class="grid-wide'), schedule.html.indexOf('class="grid-narrow'))
+  assert.equal([...wide.matchAll(/<th scope="col">/g)].length, 13, 'a time column and 12 rooms')
+  assert.match(wide, /Great Hall[\s\S]*The Snug/)
+  assert.match(wide, /09:30–10:00[\s\S]*Welcome and pitches/)
+  assert.equal([...wide.matchAll(/grid__row--session/g)].length, 5)
+  assert.equal([...wide.matchAll(/grid__row--break/g)].length, 3)
+  assert.equal([...wide.matchAll(/grid__row--lunch/g)].length, 1)
+  assert.equal([...wide.matchAll(/class="session__title"/g)].length, 40, 'all 40 proposals are on the grid')
+  const editor = await browser.get('/events/lgovcamp/schedule/edit')
+  assert.match(editor.html, /The schedule is published/)
+  assert.match(editor.html, /Not on the grid yet: 3 sessions/, 'the walk-up pitches wait to be placed')
   // The voters exist to vote: nobody can sign in as one.
   assert.equal((await signIn(new Browser(app, '10.80.0.1'), 'voter1@demo.example.org', 'demo-voter-cannot-sign-in')).status, 400)
 

@@ -61,7 +61,7 @@ const WALK_UPS = [
 ]
 
 /** `organiserId` runs the event; `communityId` is the demo community it belongs to. */
-export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, communityId: number, now: Date): Promise<{ eventId: number; day: string; voters: number[] }> {
+export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, communityId: number, now: Date): Promise<{ eventId: number; day: string; timeZone: string; voters: number[] }> {
   const stamp = now.toISOString()
   // The third Saturday of next January.
   const { date: today } = utcToZoned(now, TIME_ZONE)
@@ -115,7 +115,8 @@ export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, c
         description: '',
         format: FORMATS[i % FORMATS.length]!,
         needs: NEEDS[i % NEEDS.length]!,
-        proposer_id: organiserId,
+        // The organiser proposed the first; demo members the rest, so the grid has no false host clashes.
+        proposer_id: i === 0 ? organiserId : voters[(i * 37) % VOTERS]!.id,
         pitcher_name: null,
         pitcher_handle: null,
         queue_position: null,
@@ -153,5 +154,5 @@ export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, c
       })),
     )
     .execute()
-  return { eventId: event.id, day, voters: voters.map((v) => v.id) }
+  return { eventId: event.id, day, timeZone: TIME_ZONE, voters: voters.map((v) => v.id) }
 }

@@ -10,6 +10,7 @@ import { claimFirstAdmin, countUsers, insertUser } from '../accounts/users.queri
 import { seedDemoCommunity } from './demo-community.seed.js'
 import { seedDemoEvent } from './demo-event.seed.js'
 import { seedDemoMeetup } from './demo-meetup.seed.js'
+import { seedDemoSchedule } from './demo-schedule.seed.js'
 
 export interface DemoLogin {
   email: string
@@ -87,6 +88,7 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
       }
       const communityId = await seedDemoCommunity(trx, ids, now)
       const camp = await seedDemoEvent(trx, ids[0]!, communityId, now)
+      await seedDemoSchedule(trx, { id: camp.eventId, day: camp.day, timeZone: camp.timeZone }, now)
       await seedDemoMeetup(trx, ids[0]!, communityId, camp.eventId, camp.day, [...ids.slice(1), ...camp.voters], now)
     })
   } catch (error) {

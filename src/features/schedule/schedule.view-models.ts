@@ -87,11 +87,14 @@ export function slotTimeLabel(i18n: Translator, timeZone: string, slot: Pick<Slo
   return `${formatInstant(i18n.locale, slot.starts_at, timeZone, 'time')}–${formatInstant(i18n.locale, slot.ends_at, timeZone, 'time')}`
 }
 
-/** The slot on now at `at`, and the one after it (or the first still to come). */
+/** "Next" only means something on the day: a slot weeks away is not next. */
+const NEXT_WITHIN_MS = 12 * 3600_000
+
+/** The slot on now at `at`, and the one after it (if it starts within the next few hours). */
 export function nowAndNext<T extends Pick<SlotRow, 'starts_at' | 'ends_at'>>(slots: readonly T[], at: Date): { now: T | null; next: T | null } {
   const iso = at.toISOString()
   const now = slots.find((s) => s.starts_at <= iso && iso < s.ends_at) ?? null
-  const next = slots.find((s) => s.starts_at > iso) ?? null
+  const next = slots.find((s) => s.starts_at > iso && Date.parse(s.starts_at) - at.getTime() <= NEXT_WITHIN_MS) ?? null
   return { now, next }
 }
 

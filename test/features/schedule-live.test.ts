@@ -1,0 +1,103 @@
+// Live updates: a Server-Sent Events client on a real listening server hears an organiser's
+// edit within a second. On PostgreSQL, where several app processes share one database,
+// an edit made through one app reaches a page connected to another (LISTEN/NOTIFY).
+import assert from 'node:assert/strict'
+import http from 'node:http'
+import { test } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
+import { person } from '../helpers/communities.js'
+import { currentDialect } from '../helpers/dialects.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+
+const SLUG = 'ukgc27'
+
+/** An open event stream: what has arrived so far, a wait for more, and close(). */
+function openStream(url: string): Promise<{ received: () => string; waitFor: (needle: string, ms: number) => Promise<number>; close: () => void; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    let body = ''
+    const waiters: (() => void)[] = []
+    const request = http.get(url, (response) => {
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => {
+        body += chunk
+        for (const wake of waiters.splice(0)) wake()
+      })
+      const waitFor = (needle: string, ms: number) =>
+        new Promise<number>((done, fail) => {
+          const started = Date.now()
+          const timer = setTimeout(() => fail(new Error(`no "${needle}" within ${ms} ms; got: ${JSON.stringify(body)}`)), ms)
+          const check = () => {
+            if (body.includes(needle)) {
+              clearTimeout(timer)
+              done(Date.now() - started)
+            } else waiters.push(check)
+          }
+          check()
+        })
+      // The stream is open once the server's first line (the retry hint) is here.
+      void waitFor('retry:', 2000).then(() => resolve({ received: () => body, waitFor, close: () => request.destroy(), headers: response.headers }), reject)
+    })
+    request.on('error', (error) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error)
+    })
+  })
+}
+
+async function publishedCamp(app: FastifyInstance) {
+  const admin = await person(app, 'Site Admin')
+  const org = await organiser(app, admin, 'Olu Organiser')
+  await createEvent(org)
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Hall', capacity: '50' })
+  await layOutDay(org, SLUG)
+  const proposal = await propose(org, SLUG, 'Live session')
+  await setPhase(org, SLUG, 'pitching', 'published')
+  return { org, proposal, ...(await gridIds(app, SLUG)) }
+}
+
+test('an SSE client hears an organiser’s edit within a second', async (t) => {
+  const app = await buildTestApp(t)
+  const { org, proposal, rooms, sessionSlots } = await publishedCamp(app)
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+
+  const stream = await openStream(`${base}/events/${SLUG}/schedule/live`)
+  t.after(() => stream.close())
+  assert.match(String(stream.headers['content-type']), /^text\/event-stream/)
+  assert.doesNotMatch(stream.received(), /event: schedule/, 'nothing yet')
+
+  const placed = await place(org, SLUG, proposal, sessionSlots[0]!, rooms.Hall!)
+  assert.equal(placed.status, 303)
+  const took = await stream.waitFor('event: schedule', 1000)
+  assert.ok(took < 1000, `arrived in ${took} ms`)
+  // The page the client then fetches shows the edit.
+  assert.match((await (await fetch(`${base}/events/${SLUG}/schedule`)).text()), /Live session/)
+
+  const missing = await fetch(`${base}/events/no-such-event/schedule/live`)
+  assert.equal(missing.status, 404)
+})
+
+// Several processes sharing one database is how Hashcamp scales, and that means PostgreSQL:
+// SQLite is the one-process embedded setup, so this test exists on the PostgreSQL run only.
+if (currentDialect() === 'postgres') {
+  test('two app processes on one PostgreSQL database: an edit through one reaches a page on the other', async (t) => {
+    const { config, drop } = await testConfig()
+    const first = await buildApp(config, { logger: false })
+    const second = await buildApp({ ...config, migrateOnStart: false }, { logger: false })
+    t.after(async () => {
+      await second.close()
+      await first.close()
+      await drop()
+    })
+    const { org, proposal, rooms, sessionSlots } = await publishedCamp(first)
+    const secondBase = await second.listen({ port: 0, host: '127.0.0.1' })
+
+    const stream = await openStream(`${secondBase}/events/${SLUG}/schedule/live`)
+    t.after(() => stream.close())
+    assert.equal((await place(org, SLUG, proposal, sessionSlots[0]!, rooms.Hall!)).status, 303)
+    const took = await stream.waitFor('event: schedule', 1000)
+    assert.ok(took < 1000, `arrived in ${took} ms`)
+  })
+}
