@@ -161,6 +161,65 @@ describe('English and Welsh pages', () => {
     assert.match((await org.get('/events/gwersyll')).html, /Dydd Sadwrn, 16 Ionawr 2027/)
   })
 
+  test('schedule pages render fully in Welsh: rooms, slots, the grid editor, the public grid, the projector, changes, agenda', async (t) => {
+    const app = await buildTestApp(t)
+    const org = new Browser(app)
+    await org.get('/')
+    await org.post('/language', { lang: 'cy', next: '/' })
+    await signUp(org, ann)
+    const content = [ann.displayName, 'Gwersyll Enghraifft', '#gwersyll', 'gwersyll', 'Sesiwn Gyntaf', 'Ail Sesiwn', 'Neuadd', 'Cwtsh', 'Europe/London', 'OpenStreetMap', '-3', '10:30']
+    await org.submit('/events/new', '/events', {
+      name: 'Gwersyll Enghraifft', slug: '', hashtag: '#gwersyll', communitySlug: '', venueName: '', venueAddress: '', mapUrl: '', timeZone: 'Europe/London',
+      firstDay: '2027-01-16', lastDay: '2027-01-16', dayStarts: '09:00', dayEnds: '17:00', description: '',
+    })
+    await org.get('/events/gwersyll/manage')
+    await org.post('/events/gwersyll/phase', { phase: 'proposals' })
+    const badRoom = await org.submit('/events/gwersyll/rooms', '/events/gwersyll/rooms', { name: 'Neuadd', capacity: '-3', location: '', accessibilityNotes: '' })
+    assert.equal(badRoom.status, 400)
+    assertAllWelsh(badRoom.html, content)
+    await org.post('/events/gwersyll/rooms', { name: 'Neuadd', capacity: '1', location: '', accessibilityNotes: '', features: 'projector' })
+    await org.post('/events/gwersyll/rooms', { name: 'Cwtsh', capacity: '5', location: '', accessibilityNotes: '' })
+    await org.submit('/events/gwersyll/slots', '/events/gwersyll/slots/generate', { planDay: '2027-01-16', start: '09:30', opening: '30', sessions: '3', length: '45', gap: '15', lunchAfter: '2', lunchLength: '45' })
+    const overlap = await org.post('/events/gwersyll/slots', { day: '2027-01-16', startTime: '10:30', endTime: '11:00', kind: 'session', label: '' })
+    assert.equal(overlap.status, 400)
+    assertAllWelsh(overlap.html, content)
+    const first = await (async () => {
+      const page = await org.submit('/events/gwersyll/proposals/new', '/events/gwersyll/proposals', { title: 'Sesiwn Gyntaf', description: '', format: 'talk', needs: 'projector' })
+      return Number(/(\d+)$/.exec(page.location!)![1])
+    })()
+    const second = await (async () => {
+      const page = await org.submit('/events/gwersyll/proposals/new', '/events/gwersyll/proposals', { title: 'Ail Sesiwn', description: '', format: 'talk', needs: 'hearing-loop' })
+      return Number(/(\d+)$/.exec(page.location!)![1])
+    })()
+    const slots = await app.db.selectFrom('slots').select(['id', 'kind']).orderBy('starts_at').execute()
+    const rooms = await app.db.selectFrom('rooms').select(['id', 'name']).orderBy('position').execute()
+    const session = slots.filter((s) => s.kind === 'session')
+    const placeIn = (proposal: number, slot: number, room: number, expected = '') =>
+      org.submit('/events/gwersyll/schedule/edit', '/events/gwersyll/schedule/place', { proposal: String(proposal), slot: String(slot), room: String(room), expected })
+    await placeIn(first, session[0]!.id, rooms[0]!.id)
+    await placeIn(second, session[0]!.id, rooms[1]!.id)
+    const stale = await placeIn(second, session[0]!.id, rooms[0]!.id)
+    assert.equal(stale.status, 409)
+    assertAllWelsh(stale.html, content)
+    await org.get('/events/gwersyll/manage')
+    await org.post('/events/gwersyll/phase', { phase: 'pitching' })
+    await org.get('/events/gwersyll/manage')
+    await org.post('/events/gwersyll/phase', { phase: 'published' })
+    await org.get('/events/gwersyll/schedule')
+    await org.post(`/events/gwersyll/proposals/${first}/star`, { starred: '1' })
+    await placeIn(second, session[1]!.id, rooms[1]!.id)
+    const editor = await org.get('/events/gwersyll/schedule/edit')
+    assert.match(editor.html, /Gwrthdaro|gwrthdaro|Ar goll/, 'conflicts are listed, in Welsh')
+    for (const path of ['/events/gwersyll/rooms', `/events/gwersyll/rooms/${rooms[0]!.id}/edit`, '/events/gwersyll/slots', `/events/gwersyll/slots/${slots[0]!.id}/edit`, '/events/gwersyll/schedule/edit', `/events/gwersyll/schedule/edit?move=${first}`, '/events/gwersyll/schedule', '/events/gwersyll/schedule?mine=1', '/events/gwersyll/now?at=2027-01-16T10:10', '/events/gwersyll/schedule/changes', '/me/agenda']) {
+      const page = await org.get(path)
+      assert.equal(page.status, 200, path)
+      assertAllWelsh(page.html, content)
+    }
+    const feed = await org.get('/events/gwersyll/schedule/changes.atom')
+    assert.match(feed.html, /xml:lang="cy"/)
+    assert.match(feed.html, /Newidiadau i’r amserlen|amserlen/)
+  })
+
   test('meetup pages render fully in Welsh', async (t) => {
     const app = await buildTestApp(t)
     const host = new Browser(app)
