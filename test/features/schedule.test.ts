@@ -258,6 +258,8 @@ describe('schedule', () => {
     assert.match(changes, /“Plain English” cancelled \(was Snug, 10:00\)/)
     assert.match(changes, /“Crisis comms” in Snug now starts at 13:50 \(was 13:45\)/)
 
+    assert.match(text((await member.get(`/events/${SLUG}/proposals/${alt}`)).html), /On the schedule: Hall, 12:00–12:45/)
+    assert.match(text((await member.get(`/events/${SLUG}/proposals/${plain}`)).html), /Cancelled<\/span> <del>On the schedule: Snug, 10:00–10:45<\/del>/)
     const grid = text((await member.get(`/events/${SLUG}/schedule`)).html)
     assert.match(grid, /Cancelled<\/span> <del><a href="\/events\/ukgc27\/proposals\/\d+">Plain English/, 'still on the grid, marked cancelled')
 
@@ -334,8 +336,11 @@ describe('schedule', () => {
     const during = text((await member.get(`/events/${SLUG}/now?at=2027-01-16T10:20`)).html)
     assert.match(during, /class="projector"/)
     assert.match(during, /projector__clock">10:20/)
-    assert.match(during, /Now <span class="projector__time">10:00–10:45[\s\S]*Next <span class="projector__time">10:45–11:00/)
-    assert.match(during, /<th scope="row">Hall<\/th>\s*<td>Alt text that helps<\/td>\s*<td>Break<\/td>/)
+    assert.match(during, /Now <span class="projector__time">10:00–10:45[\s\S]*Next <span class="projector__time">11:00–11:45/, 'next is the sessions after the break')
+    assert.match(during, /<th scope="row">Hall<\/th>\s*<td>Alt text that helps<\/td>\s*<td>Crisis comms<\/td>/)
+    assert.match(during, /<th scope="row">Snug<\/th>\s*<td>Plain English<\/td>\s*<td>–<\/td>/)
+    const inBreak = text((await member.get(`/events/${SLUG}/now?at=2027-01-16T10:50`)).html)
+    assert.match(inBreak, /<th scope="row">Hall<\/th>\s*<td>Break<\/td>\s*<td>Crisis comms<\/td>/)
     assert.match(during, /<svg aria-hidden="true"/)
     assert.match(during, /http:\/\/localhost:3000\/events\/ukgc27\/schedule/)
     assert.match(during, /<noscript><meta http-equiv="refresh" content="30"><\/noscript>/, 'without JavaScript it refreshes itself')

@@ -1,4 +1,4 @@
-// The demo event's published grid: twelve rooms from a 120-seat hall to a 10-seat side room,
+// The demo event's published grid: twelve rooms from a 150-seat hall to a 15-seat snug,
 // a day of five 45-minute sessions after a welcome, with breaks and lunch, and the 40
 // proposals placed by interest (a simple spread, not the scheduler: the busiest sessions
 // each get a big room, in different slots). Runs inside the demo's one transaction.
@@ -10,18 +10,18 @@ import { planDay, slotFields } from '../schedule/slot-times.js'
 import { insertSlots, listSlots } from '../schedule/slots.queries.js'
 
 const ROOMS: { name: string; capacity: number; features: string; location: string; notes?: string }[] = [
-  { name: 'Great Hall', capacity: 120, features: 'projector step-free hearing-loop big-room', location: 'Ground floor', notes: 'Step-free from the main entrance; hearing loop in the first six rows.' },
-  { name: 'Council Chamber', capacity: 80, features: 'projector step-free hearing-loop big-room', location: 'First floor, by the lifts' },
-  { name: 'Library', capacity: 60, features: 'projector step-free quiet-room', location: 'Ground floor, east wing' },
-  { name: 'Committee Room 1', capacity: 40, features: 'projector step-free whiteboard', location: 'First floor' },
-  { name: 'Committee Room 2', capacity: 40, features: 'projector step-free whiteboard', location: 'First floor' },
-  { name: 'Studio', capacity: 30, features: 'projector step-free', location: 'Basement, by the lift' },
-  { name: 'Garden Room', capacity: 30, features: 'step-free whiteboard', location: 'Ground floor, rear' },
-  { name: 'Board Room', capacity: 25, features: 'projector step-free hearing-loop', location: 'Second floor' },
-  { name: 'Meeting Room A', capacity: 20, features: 'whiteboard', location: 'Second floor', notes: 'Up one flight of stairs; no lift to this half-floor.' },
-  { name: 'Meeting Room B', capacity: 15, features: 'whiteboard', location: 'Second floor', notes: 'Up one flight of stairs; no lift to this half-floor.' },
-  { name: 'Quiet Room', capacity: 12, features: 'step-free quiet-room', location: 'Ground floor' },
-  { name: 'The Snug', capacity: 10, features: 'step-free', location: 'Ground floor, by the café' },
+  { name: 'Great Hall', capacity: 150, features: 'projector step-free hearing-loop big-room', location: 'Ground floor', notes: 'Step-free from the main entrance; hearing loop in the first six rows.' },
+  { name: 'Council Chamber', capacity: 100, features: 'projector step-free hearing-loop big-room', location: 'First floor, by the lifts' },
+  { name: 'Library', capacity: 80, features: 'projector step-free quiet-room', location: 'Ground floor, east wing' },
+  { name: 'Committee Room 1', capacity: 70, features: 'projector step-free whiteboard', location: 'First floor' },
+  { name: 'Committee Room 2', capacity: 60, features: 'projector step-free whiteboard', location: 'First floor' },
+  { name: 'Studio', capacity: 50, features: 'projector step-free', location: 'Basement, by the lift' },
+  { name: 'Garden Room', capacity: 45, features: 'step-free whiteboard', location: 'Ground floor, rear' },
+  { name: 'Board Room', capacity: 40, features: 'projector step-free hearing-loop', location: 'Second floor' },
+  { name: 'Meeting Room A', capacity: 30, features: 'whiteboard', location: 'Second floor', notes: 'Up one flight of stairs; no lift to this half-floor.' },
+  { name: 'Meeting Room B', capacity: 25, features: 'whiteboard', location: 'Second floor', notes: 'Up one flight of stairs; no lift to this half-floor.' },
+  { name: 'Quiet Room', capacity: 20, features: 'step-free quiet-room', location: 'Ground floor' },
+  { name: 'The Snug', capacity: 15, features: 'step-free', location: 'Ground floor, by the café' },
 ]
 
 export async function seedDemoSchedule(db: Kysely<Database>, event: { id: number; day: string; timeZone: string }, now: Date): Promise<void> {

@@ -15,7 +15,10 @@ import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
 import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
-import { DECIDABLE_STATES, LIVE_STATES, OPEN_STATES, assertPhaseAllows, assertVotable, phaseAllows } from './phases.js'
+import { DECIDABLE_STATES, LIVE_STATES, OPEN_STATES, assertPhaseAllows, assertVotable, isSchedulePublished, phaseAllows } from './phases.js'
+import { placementOf } from '../schedule/grid.queries.js'
+import { hasStarred } from '../schedule/stars.queries.js'
+import { formatInstant } from '../../i18n/format.js'
 import {
   addHost,
   countProposalVotes,
@@ -112,11 +115,14 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
     const { proposal, event } = context
     if (proposal.state === 'merged' && proposal.merged_into) return reply.redirect(eventPath(event, `/proposals/${proposal.merged_into}`), 301)
-    const [hosts, votes, voted, proposer] = await Promise.all([
+    const [hosts, votes, voted, proposer, placement, starred] = await Promise.all([
       listHosts(db, proposal.id),
       countProposalVotes(db, proposal.id),
       request.currentUser ? hasVoted(db, proposal.id, request.currentUser.id) : false,
       proposal.proposer_id ? db.selectFrom('users').select(['id', 'display_name', 'handle']).where('id', '=', proposal.proposer_id).executeTakeFirst() : undefined,
+      // Where it is on the grid: public once the schedule is, and to organisers before.
+      isSchedulePublished(event.phase) || context.isOrganiser ? placementOf(db, proposal.id) : undefined,
+      request.currentUser ? hasStarred(db, proposal.id, request.currentUser.id) : false,
     ])
     const phase = event.phase
     const header = toEventHeader(request.i18n.locale, event)
@@ -134,7 +140,16 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       proposal: { ...proposal, descriptionHtml: renderMarkdown(proposal.description), needs: needsList(proposal.needs), votes, voted },
       proposer: proposer ? { ...proposer, path: personPath(proposer) } : null,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
+      placement: placement
+        ? {
+            room: placement.room,
+            when: `${formatInstant(request.i18n.locale, placement.starts_at, event.time_zone, event.first_day === event.last_day ? 'time' : 'dateTime')}–${formatInstant(request.i18n.locale, placement.ends_at, event.time_zone, 'time')}`,
+            cancelled: placement.cancelled_at !== null,
+          }
+        : null,
+      starred,
       can: {
+        star: request.currentUser !== null && phaseAllows(phase, 'star') && LIVE_STATES.includes(proposal.state),
         vote: request.currentUser !== null && phaseAllows(phase, 'vote') && LIVE_STATES.includes(proposal.state),
         edit: (context.isHost || context.isOrganiser) && phaseAllows(phase, 'editProposal') && OPEN_STATES.includes(proposal.state),
         withdraw: proposal.proposer_id === request.currentUser?.id && phaseAllows(phase, 'withdraw') && OPEN_STATES.includes(proposal.state),

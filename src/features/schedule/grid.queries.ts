@@ -177,3 +177,14 @@ export async function liveEntriesInSlot(db: Kysely<Database>, slotId: number): P
     .where('e.cancelled_at', 'is', null)
     .execute()
 }
+
+/** Where and when a session is (or was, if cancelled), for its own page. */
+export async function placementOf(db: Kysely<Database>, proposalId: number): Promise<{ starts_at: string; ends_at: string; room: string; cancelled_at: string | null } | undefined> {
+  return db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('slots as s', 's.id', 'e.slot_id')
+    .innerJoin('rooms as r', 'r.id', 'e.room_id')
+    .select(['s.starts_at', 's.ends_at', 'r.name as room', 'e.cancelled_at'])
+    .where('e.proposal_id', '=', proposalId)
+    .executeTakeFirst()
+}

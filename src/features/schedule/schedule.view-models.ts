@@ -90,11 +90,14 @@ export function slotTimeLabel(i18n: Translator, timeZone: string, slot: Pick<Slo
 /** "Next" only means something on the day: a slot weeks away is not next. */
 const NEXT_WITHIN_MS = 12 * 3600_000
 
-/** The slot on now at `at`, and the one after it (if it starts within the next few hours). */
-export function nowAndNext<T extends Pick<SlotRow, 'starts_at' | 'ends_at'>>(slots: readonly T[], at: Date): { now: T | null; next: T | null } {
+/**
+ * The slot on now at `at`, and the next one with sessions in it (if it starts within the
+ * next few hours): during a session, "next" is the sessions after the break, not the break.
+ */
+export function nowAndNext<T extends Pick<SlotRow, 'starts_at' | 'ends_at' | 'kind'>>(slots: readonly T[], at: Date): { now: T | null; next: T | null } {
   const iso = at.toISOString()
   const now = slots.find((s) => s.starts_at <= iso && iso < s.ends_at) ?? null
-  const next = slots.find((s) => s.starts_at > iso && Date.parse(s.starts_at) - at.getTime() <= NEXT_WITHIN_MS) ?? null
+  const next = slots.find((s) => s.starts_at > iso && SESSION_SLOT_KINDS.includes(s.kind) && Date.parse(s.starts_at) - at.getTime() <= NEXT_WITHIN_MS) ?? null
   return { now, next }
 }
 

@@ -85,3 +85,7 @@ export async function listAgenda(db: Kysely<Database>, userId: number, today: st
     .orderBy('p.id')
     .execute()
 }
+
+export async function hasStarred(db: Kysely<Database>, proposalId: number, userId: number): Promise<boolean> {
+  return (await db.selectFrom('stars').select('user_id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+}

@@ -1005,6 +1005,8 @@ export const cy: Catalogue = {
   'schedule.updated': 'Mae’r amserlen newydd gael ei diweddaru.',
   'schedule.js.picked': 'Wedi codi “{title}”. Defnyddiwch y bysellau saeth i ddewis cell, yna Enter i’w rhoi yno, neu Escape i stopio.',
   'schedule.js.stopped': 'Wedi stopio symud; ni newidiwyd dim.',
+  'proposals.placement': 'Ar yr amserlen: {room}, {when}',
+  'schedule.signInToStar': 'Mewngofnodwch i ddewis eich sesiynau a’u gweld ar eich agenda',
   'agenda.title': 'Fy agenda',
   'agenda.intro': 'Y sesiynau rydych chi wedi rhoi seren arnyn nhw neu’n eu cynnal, yn ôl amser. Rhowch seren ar sesiynau ar amserlen digwyddiad i’w hychwanegu.',
   'agenda.none': 'Does dim byd ar eich agenda eto.',

@@ -817,6 +817,8 @@ export const en = {
   'schedule.updated': 'The schedule has just been updated.',
   'schedule.js.picked': 'Picked up “{title}”. Use the arrow keys to choose a cell, then Enter to put it there, or Escape to stop.',
   'schedule.js.stopped': 'Move stopped; nothing was changed.',
+  'proposals.placement': 'On the schedule: {room}, {when}',
+  'schedule.signInToStar': 'Sign in to pick your sessions and see them on your agenda',
   'agenda.title': 'My agenda',
   'agenda.intro': 'The sessions you starred or run, by time. Star sessions on an event’s schedule to add them.',
   'agenda.none': 'Nothing on your agenda yet.',

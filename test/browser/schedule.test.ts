@@ -1,0 +1,169 @@
+// The schedule in a real browser, on the demo's published grid: the organisers' editor by
+// mouse (drag and drop), by keyboard (pick up, arrow keys, put down) and without JavaScript
+// (Move, then Put here); the public grid updating itself while open (Server-Sent Events);
+// the phone list, the projector and the printed grid. axe-core runs on every page.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { seedDemoIfEmpty, type DemoLogin } from '../../src/features/demo/demo.seed.js'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { axeViolations, launchChromium, newContext, screenshot } from '../helpers/chromium.js'
+
+let app: FastifyInstance
+let base: string
+let chromium: Chromium
+let logins: DemoLogin[]
+const teardown: (() => Promise<void>)[] = []
+
+before(async () => {
+  app = await buildTestApp({ after: (fn) => teardown.push(fn) }, { rateLimits: false })
+  logins = await seedDemoIfEmpty(app.db, new Date())
+  base = await app.listen({ port: 0, host: '127.0.0.1' })
+  chromium = await launchChromium()
+})
+after(async () => {
+  await chromium?.close()
+  for (const fn of teardown) await fn()
+})
+
+async function accessible(page: Page, name: string): Promise<void> {
+  const violations = await axeViolations(page)
+  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility of ${name}`)
+  await screenshot(page, name)
+}
+
+async function organiserPage(javaScript: boolean, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(chromium, { javaScript, width })
+  const page = await context.newPage()
+  const organiser = logins.find((l) => l.role.includes('organiser'))!
+  await page.goto(`${base}/sign-in`)
+  await page.getByLabel('Email address').fill(organiser.email)
+  await page.getByLabel('Password').fill(organiser.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${base}/`)
+  return { context, page }
+}
+
+/** Where a proposal is on the grid now: [slot id, room id], or null. */
+async function cellOf(title: string): Promise<[number, number] | null> {
+  const row = await app.db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
+    .select(['e.slot_id', 'e.room_id'])
+    .where('p.title', '=', title)
+    .where('e.cancelled_at', 'is', null)
+    .executeTakeFirst()
+  return row ? [row.slot_id, row.room_id] : null
+}
+
+test('grid editor with a mouse: drag a waiting session onto an empty cell', async () => {
+  const { context, page } = await organiserPage(true)
+  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await accessible(page, 'schedule-editor-1280')
+  // Source and target both on screen: the browser scrolls during a real drag, Playwright's mouse does not.
+  await page.setViewportSize({ width: 1280, height: 1600 })
+  const target = page.locator('td.grid__cell--empty[data-cell]').nth(3)
+  const [slot, room] = [Number(await target.getAttribute('data-slot')), Number(await target.getAttribute('data-room'))]
+  await page.locator('li[data-session]', { hasText: 'Lightning round: one tool I love' }).dragTo(target)
+  await page.getByText('“Lightning round: one tool I love” is on the grid.').waitFor()
+  assert.deepEqual(await cellOf('Lightning round: one tool I love'), [slot, room])
+  await context.close()
+})
+
+test('grid editor with a keyboard: Move picks a session up, arrows choose a cell, Enter puts it down, Escape changes nothing', async () => {
+  const { context, page } = await organiserPage(true)
+  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  const title = 'Comms for the cost of living crisis'
+  const choose = page.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title}$`) })
+
+  // Escape: back where we started, nothing moved.
+  await choose.focus()
+  await page.keyboard.press('Enter')
+  assert.match(await page.locator('[data-editor-status]').textContent() ?? '', /Picked up “Comms for the cost of living crisis”/)
+  assert.equal(await page.evaluate(() => document.activeElement?.hasAttribute('data-cell')), true, 'focus is on a cell')
+  await page.keyboard.press('Escape')
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().startsWith('Choose a place')), true, 'focus returns to the link')
+  assert.equal(await cellOf(title), null)
+
+  // Pick up, one cell right, put down.
+  await choose.focus()
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('ArrowRight')
+  const cell = page.locator(':focus')
+  const [slot, room] = [Number(await cell.getAttribute('data-slot')), Number(await cell.getAttribute('data-room'))]
+  assert.match((await cell.getAttribute('aria-label')) ?? '', /^Council Chamber, 09:30–10:00: Empty$/, 'the cell says where it is and what is in it')
+  await page.keyboard.press('Enter')
+  await page.getByText(`“${title}” is on the grid.`).waitFor()
+  assert.deepEqual(await cellOf(title), [slot, room])
+  // The two-step move page that works without JavaScript (axe needs JavaScript to run, so it is checked here).
+  const waiting = await app.db.selectFrom('proposals').select('id').where('title', '=', 'Can we fix council Facebook comments?').executeTakeFirstOrThrow()
+  await page.goto(`${base}/events/lgovcamp/schedule/edit?move=${waiting.id}`)
+  await accessible(page, 'schedule-editor-moving-1280')
+  await context.close()
+})
+
+test('grid editor without JavaScript: Move, then Put here', async () => {
+  const { context, page } = await organiserPage(false)
+  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  const title = 'Can we fix council Facebook comments?'
+  await page.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title.replace('?', '\\?')}$`) }).click()
+  await page.getByText(`Moving “${title}”`).waitFor()
+  const put = page.getByRole('button', { name: /^Put here/ }).first()
+  const label = (await put.textContent())!.replace(/^Put here\W+/, '')
+  await put.click()
+  await page.getByText(`“${title}” is on the grid.`).waitFor()
+  const [roomName] = label.split(', ')
+  const where = await cellOf(title)
+  const room = await app.db.selectFrom('rooms').select('name').where('id', '=', where![1]).executeTakeFirstOrThrow()
+  assert.equal(room.name, roomName)
+  await context.close()
+})
+
+test('the public grid updates itself while open, within a second or two of an organiser’s edit', async () => {
+  const context = await newContext(chromium, { javaScript: true, width: 1280 })
+  const page = await context.newPage()
+  await page.goto(`${base}/events/lgovcamp/schedule`)
+  await accessible(page, 'schedule-public-1280')
+  const grid = page.locator('.grid-wide')
+  assert.equal(await grid.getByText('Cancelled', { exact: true }).count(), 0)
+  let navigated = false
+  page.on('framenavigated', () => (navigated = true))
+
+  const { context: orgContext, page: org } = await organiserPage(false)
+  await org.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await org.getByRole('button', { name: /^Cancel session\W+Open mic: your biggest comms fail$/ }).click()
+  await org.getByText('“Open mic: your biggest comms fail” is cancelled').waitFor()
+
+  await grid.getByText('Cancelled', { exact: true }).waitFor({ timeout: 2000 })
+  assert.equal(navigated, false, 'the page did not reload')
+  await orgContext.close()
+  await context.close()
+})
+
+test('on a phone the grid is a list by time; the projector and the printed grid', async () => {
+  const phone = await newContext(chromium, { javaScript: true, width: 360 })
+  const page = await phone.newPage()
+  await page.goto(`${base}/events/lgovcamp/schedule`)
+  assert.equal(await page.locator('.grid-wide').isVisible(), false)
+  assert.equal(await page.locator('.grid-narrow').isVisible(), true)
+  assert.ok(await page.locator('.slot__sessions li').count() >= 40)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`)
+  await accessible(page, 'schedule-public-360')
+
+  await page.emulateMedia({ media: 'print' })
+  assert.equal(await page.locator('.grid-wide').isVisible(), true, 'print has the table')
+  assert.equal(await page.locator('.site-header').isVisible(), false, 'and none of the site furniture')
+  await phone.close()
+
+  const wall = await newContext(chromium, { javaScript: true, width: 1280 })
+  const projector = await wall.newPage()
+  const day = (await app.db.selectFrom('events').select('first_day').where('slug', '=', 'lgovcamp').executeTakeFirstOrThrow()).first_day
+  await projector.goto(`${base}/events/lgovcamp/now?at=${day}T10:15`)
+  await projector.getByRole('cell', { name: 'Crisis comms: what we learned from the floods' }).waitFor()
+  assert.equal(await projector.locator('.site-header').isVisible(), false, 'the projector shows the schedule only')
+  assert.ok(await projector.locator('.projector__qr svg').isVisible())
+  await accessible(projector, 'schedule-projector-1280')
+  await wall.close()
+})
