@@ -61,6 +61,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .execute()
   await db.schema.createIndex('schedule_entries_event_idx').on('schedule_entries').column('event_id').execute()
   await db.schema.createIndex('schedule_entries_room_idx').on('schedule_entries').column('room_id').execute()
+  // The partial index above serves live lookups only; retiming a slot touches its cancelled entries too.
+  await db.schema.createIndex('schedule_entries_slot_idx').on('schedule_entries').column('slot_id').execute()
 
   await withId(db.schema.createTable('schedule_changes'), dialect)
     .addColumn('event_id', 'integer', (c) => c.notNull().references('events.id').onDelete('cascade'))

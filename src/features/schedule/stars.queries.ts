@@ -74,12 +74,14 @@ export async function listAgenda(db: Kysely<Database>, userId: number, today: st
     .where('ev.phase', '!=', 'draft')
     .where('ev.last_day', '>=', today)
     .where('p.state', 'in', ['proposed', 'accepted', 'scheduled'])
-    .where((eb) =>
-      eb.or([
-        eb('p.proposer_id', '=', userId),
-        eb.exists(eb.selectFrom('stars as s').select('s.user_id').whereRef('s.proposal_id', '=', 'p.id').where('s.user_id', '=', userId)),
-        eb.exists(eb.selectFrom('proposal_hosts as h').select('h.user_id').whereRef('h.proposal_id', '=', 'p.id').where('h.user_id', '=', userId)),
-      ]),
+    // Starts from this person's own rows (each lookup on an index), not from every proposal.
+    .where('p.id', 'in', (eb) =>
+      eb
+        .selectFrom('stars')
+        .select('proposal_id')
+        .where('user_id', '=', userId)
+        .union(eb.selectFrom('proposal_hosts').select('proposal_id').where('user_id', '=', userId))
+        .union(eb.selectFrom('proposals').select('id as proposal_id').where('proposer_id', '=', userId)),
     )
     .orderBy('sl.starts_at')
     .orderBy('p.id')
