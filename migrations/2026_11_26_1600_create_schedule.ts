@@ -3,6 +3,10 @@ import type { Dialect } from '../src/db/dialect.js'
 import { withId } from './_lib/columns.js'
 
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  // Set when the organisers first publish the grid; from then on it stays public (even if the
+  // phase steps back to take more pitches) and every change goes in the public changelog.
+  await db.schema.alterTable('events').addColumn('schedule_published_at', 'text').execute()
+
   await withId(db.schema.createTable('rooms'), dialect)
     .addColumn('event_id', 'integer', (c) => c.notNull().references('events.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -93,4 +97,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['stars', 'schedule_changes', 'schedule_entries', 'slots', 'rooms']) {
     await db.schema.dropTable(table).execute()
   }
+  await db.schema.alterTable('events').dropColumn('schedule_published_at').execute()
 }

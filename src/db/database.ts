@@ -150,6 +150,8 @@ export interface EventsTable {
   day_starts: string
   day_ends: string
   phase: Generated<EventPhase>
+  /** When the grid was first published (null: never); see docs/schedule.md. */
+  schedule_published_at: Generated<string | null>
   created_by: number | null
   created_at: string
   updated_at: string

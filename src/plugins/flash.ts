@@ -29,8 +29,15 @@ export default fp(
   { name: 'flash', dependencies: ['session'] },
 )
 
-/** Reads and clears the pending flash; called by the layout only, so assets never eat it. */
+/** The header a live page sends when it refetches itself in the background (static/js/schedule-live.js). */
+export const LIVE_REFRESH_HEADER = 'x-live-refresh'
+
+/**
+ * Reads and clears the pending flash; called by the layout only, so assets never eat it,
+ * and never for a live page's background refetch, which shows nobody the message.
+ */
 export function takeFlash(request: FastifyRequest): Flash | null {
+  if (request.headers[LIVE_REFRESH_HEADER]) return null
   const flash = request.session.get('flash') as Flash | undefined
   if (!flash) return null
   request.session.set('flash', undefined)

@@ -14,6 +14,7 @@ import type { Config } from '../config.js'
 
 const CHANNEL = 'hashcamp_live'
 const RECONNECT_MS = 1000
+const MAX_RECONNECT_MS = 30_000
 
 export interface Live {
   /** Tells every process that `topic` changed. Call after the change is committed. */
@@ -39,6 +40,9 @@ export default fp<{ config: Config }>(
     let listener: pg.Client | null = null
     let closing = false
 
+    // One LISTEN connection per process. If it drops (a database restart, a failover), retry
+    // with a growing pause until it is back, then tell every open page to catch up on what
+    // it may have missed meanwhile.
     const listen = async (url: string): Promise<void> => {
       const client = new pg.Client({ connectionString: url })
       client.on('notification', (message) => {
@@ -46,12 +50,32 @@ export default fp<{ config: Config }>(
       })
       client.on('error', (error) => {
         app.log.warn({ err: error }, 'live-update connection lost; reconnecting')
+        if (listener === client) listener = null
         void client.end().catch(() => undefined)
-        if (!closing) setTimeout(() => void listen(url).catch((e: unknown) => app.log.warn({ err: e }, 'live-update reconnect failed')), RECONNECT_MS).unref()
+        reconnect(url, RECONNECT_MS)
       })
       await client.connect()
       await client.query(`listen ${CHANNEL}`)
       listener = client
+    }
+    let retrying = false
+    const reconnect = (url: string, wait: number): void => {
+      // One retry at a time: a failed connect can both reject and emit 'error'.
+      if (closing || retrying) return
+      retrying = true
+      setTimeout(() => {
+        retrying = false
+        if (closing) return
+        listen(url).then(
+          () => {
+            for (const topic of emitter.eventNames()) emitter.emit(topic)
+          },
+          (error: unknown) => {
+            app.log.warn({ err: error }, 'live-update reconnect failed; trying again')
+            reconnect(url, Math.min(wait * 2, MAX_RECONNECT_MS))
+          },
+        )
+      }, wait).unref()
     }
 
     if (config.database.dialect === 'postgres') await listen(config.database.url)

@@ -69,7 +69,7 @@
           cell.setAttribute('aria-label', cell.getAttribute('data-label') + ': ' + (occupant ? occupant.getAttribute('data-title') : grid.getAttribute('data-text-empty')))
         }
         const title = (link.closest('[data-session]') || link).getAttribute('data-title') || ''
-        say(grid.getAttribute('data-text-picked').replace('{title}', title))
+        say(grid.getAttribute('data-text-picked').replace('{title}', () => title))
         focusCell(cells.find((c) => c.getAttribute('data-occupant') === picked.id) || cells[0])
       })
     }

@@ -1,4 +1,4 @@
-/* global EventSource, DOMParser, CustomEvent, fetch, setInterval */
+/* global EventSource, DOMParser, CustomEvent, fetch, setInterval, setTimeout */
 // Live updates for the schedule grid, the projector and the grid editor. Without this file
 // those pages reload themselves every so often (a <noscript> refresh); with it, the page
 // listens to the server's event stream and, on each change, fetches itself and swaps in the
@@ -19,9 +19,12 @@ document.addEventListener('DOMContentLoaded', () => {
 
   async function refresh (announce) {
     if (busy) { again = true; return }
+    // Not in the middle of an organiser's drag or keyboard move: try again in a moment.
+    if (document.querySelector('.is-picking, .is-dragging')) { setTimeout(() => refresh(announce), 2000); return }
     busy = true
     try {
-      const response = await fetch(window.location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      // The header tells the server this is a background refetch: it must not use up a flash message.
+      const response = await fetch(window.location.href, { headers: { accept: 'text/html', 'x-live-refresh': '1' }, credentials: 'same-origin' })
       if (!response.ok) return
       const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('[data-live-region]')
       if (!fresh) return

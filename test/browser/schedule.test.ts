@@ -108,7 +108,7 @@ test('grid editor without JavaScript: Move, then Put here', async () => {
   await page.goto(`${base}/events/lgovcamp/schedule/edit`)
   const title = 'Can we fix council Facebook comments?'
   await page.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title.replace('?', '\\?')}$`) }).click()
-  await page.getByText(`Moving “${title}”`).waitFor()
+  await page.getByText(`Placing “${title}”`).waitFor()
   const put = page.getByRole('button', { name: /^Put here/ }).first()
   const label = (await put.textContent())!.replace(/^Put here\W+/, '')
   await put.click()

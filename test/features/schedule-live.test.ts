@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { buildApp } from '../../src/app.js'
 import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
 import { person } from '../helpers/communities.js'
@@ -99,5 +100,23 @@ if (currentDialect() === 'postgres') {
     assert.equal((await place(org, SLUG, proposal, sessionSlots[0]!, rooms.Hall!)).status, 303)
     const took = await stream.waitFor('event: schedule', 1000)
     assert.ok(took < 1000, `arrived in ${took} ms`)
+  })
+
+  test('when the database drops the LISTEN connection, live updates come back by themselves', async (t) => {
+    const app = await buildTestApp(t)
+    const { org, proposal, rooms, sessionSlots } = await publishedCamp(app)
+    const base = await app.listen({ port: 0, host: '127.0.0.1' })
+    const stream = await openStream(`${base}/events/${SLUG}/schedule/live`)
+    t.after(() => stream.close())
+
+    const killed = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query ilike 'listen%'`.execute(app.db)
+    assert.equal(killed.rows.length, 1, 'one LISTEN connection per app process')
+    // Reconnected, the app tells open pages to catch up on whatever they missed.
+    await stream.waitFor('event: schedule', 5000)
+    const seen = stream.received().split('event: schedule').length
+    assert.equal((await place(org, SLUG, proposal, sessionSlots[0]!, rooms.Hall!)).status, 303)
+    const deadline = Date.now() + 1000
+    while (stream.received().split('event: schedule').length === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(stream.received().split('event: schedule').length, seen + 1, 'an edit after the outage arrives within a second')
   })
 }

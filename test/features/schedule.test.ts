@@ -164,9 +164,11 @@ describe('schedule', () => {
     ])
 
     // The no-JavaScript move: ?move= shows a button in every cell.
-    const moving = await org.get(`/events/${SLUG}/schedule/edit?move=${crisis}`)
-    assert.match(text(moving.html), /Moving “Crisis comms”/)
-    assert.match(moving.html, /Put here/)
+    const placing = await org.get(`/events/${SLUG}/schedule/edit?move=${crisis}`)
+    assert.match(text(placing.html), /Placing “Crisis comms”: choose “Put here” in an empty cell/)
+    assert.match(placing.html, /Put here<span class="visually-hidden">: Hall, 09:30–10:00/)
+    const moving = await org.get(`/events/${SLUG}/schedule/edit?move=${alt}`)
+    assert.match(text(moving.html), /Moving “Alt text that helps”/)
     assert.match(moving.html, /Swap<span class="visually-hidden">: Plain English/)
 
     // Stale: the organiser thought the cell was empty, but someone put a session there.
@@ -349,6 +351,91 @@ describe('schedule', () => {
     assert.match(grid, /<noscript><meta http-equiv="refresh" content="60"><\/noscript>/)
     const after = text((await member.get(`/events/${SLUG}/now?at=2027-01-16T18:00`)).html)
     assert.match(after, /Nothing more on the schedule today/)
+  })
+
+  test('odd input never breaks anything: ids out of range, another event’s rooms, garbage times', async (t) => {
+    const { app, org, rooms, slots, proposals } = await camp(t)
+    for (const fields of [
+      { proposal: '9999999999', slot: String(slots[0]), room: String(rooms.Hall), expected: '' },
+      { proposal: String(proposals[0]), slot: '2147483648', room: String(rooms.Hall), expected: '' },
+      { proposal: String(proposals[0]), slot: String(slots[0]), room: String(rooms.Hall), expected: '9999999999' },
+    ]) {
+      await org.get(`/events/${SLUG}/schedule/edit`)
+      const page = await org.post(`/events/${SLUG}/schedule/place`, fields)
+      assert.equal(page.status, 409, JSON.stringify(fields))
+    }
+    assert.equal((await org.post(`/events/${SLUG}/schedule/unassign`, { proposal: '9999999999' })).status, 409)
+    assert.equal((await org.post(`/events/${SLUG}/schedule/pin`, { proposal: '9999999999', pinned: '1' })).status, 409)
+    assert.equal((await org.post(`/events/${SLUG}/schedule/place`, { proposal: 'x', slot: '1', room: '1', expected: '' })).status, 400)
+    assert.equal((await org.get(`/events/${SLUG}/now?at=yesterday`)).status, 200)
+    assert.equal((await org.get(`/events/${SLUG}/now?at=2027-13-45T99:99`)).status, 200)
+    assert.equal((await org.get(`/events/${SLUG}/schedule/edit?move=banana`)).status, 200)
+    assert.equal((await org.get(`/events/${SLUG}/rooms/9999999999/edit`)).status, 400)
+    assert.equal((await org.get(`/events/${SLUG}/rooms/999999/edit`)).status, 404)
+    assert.equal((await liveEntries(app)).length, 0)
+  })
+
+  test('swaps keep pins; a waiting session does not push out a placed one; breaks cannot hold sessions', async (t) => {
+    const { app, org, rooms, slots, proposals } = await camp(t)
+    const [alt, plain, crisis] = proposals as [number, number, number, number]
+    await place(org, SLUG, alt, slots[0]!, rooms.Hall!)
+    await place(org, SLUG, plain, slots[1]!, rooms.Hall!)
+    await org.post(`/events/${SLUG}/schedule/pin`, { proposal: String(plain), pinned: '1' })
+    const before = await app.db.selectFrom('schedule_entries').select(['proposal_id', 'sequence', 'pinned']).orderBy('proposal_id').execute()
+    assert.equal((await place(org, SLUG, alt, slots[1]!, rooms.Hall!, plain)).status, 303)
+    const after = await app.db.selectFrom('schedule_entries').select(['proposal_id', 'slot_id', 'sequence', 'pinned']).orderBy('proposal_id').execute()
+    assert.deepEqual(after.map((e) => [e.proposal_id, e.slot_id, e.pinned]), [[alt, slots[1], 0], [plain, slots[0], 1]], 'swapped, the pin stays with its session')
+    assert.deepEqual(after.map((e) => e.sequence), before.map((e) => e.sequence + 1), 'each swapped session’s SEQUENCE goes up by one')
+
+    const occupied = await place(org, SLUG, crisis, slots[0]!, rooms.Hall!, plain)
+    assert.equal(occupied.status, 409)
+    assert.match(text(occupied.html), /That cell already has “Plain English”/)
+    assert.doesNotMatch((await org.get(`/events/${SLUG}/schedule/edit?move=${crisis}`)).html, />Swap</, 'a waiting session is only offered empty cells')
+
+    const toBreak = await org.submit(`/events/${SLUG}/slots/${slots[0]}/edit`, `/events/${SLUG}/slots/${slots[0]}`, { day: '2027-01-16', startTime: '10:00', endTime: '10:45', kind: 'break', label: '' })
+    assert.equal(toBreak.status, 409)
+    assert.match(text(toBreak.html), /cannot become a break or lunch/)
+    assert.equal((await app.db.selectFrom('slots').select('kind').where('id', '=', slots[0]!).executeTakeFirstOrThrow()).kind, 'session')
+  })
+
+  test('once published, always in the changelog: stepping back a phase, a new time zone, shorter days', async (t) => {
+    const { app, org, member, rooms, slots, proposals } = await camp(t)
+    const [alt, plain] = proposals as [number, number, number, number]
+    await place(org, SLUG, alt, slots[0]!, rooms.Hall!)
+    await place(org, SLUG, plain, slots[1]!, rooms.Hall!)
+    // Before publishing, placements are the organisers' business, even on a starrer's agenda.
+    await member.get(`/events/${SLUG}/proposals/${plain}`)
+    await member.post(`/events/${SLUG}/proposals/${plain}/star`, { starred: '1' })
+    assert.doesNotMatch(text((await member.get('/me/agenda')).html), /Hall/)
+    assert.match(text((await member.get('/me/agenda')).html), /Not on a schedule yet[\s\S]*Plain English/)
+
+    await setPhase(org, SLUG, 'pitching', 'published', 'pitching') // published, then back for more pitches
+    assert.match(text((await member.get(`/events/${SLUG}/schedule`)).html), /Alt text that helps/, 'the grid stays public')
+    assert.match(text((await member.get('/me/agenda')).html), /11:00–11:45<\/strong> · Hall/)
+    await org.get(`/events/${SLUG}/schedule/edit`)
+    await org.post(`/events/${SLUG}/schedule/unassign`, { proposal: String(alt) })
+    assert.ok(await app.db.selectFrom('schedule_entries').select('cancelled_at').where('proposal_id', '=', alt).where('cancelled_at', 'is not', null).executeTakeFirst(), 'kept as cancelled')
+
+    const form = { name: 'UKGovCamp 2027', slug: SLUG, hashtag: '#ukgc27', communitySlug: '', venueName: '', venueAddress: '', mapUrl: '', timeZone: 'Europe/Lisbon', firstDay: '2027-01-16', lastDay: '2027-01-16', dayStarts: '09:00', dayEnds: '17:30', description: '' }
+    const shorter = await org.submit(`/events/${SLUG}/edit`, `/events/${SLUG}/edit`, { ...form, firstDay: '2027-01-17', lastDay: '2027-01-17' })
+    assert.equal(shorter.status, 400)
+    assert.match(text(shorter.html), /time slots on days outside these dates/)
+    assert.match(shorter.html, /value="2027-01-17"/)
+    // Lisbon keeps the same clock as London in January: nothing moves, nothing is logged.
+    assert.equal((await org.submit(`/events/${SLUG}/edit`, `/events/${SLUG}/edit`, form)).status, 303)
+    assert.equal((await app.db.selectFrom('schedule_changes').select('id').where('kind', '=', 'retimed').execute()).length, 0)
+    assert.equal((await org.submit(`/events/${SLUG}/edit`, `/events/${SLUG}/edit`, { ...form, timeZone: 'Europe/Paris' })).status, 303)
+    const changes = text((await member.get(`/events/${SLUG}/schedule/changes`)).html)
+    assert.match(changes, /“Plain English” in Hall now starts at 11:00 \(was 12:00\)/, 'the same 11:00 in Paris is an hour earlier: shown in the new zone')
+    assert.match(changes, /“Alt text that helps” cancelled/)
+  })
+
+  test('a live page’s background refetch does not use up the flash message meant for the next page', async (t) => {
+    const { org, rooms, slots, proposals } = await camp(t)
+    await place(org, SLUG, proposals[0]!, slots[0]!, rooms.Hall!)
+    const background = await org.get(`/events/${SLUG}/schedule/edit`, { 'x-live-refresh': '1' })
+    assert.doesNotMatch(text(background.html), /is on the grid/)
+    assert.match(text((await org.get(`/events/${SLUG}/schedule/edit`)).html), /“Alt text that helps” is on the grid/)
   })
 
   test('rooms and slots with sessions in them are not removed by accident', async (t) => {

@@ -51,5 +51,5 @@ export async function seedDemoSchedule(db: Kysely<Database>, event: { id: number
   }))
   await db.insertInto('schedule_entries').values(entries).execute()
   await db.updateTable('proposals').set({ state: 'scheduled', updated_at: stamp }).where('id', 'in', ranked).execute()
-  await db.updateTable('events').set({ phase: 'published' }).where('id', '=', event.id).execute()
+  await db.updateTable('events').set({ phase: 'published', schedule_published_at: stamp }).where('id', '=', event.id).execute()
 }

@@ -6,6 +6,7 @@ import { listCommunities } from '../communities/communities.queries.js'
 import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
 import { EventBody, EventSlugParams, eventMessages, readEventForm } from './events.schemas.js'
 import { createEvent, editEvent } from './events.service.js'
+import { liveTopic } from '../schedule/schedule-access.js'
 import { listEvents, listOrganisers } from './events.queries.js'
 import { eventDates, eventFormValues, eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404 } from './event-access.js'
@@ -117,6 +118,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!input) return render(errors)
     const result = await editEvent(db, context.event, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, eventMessages, result.field, { key: result.key }))
+    // A new time zone moves every slot: open schedule pages catch up.
+    await app.live.publish(liveTopic(context.event.id))
     reply.flash('event.saved')
     return reply.redirect(eventPath(context.event), 303)
   })

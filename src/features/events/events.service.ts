@@ -5,6 +5,7 @@ import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from
 import { EVENT_PHASES } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { hasSlotsOutside } from '../schedule/slots.queries.js'
 import { retimeSlots } from '../schedule/slots.service.js'
 import { LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
@@ -12,7 +13,9 @@ import type { EventInput } from './events.schemas.js'
 import { addOrganiser, insertEvent, isEventSlugTaken, lockEvent, updateEvent } from './events.queries.js'
 import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, updateProposal } from './proposals.queries.js'
 
-export type CreateEventResult = { ok: true; event: EventRow } | { ok: false; field: 'slug' | 'communitySlug'; key: 'community.slug.taken' | 'event.community.invalid' }
+export type CreateEventResult =
+  | { ok: true; event: EventRow }
+  | { ok: false; field: 'slug' | 'communitySlug' | 'firstDay'; key: 'community.slug.taken' | 'event.community.invalid' | 'event.days.slotsOutside' }
 
 /**
  * The community an event is listed on: only one its creator hosts (or any, for the site
@@ -69,13 +72,15 @@ export async function editEvent(db: Kysely<Database>, event: EventRow, input: Ev
   const community = await communityId(db, input.communitySlug, user)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   const stamp = now.toISOString()
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<CreateEventResult> => {
     await lockEvent(trx, event.id)
+    // Slots on days the event no longer has would be sessions nobody can go to.
+    if (await hasSlotsOutside(trx, event.id, input.firstDay, input.lastDay)) return { ok: false, field: 'firstDay', key: 'event.days.slotsOutside' }
     await updateEvent(trx, event.id, eventFields(input, community, stamp))
     // The same local slot times are other instants in another zone.
-    if (input.timeZone !== event.time_zone) await retimeSlots(trx, event.id, input.timeZone, stamp)
+    if (input.timeZone !== event.time_zone) await retimeSlots(trx, event, input.timeZone, stamp)
+    return { ok: true, event }
   })
-  return { ok: true, event }
 }
 
 /** Phases go one step at a time, forwards or back (organisers sometimes reopen proposals). */
@@ -88,7 +93,17 @@ export async function changePhase(db: Kysely<Database>, event: EventRow, to: Eve
   const { previous, next } = adjacentPhases(event.phase)
   if (to !== previous && to !== next) throw new RefusedError('events.refused.phaseJump', { phase: event.phase })
   // Guarded by the phase we read, so two organisers clicking at once move it one step only.
-  await db.updateTable('events').set({ phase: to, updated_at: now.toISOString() }).where('id', '=', event.id).where('phase', '=', event.phase).execute()
+  await db
+    .updateTable('events')
+    .set((eb) => ({
+      phase: to,
+      updated_at: now.toISOString(),
+      // The first move to "published" publishes the grid, for good.
+      ...(to === 'published' ? { schedule_published_at: eb.fn.coalesce('schedule_published_at', eb.val(now.toISOString())) } : {}),
+    }))
+    .where('id', '=', event.id)
+    .where('phase', '=', event.phase)
+    .execute()
 }
 
 /**

@@ -30,6 +30,7 @@ export interface EventHeader {
   hashtag: string
   hashtagLinks: HashtagLink[]
   phase: EventRow['phase']
+  schedulePublished: boolean
   datesLabel: string
   hoursLabel: string
   startIso: string
@@ -49,6 +50,7 @@ export function toEventHeader(locale: Locale, event: EventRow): EventHeader {
     hashtag: event.hashtag,
     hashtagLinks: event.hashtag ? hashtagLinks(event.hashtag) : [],
     phase: event.phase,
+    schedulePublished: event.schedule_published_at !== null,
     datesLabel: eventDates(locale, event),
     hoursLabel: `${formatInstant(locale, start, event.time_zone, 'time')}–${formatInstant(locale, end, event.time_zone, 'time')} (${zoneName(locale, event.time_zone)})`,
     startIso: start.toISOString(),

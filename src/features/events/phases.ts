@@ -1,6 +1,6 @@
 // What each phase of an event allows. One table, checked on the server for every action,
 // so a page that shows a button and the route that acts on it can never disagree.
-import type { EventPhase, ProposalState } from '../../db/database.js'
+import type { EventPhase, EventRow, ProposalState } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 
 export type EventAction = 'propose' | 'editProposal' | 'withdraw' | 'vote' | 'decide' | 'walkUp' | 'queue' | 'merge' | 'notes' | 'schedule' | 'star'
@@ -20,9 +20,9 @@ const ALLOWED: Record<EventAction, readonly EventPhase[]> = {
   star: ['proposals', 'pitching', 'published'],
 }
 
-/** The public grid, its changelog and feeds exist from publishing on. */
-export function isSchedulePublished(phase: EventPhase): boolean {
-  return phase === 'published' || phase === 'finished'
+/** The public grid, its changelog and feeds exist from the first publishing on. */
+export function isSchedulePublished(event: Pick<EventRow, 'schedule_published_at'>): boolean {
+  return event.schedule_published_at !== null
 }
 
 export function phaseAllows(phase: EventPhase, action: EventAction): boolean {

@@ -121,7 +121,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       request.currentUser ? hasVoted(db, proposal.id, request.currentUser.id) : false,
       proposal.proposer_id ? db.selectFrom('users').select(['id', 'display_name', 'handle']).where('id', '=', proposal.proposer_id).executeTakeFirst() : undefined,
       // Where it is on the grid: public once the schedule is, and to organisers before.
-      isSchedulePublished(event.phase) || context.isOrganiser ? placementOf(db, proposal.id) : undefined,
+      isSchedulePublished(event) || context.isOrganiser ? placementOf(db, proposal.id) : undefined,
       request.currentUser ? hasStarred(db, proposal.id, request.currentUser.id) : false,
     ])
     const phase = event.phase

@@ -9,7 +9,6 @@ import { eventOr404 } from '../events/event-access.js'
 import { eventPath } from '../events/events.view-models.js'
 import { LIVE_STATES, assertPhaseAllows } from '../events/phases.js'
 import { findProposal } from '../events/proposals.queries.js'
-import { liveTopic } from './schedule-access.js'
 import { ItemParams, StarBody } from './schedule.schemas.js'
 import { addStar, listAgenda, removeStar, type AgendaRow } from './stars.queries.js'
 
@@ -40,8 +39,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Taking a star back is always allowed: it only ever shrinks what someone follows.
       await removeStar(db, proposal.id, userId)
     }
-    // Interest shown on the organisers' grid changed.
-    await app.live.publish(liveTopic(event.id))
+    // No live message: public pages show no interest counts, and a star per click would make
+    // every open grid and projector refetch itself. Organisers see new interest on their next load.
     reply.flash(request.body.starred === '1' ? 'schedule.starred' : 'schedule.unstarred', { title: proposal.title })
     return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}`), 303)
   })

@@ -61,6 +61,14 @@ export async function cancelEntry(db: Kysely<Database>, id: number, stamp: strin
     .execute()
 }
 
+/**
+ * Takes a live entry out of the one-session-per-cell index for the rest of the transaction,
+ * touching nothing else (pin, sequence): the first half of a swap, undone by placeEntry.
+ */
+export async function stepAside(db: Kysely<Database>, id: number, stamp: string): Promise<void> {
+  await db.updateTable('schedule_entries').set({ cancelled_at: stamp }).where('id', '=', id).execute()
+}
+
 export async function deleteEntry(db: Kysely<Database>, id: number): Promise<void> {
   await db.deleteFrom('schedule_entries').where('id', '=', id).execute()
 }
@@ -187,4 +195,25 @@ export async function placementOf(db: Kysely<Database>, proposalId: number): Pro
     .select(['s.starts_at', 's.ends_at', 'r.name as room', 'e.cancelled_at'])
     .where('e.proposal_id', '=', proposalId)
     .executeTakeFirst()
+}
+
+/** Every live session of an event with its slot and room name (for changelog lines written in bulk). */
+export async function liveEntriesOfEvent(db: Kysely<Database>, eventId: number): Promise<{ proposal_id: number; slot_id: number; title: string; room: string }[]> {
+  return db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
+    .innerJoin('rooms as r', 'r.id', 'e.room_id')
+    .select(['e.proposal_id', 'e.slot_id', 'p.title', 'r.name as room'])
+    .where('e.event_id', '=', eventId)
+    .where('e.cancelled_at', 'is', null)
+    .execute()
+}
+
+/** A new calendar SEQUENCE for every entry of an event (its times all moved). */
+export async function bumpEventEntries(db: Kysely<Database>, eventId: number, stamp: string): Promise<void> {
+  await db
+    .updateTable('schedule_entries')
+    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: stamp }))
+    .where('event_id', '=', eventId)
+    .execute()
 }

@@ -4,6 +4,7 @@
 // and drop (mouse and keyboard) on top, posting the very same forms.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireSignIn } from '../../plugins/auth.js'
+import { RefusedError } from '../../lib/http-errors.js'
 import { idFromPath } from '../../lib/schema-fields.js'
 import { adjacentPhases } from '../events/events.service.js'
 import { EventSlugParams } from '../events/events.schemas.js'
@@ -35,19 +36,27 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       event: toEventHeader(request.i18n.locale, event),
       grid,
       tray,
-      moving: moving ? { proposalId: moving.proposalId, title: moving.title } : null,
+      // A session already on the grid may swap places; one still waiting only takes empty cells.
+      moving: moving ? { proposalId: moving.proposalId, title: moving.title, placed: moving === placed } : null,
       canEdit: phaseAllows(event.phase, 'schedule'),
-      published: isSchedulePublished(event.phase),
+      published: isSchedulePublished(event),
       nextPhase: adjacentPhases(event.phase).next,
     })
   })
 
   const back = (slug: string, anchor = '') => `/events/${slug}/schedule/edit${anchor}`
+  /** A posted id, or a 409 that says the thing is not there: ids out of range name nothing of ours. */
+  const posted = (value: string): number => {
+    const id = idFromPath(value)
+    if (id === null) throw new RefusedError('schedule.refused.missing')
+    return id
+  }
 
   app.post('/events/:slug/schedule/place', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PlaceBody } }, async (request, reply) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
     const { proposal, slot, room, expected } = request.body
-    const placed = await placeSession(db, event, { proposalId: Number(proposal), slotId: Number(slot), roomId: Number(room), expected: expected === '' ? null : Number(expected) }, new Date())
+    const placement = { proposalId: posted(proposal), slotId: posted(slot), roomId: posted(room), expected: expected === '' ? null : posted(expected) }
+    const placed = await placeSession(db, event, placement, new Date())
     await app.live.publish(liveTopic(event.id))
     reply.flash('schedule.placed', { title: placed.title })
     return reply.redirect(back(event.slug, `#cell-${slot}-${room}`), 303)
@@ -55,15 +64,16 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/events/:slug/schedule/unassign', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: ProposalActionBody } }, async (request, reply) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
-    const removed = await unassignSession(db, event, Number(request.body.proposal), new Date())
+    const removed = await unassignSession(db, event, posted(request.body.proposal), new Date())
     await app.live.publish(liveTopic(event.id))
-    reply.flash(isSchedulePublished(event.phase) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title })
+    reply.flash(isSchedulePublished(event) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title })
     return reply.redirect(back(event.slug, '#unscheduled'), 303)
   })
 
   app.post('/events/:slug/schedule/pin', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PinBody } }, async (request, reply) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
-    await pinSession(db, event, Number(request.body.proposal), request.body.pinned === '1', new Date())
+    await pinSession(db, event, posted(request.body.proposal), request.body.pinned === '1', new Date())
+    await app.live.publish(liveTopic(event.id))
     return reply.redirect(back(event.slug, `#session-${request.body.proposal}`), 303)
   })
 }

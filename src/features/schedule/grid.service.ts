@@ -11,7 +11,7 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { isSchedulePublished } from '../events/phases.js'
 import { findProposal, updateProposal } from '../events/proposals.queries.js'
-import { cancelEntry, deleteEntry, findEntryInCell, findEntryOfProposal, insertChange, insertEntry, placeEntry, setEntryPinned } from './grid.queries.js'
+import { cancelEntry, deleteEntry, findEntryInCell, findEntryOfProposal, insertChange, insertEntry, placeEntry, setEntryPinned, stepAside } from './grid.queries.js'
 import { findRoom } from './rooms.queries.js'
 import { findSlot } from './slots.queries.js'
 
@@ -34,7 +34,7 @@ async function whereIs(trx: Trx, eventId: number, entry: Pick<ScheduleEntryRow, 
 /** The phase as it is now, read after the lock: the caller's copy may be a request old. */
 async function publishedNow(trx: Trx, event: EventRow): Promise<boolean> {
   const fresh = await findEventBySlug(trx, event.slug)
-  return isSchedulePublished(fresh?.phase ?? event.phase)
+  return isSchedulePublished(fresh ?? event)
 }
 
 /**
@@ -54,8 +54,8 @@ async function takeOff(trx: Trx, event: EventRow, entry: ScheduleEntryRow, title
 
 /**
  * Puts a session in a cell. An empty cell: assign (or move, if it was elsewhere). A cell
- * with another session: swap them; the other one goes where this one was, or off the grid
- * if this one was not on it.
+ * with another session: swap them, the other one going where this one was; a session not
+ * yet on the grid cannot take an occupied cell (the organiser takes the other off first).
  */
 export async function placeSession(db: Kysely<Database>, event: EventRow, placement: Placement, now: Date): Promise<{ title: string }> {
   const stamp = now.toISOString()
@@ -84,14 +84,16 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
         if (ownLive) {
           // A swap. Step the occupant out of the unique index first (cancelled for a moment,
           // inside this transaction only), so neither half of the swap ever sees two sessions in one cell.
-          await cancelEntry(trx, occupant.id, stamp)
+          await stepAside(trx, occupant.id, stamp)
           await placeEntry(trx, ownLive.id, slot.id, room.id, stamp)
           await placeEntry(trx, occupant.id, ownLive.slot_id, ownLive.room_id, stamp)
           if (published) {
             await insertChange(trx, { event_id: event.id, proposal_id: occupant.proposal_id, kind: 'moved', title: occupantTitle, from_room: to.room, from_starts_at: to.startsAt, to_room: ownFrom!.room, to_starts_at: ownFrom!.startsAt, created_at: stamp })
           }
         } else {
-          await takeOff(trx, event, occupant, occupantTitle, published, stamp)
+          // A waiting session would push the occupant off the grid (cancelling it, once
+          // published): that has to be the organiser's explicit choice, not a side effect.
+          throw new RefusedError('schedule.refused.occupied', { title: occupantTitle })
         }
       }
       if (ownLive) {

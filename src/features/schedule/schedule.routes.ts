@@ -36,7 +36,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events/:slug/schedule', { schema: { params: EventSlugParams, querystring: PublicGridQuery } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     const { event } = context
-    const published = isSchedulePublished(event.phase)
+    const published = isSchedulePublished(event)
     const viewerId = request.currentUser?.id ?? null
     const mine = request.query.mine === '1' && viewerId !== null
     const data = published ? await loadGrid(db, event, viewerId) : null
@@ -56,7 +56,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     const { event } = context
     const at = instantFrom(request.query.at, event.time_zone)
-    const published = isSchedulePublished(event.phase)
+    const published = isSchedulePublished(event)
     const data = published ? await loadGrid(db, event, null) : null
     const grid = data ? toGrid(request.i18n, event, data, { at, viewerId: null, mine: false, showCancelled: false }) : null
     const scheduleUrl = absolute(config.baseUrl, eventPath(event, '/schedule'))
@@ -75,7 +75,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const changesFor = async (slug: string, user: Parameters<typeof eventOr404>[2]) => {
     const context = await eventOr404(db, slug, user)
-    if (!isSchedulePublished(context.event.phase) && !context.isOrganiser) return { context, changes: [] }
+    if (!isSchedulePublished(context.event) && !context.isOrganiser) return { context, changes: [] }
     return { context, changes: await listChanges(db, context.event.id) }
   }
 
@@ -85,7 +85,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.viewAsync('schedule/changes', {
       event: toEventHeader(request.i18n.locale, event),
       isOrganiser: context.isOrganiser,
-      published: isSchedulePublished(event.phase),
+      published: isSchedulePublished(event),
       changes: changes.map((c) => ({ id: c.id, kind: c.kind, text: changeText(request.i18n, event, c), when: formatInstant(request.i18n.locale, c.created_at, event.time_zone, 'dateTime'), iso: c.created_at })),
     })
   })

@@ -28,3 +28,13 @@ export async function updateSlot(db: Kysely<Database>, id: number, changes: Part
 export async function deleteSlot(db: Kysely<Database>, id: number): Promise<void> {
   await db.deleteFrom('slots').where('id', '=', id).execute()
 }
+
+export async function hasSlotsOutside(db: Kysely<Database>, eventId: number, firstDay: string, lastDay: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('slots')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where((eb) => eb.or([eb('day', '<', firstDay), eb('day', '>', lastDay)]))
+    .executeTakeFirst()
+  return row !== undefined
+}

@@ -2,10 +2,11 @@
 // a transaction that locks the event first, so the overlap check sees every other slot.
 import type { Kysely } from 'kysely'
 import type { Database, EventRow } from '../../db/database.js'
+import { SESSION_SLOT_KINDS } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
-import { lockEvent } from '../events/events.queries.js'
+import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { isSchedulePublished } from '../events/phases.js'
-import { bumpSlotEntries, countLiveEntries, insertChange, liveEntriesInSlot } from './grid.queries.js'
+import { bumpEventEntries, bumpSlotEntries, countLiveEntries, insertChange, liveEntriesInSlot, liveEntriesOfEvent } from './grid.queries.js'
 import { planDay, slotFields, slotProblem, type DayPlan, type SlotInput, type SlotProblem } from './slot-times.js'
 import { deleteSlot, findSlot, insertSlots, listSlots, updateSlot } from './slots.queries.js'
 
@@ -45,14 +46,20 @@ export async function editSlot(db: Kysely<Database>, event: EventRow, slotId: nu
     await lockEvent(trx, event.id)
     const slot = await findSlot(trx, event.id, slotId)
     if (!slot) throw new RefusedError('slots.refused.missing')
+    const published = isSchedulePublished((await findEventBySlug(trx, event.slug)) ?? event)
     const problem = slotProblem(event, await listSlots(trx, event.id), input, slotId)
     if (problem) return { ok: false, problem }
+    // A break cannot hold sessions: they would vanish from every view while still booked.
+    if (!SESSION_SLOT_KINDS.includes(input.kind)) {
+      const count = await countLiveEntries(trx, { slotId })
+      if (count > 0) throw new RefusedError('slots.refused.kindInUse', { time: slot.start_time, count: String(count) })
+    }
     const fields = slotFields(input, event.time_zone)
     await updateSlot(trx, slotId, { ...fields, updated_at: stamp })
     const retimed = fields.starts_at !== slot.starts_at || fields.ends_at !== slot.ends_at
     if (retimed) {
       await bumpSlotEntries(trx, slotId, stamp)
-      if (isSchedulePublished(event.phase)) {
+      if (published) {
         for (const entry of await liveEntriesInSlot(trx, slotId)) {
           await insertChange(trx, {
             event_id: event.id,
@@ -85,13 +92,35 @@ export async function removeSlot(db: Kysely<Database>, event: EventRow, slotId: 
 }
 
 /**
- * After the event's time zone changes, the same local times are different instants:
- * recomputes them (inside the caller's transaction).
+ * After the event's time zone changes, the same local times are other instants: recomputes
+ * them inside the caller's transaction. Once the grid is public each placed session gets a
+ * "now starts at" changelog line, and every entry a new calendar SEQUENCE.
  */
-export async function retimeSlots(trx: Kysely<Database>, eventId: number, timeZone: string, stamp: string): Promise<void> {
-  for (const slot of await listSlots(trx, eventId)) {
+export async function retimeSlots(trx: Kysely<Database>, event: EventRow, timeZone: string, stamp: string): Promise<void> {
+  const slots = await listSlots(trx, event.id)
+  const moved = new Map<number, { from: string; to: string }>()
+  for (const slot of slots) {
     const fields = slotFields({ day: slot.day, startTime: slot.start_time, endTime: slot.end_time, kind: slot.kind, label: slot.label }, timeZone)
+    if (fields.starts_at === slot.starts_at && fields.ends_at === slot.ends_at) continue
     await updateSlot(trx, slot.id, { starts_at: fields.starts_at, ends_at: fields.ends_at, updated_at: stamp })
-    await bumpSlotEntries(trx, slot.id, stamp)
+    moved.set(slot.id, { from: slot.starts_at, to: fields.starts_at })
   }
+  if (!moved.size) return
+  await bumpEventEntries(trx, event.id, stamp)
+  if (!isSchedulePublished(event)) return
+  const entries = await liveEntriesOfEvent(trx, event.id)
+  const changes = entries
+    .filter((e) => moved.has(e.slot_id))
+    .map((e) => ({
+      event_id: event.id,
+      proposal_id: e.proposal_id,
+      kind: 'retimed' as const,
+      title: e.title,
+      from_room: e.room,
+      from_starts_at: moved.get(e.slot_id)!.from,
+      to_room: e.room,
+      to_starts_at: moved.get(e.slot_id)!.to,
+      created_at: stamp,
+    }))
+  if (changes.length) await trx.insertInto('schedule_changes').values(changes).execute()
 }

@@ -49,7 +49,17 @@ export async function listAgenda(db: Kysely<Database>, userId: number, today: st
   return db
     .selectFrom('proposals as p')
     .innerJoin('events as ev', 'ev.id', 'p.event_id')
-    .leftJoin('schedule_entries as e', 'e.proposal_id', 'p.id')
+    // Where and when, only once the schedule is public (or to the event's organisers before).
+    .leftJoin('schedule_entries as e', (join) =>
+      join
+        .onRef('e.proposal_id', '=', 'p.id')
+        .on((eb) =>
+          eb.or([
+            eb('ev.schedule_published_at', 'is not', null),
+            eb.exists(eb.selectFrom('event_organisers as o').select('o.user_id').whereRef('o.event_id', '=', 'ev.id').where('o.user_id', '=', userId)),
+          ]),
+        ),
+    )
     .leftJoin('slots as sl', 'sl.id', 'e.slot_id')
     .leftJoin('rooms as r', 'r.id', 'e.room_id')
     .select((eb) => [
