@@ -438,6 +438,44 @@ describe('schedule', () => {
     assert.match(text((await org.get(`/events/${SLUG}/schedule/edit`)).html), /“Alt text that helps” is on the grid/)
   })
 
+  test('auto-schedule from the editor: a draft with its cost beside the current one, accepted into the changelog; pins stay; a stale draft is refused', async (t) => {
+    const { app, org, rooms, slots, proposals } = await camp(t)
+    const [alt, plain, crisis, open] = proposals as [number, number, number, number]
+    await place(org, SLUG, crisis, slots[2]!, rooms.Snug!)
+    await org.post(`/events/${SLUG}/schedule/pin`, { proposal: String(crisis), pinned: '1' })
+    await place(org, SLUG, alt, slots[0]!, rooms.Hall!)
+    await place(org, SLUG, open, slots[0]!, rooms.Snug!) // the member runs both alt and open: a clash
+    await setPhase(org, SLUG, 'pitching', 'published')
+
+    const draftPage = await org.get(`/events/${SLUG}/schedule/auto`)
+    assert.equal(draftPage.status, 200)
+    const page = text(draftPage.html)
+    assert.match(page, /A draft schedule/)
+    assert.match(page, /Clashes \(wanted two sessions at once\)<\/th><td>1<\/td><td>0<\/td>/, 'the draft removes the clash')
+    assert.match(page, /Plain English<\/strong>: not on the grid →/)
+    assert.doesNotMatch(page, /Crisis comms<\/strong>/, 'the pinned session is not in the list of changes')
+    const basis = /name="basis" value="([0-9a-f]+)"/.exec(draftPage.html)![1]!
+    const places = [...draftPage.html.matchAll(/name="place" value="([^"]+)"/g)].map((m) => m[1]!)
+    assert.equal(places.length, 3, 'every unpinned session has a place (or none) in the draft')
+
+    const accepted = await org.post(`/events/${SLUG}/schedule/auto`, { basis, place: places })
+    assert.equal(accepted.status, 303)
+    const live = await liveEntries(app)
+    assert.deepEqual(live.map((e) => e.proposal_id).sort((a, b) => a - b), [alt, plain, crisis, open].sort((a, b) => a - b), 'all four on the grid')
+    assert.deepEqual(live.find((e) => e.proposal_id === crisis), { proposal_id: crisis, slot_id: slots[2], room_id: rooms.Snug }, 'the pin stayed')
+    const slotOf = (id: number) => live.find((e) => e.proposal_id === id)!.slot_id
+    assert.notEqual(slotOf(alt), slotOf(open), 'the member no longer runs two sessions at once')
+    assert.match(text((await org.get(`/events/${SLUG}/schedule/edit`)).html), /The draft is on the grid: \d sessions? changed/)
+    const changes = text((await org.get(`/events/${SLUG}/schedule/changes`)).html)
+    assert.match(changes, /“Plain English” added/)
+
+    // The same draft again: the grid changed since it was made (by accepting it), so it is refused.
+    await org.get(`/events/${SLUG}/schedule/edit`)
+    const stale = await org.post(`/events/${SLUG}/schedule/auto`, { basis, place: places })
+    assert.equal(stale.status, 409)
+    assert.match(text(stale.html), /Someone else changed/)
+  })
+
   test('rooms and slots with sessions in them are not removed by accident', async (t) => {
     const { app, org, rooms, slots, proposals } = await camp(t)
     await place(org, SLUG, proposals[0]!, slots[0]!, rooms.Hall!)

@@ -217,3 +217,25 @@ export async function bumpEventEntries(db: Kysely<Database>, eventId: number, st
     .where('event_id', '=', eventId)
     .execute()
 }
+
+/** Who wants what: voters and starrers per proposal, each person once per proposal. */
+export async function listInterested(db: Kysely<Database>, eventId: number): Promise<{ proposal_id: number; user_id: number }[]> {
+  return db
+    .selectFrom('proposal_votes as v')
+    .innerJoin('proposals as p', 'p.id', 'v.proposal_id')
+    .select(['v.proposal_id', 'v.user_id'])
+    .where('p.event_id', '=', eventId)
+    .union(
+      db
+        .selectFrom('stars as s')
+        .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+        .select(['s.proposal_id', 's.user_id'])
+        .where('p.event_id', '=', eventId),
+    )
+    .execute()
+}
+
+/** Proposals that may go on the grid (waiting or placed), for the auto-scheduler. */
+export async function listPlaceable(db: Kysely<Database>, eventId: number): Promise<{ id: number; title: string; needs: string }[]> {
+  return db.selectFrom('proposals').select(['id', 'title', 'needs']).where('event_id', '=', eventId).where('state', 'in', ['proposed', 'accepted', 'scheduled']).orderBy('id').execute()
+}

@@ -14,8 +14,11 @@ import { loadGrid } from './grid-data.js'
 import { listUnscheduled } from './grid.queries.js'
 import { pinSession, placeSession, unassignSession } from './grid.service.js'
 import { liveTopic, scheduleDesk } from './schedule-access.js'
-import { GridQuery, PinBody, PlaceBody, ProposalActionBody } from './schedule.schemas.js'
-import { toGrid } from './schedule.view-models.js'
+import { acceptDraft, makeDraft } from './autoschedule.service.js'
+import { listRooms } from './rooms.queries.js'
+import { AcceptDraftBody, GridQuery, PinBody, PlaceBody, ProposalActionBody } from './schedule.schemas.js'
+import { listSlots } from './slots.queries.js'
+import { slotTimeLabel, toGrid } from './schedule.view-models.js'
 
 const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
@@ -68,6 +71,35 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await app.live.publish(liveTopic(event.id))
     reply.flash(isSchedulePublished(event) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title })
     return reply.redirect(back(event.slug, '#unscheduled'), 303)
+  })
+
+  // The auto-scheduler: GET makes a draft (nothing changes), POST accepts it.
+  app.get('/events/:slug/schedule/auto', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    const draft = await makeDraft(db, event)
+    const [slots, rooms] = await Promise.all([listSlots(db, event.id), listRooms(db, event.id)])
+    const slotLabel = new Map(slots.map((s) => [s.id, slotTimeLabel(request.i18n, event.time_zone, s)]))
+    const roomName = new Map(rooms.map((r) => [r.id, r.name]))
+    const cell = (c: { slot: number; room: number } | null) => (c ? `${roomName.get(c.room)}, ${slotLabel.get(c.slot)}` : null)
+    return reply.viewAsync('schedule/auto', {
+      event: toEventHeader(request.i18n.locale, event),
+      draft: { ...draft, moves: draft.moves.map((m) => ({ ...m, fromLabel: cell(m.from), toLabel: cell(m.to) })) },
+      placements: draft.placements.map((p) => `${p.proposalId}:${p.to ? `${p.to.slot}:${p.to.room}` : '-'}`),
+      published: isSchedulePublished(event),
+    })
+  })
+
+  app.post('/events/:slug/schedule/auto', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: AcceptDraftBody } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    const raw = request.body.place === undefined ? [] : Array.isArray(request.body.place) ? request.body.place : [request.body.place]
+    const placements = raw.map((value) => {
+      const [proposal, slot, room] = value.split(':')
+      return { proposalId: posted(proposal ?? ''), to: slot === '-' ? null : { slot: posted(slot ?? ''), room: posted(room ?? '') } }
+    })
+    const changed = await acceptDraft(db, event, request.body.basis, placements, new Date())
+    await app.live.publish(liveTopic(event.id))
+    reply.flash('schedule.auto.accepted', { count: changed })
+    return reply.redirect(back(event.slug), 303)
   })
 
   app.post('/events/:slug/schedule/pin', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PinBody } }, async (request, reply) => {

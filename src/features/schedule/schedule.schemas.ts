@@ -172,3 +172,10 @@ export const GridQuery = Type.Object({ move: Type.Optional(Type.String({ maxLeng
 export const PublicGridQuery = Type.Object({ mine: Type.Optional(Type.String({ maxLength: 1 })) })
 /** A local date and time in the event's zone ("2027-01-16T10:30"): the projector as it will look then. */
 export const NowQuery = Type.Object({ at: Type.Optional(Type.String({ maxLength: 16 })) })
+
+/** An accepted auto-schedule draft: "proposal:slot:room" (or "proposal:-" for off the grid) per session. */
+export const AcceptDraftBody = Type.Object({
+  basis: Type.String({ maxLength: 64, pattern: '^[0-9a-f]+$' }),
+  place: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 40, pattern: '^[0-9]{1,10}:([0-9]{1,10}:[0-9]{1,10}|-)$' }), { maxItems: 5000 }), Type.String({ maxLength: 40, pattern: '^[0-9]{1,10}:([0-9]{1,10}:[0-9]{1,10}|-)$' })])),
+  _csrf: CsrfField,
+})

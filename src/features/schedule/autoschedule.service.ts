@@ -1,0 +1,154 @@
+// The auto-scheduler in the app: the event's grid as an instance (docs/autoschedule.md), a
+// draft from the same solver the CLI runs, and accepting a draft as one transaction that
+// records its moves in the changelog like any edit.
+import crypto from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database, EventRow } from '../../db/database.js'
+import { SESSION_SLOT_KINDS } from '../../db/database.js'
+import { RefusedError } from '../../lib/http-errors.js'
+import { findEventBySlug, lockEvent } from '../events/events.queries.js'
+import { needsList } from '../events/events.schemas.js'
+import { isSchedulePublished } from '../events/phases.js'
+import { updateProposal } from '../events/proposals.queries.js'
+import { costOf } from './autoschedule/cost.js'
+import { checkInstance, InvalidInstance, type Cost, type Instance } from './autoschedule/instance.js'
+import { solve } from './autoschedule/solver.js'
+import { cancelEntry, deleteEntry, insertChange, insertEntry, listEntries, listInterested, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
+import { listRooms } from './rooms.queries.js'
+import { listSlots } from './slots.queries.js'
+
+/** How long the editor waits for a draft; the search is anytime, so this bounds the page, not the quality much. */
+const DRAFT_MS = 1500
+
+type Cell = { slot: number; room: number }
+
+export interface Draft {
+  current: Cost
+  proposed: Cost
+  /** What would change, session by session: from and to (null: not on the grid). */
+  moves: { proposalId: number; title: string; from: Cell | null; to: Cell | null }[]
+  /** The whole proposed placement of every unpinned session, for the accept form. */
+  placements: { proposalId: number; to: Cell | null }[]
+  /** A fingerprint of the grid the draft was made from: accepting refuses if it has changed since. */
+  basis: string
+}
+
+async function gridState(db: Kysely<Database>, eventId: number) {
+  const [slots, rooms, entries, proposals, people, interested] = await Promise.all([
+    listSlots(db, eventId),
+    listRooms(db, eventId),
+    listEntries(db, eventId),
+    listPlaceable(db, eventId),
+    listSessionPeople(db, eventId),
+    listInterested(db, eventId),
+  ])
+  const live = entries.filter((e) => e.cancelled_at === null)
+  const basis = crypto
+    .createHash('sha256')
+    .update(live.map((e) => `${e.proposal_id}:${e.slot_id}:${e.room_id}:${e.pinned}`).join(','))
+    .digest('hex')
+    .slice(0, 24)
+  return { slots: slots.filter((s) => SESSION_SLOT_KINDS.includes(s.kind)), rooms, live, proposals, people, interested, basis }
+}
+
+export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<Draft> {
+  const state = await gridState(db, event.id)
+  const pins = new Map(state.live.filter((e) => e.pinned === 1).map((e) => [e.proposal_id, e]))
+  const hostsOf = new Map<number, string[]>()
+  for (const p of state.people) hostsOf.set(p.proposal_id, [...(hostsOf.get(p.proposal_id) ?? []), String(p.user_id)])
+  const wantsOf = new Map<number, string[]>()
+  for (const i of state.interested) wantsOf.set(i.proposal_id, [...(wantsOf.get(i.proposal_id) ?? []), String(i.user_id)])
+  const raw: Instance = {
+    slots: state.slots.map((s) => ({ id: String(s.id) })),
+    rooms: state.rooms.map((r) => ({ id: String(r.id), capacity: r.capacity, features: needsList(r.features) })),
+    sessions: state.proposals.map((p) => {
+      const pin = pins.get(p.id)
+      return {
+        id: String(p.id),
+        hosts: hostsOf.get(p.id) ?? [],
+        interested: wantsOf.get(p.id) ?? [],
+        needs: needsList(p.needs),
+        ...(pin ? { pin: { slot: String(pin.slot_id), room: String(pin.room_id) } } : {}),
+      }
+    }),
+  }
+  let instance: Instance
+  try {
+    instance = checkInstance(raw)
+  } catch (error) {
+    // Pins the organisers set by hand can break a rule the solver must keep (a host pinned twice in one slot).
+    if (error instanceof InvalidInstance) throw new RefusedError('schedule.auto.pinsConflict')
+    throw error
+  }
+  const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
+  const result = solve(instance, { seed: event.id, timeMs: DRAFT_MS, current: current.filter((c) => !pins.has(Number(c.session))) })
+  const now = new Map(state.live.map((e) => [e.proposal_id, { slot: e.slot_id, room: e.room_id }]))
+  const next = new Map(result.assignments.map((a) => [Number(a.session), { slot: Number(a.slot), room: Number(a.room) }]))
+  const same = (a?: Cell, b?: Cell) => (a?.slot ?? null) === (b?.slot ?? null) && (a?.room ?? null) === (b?.room ?? null)
+  const unpinned = state.proposals.filter((p) => !pins.has(p.id))
+  return {
+    current: costOf(instance, current),
+    proposed: result.cost,
+    moves: unpinned.filter((p) => !same(now.get(p.id), next.get(p.id))).map((p) => ({ proposalId: p.id, title: p.title, from: now.get(p.id) ?? null, to: next.get(p.id) ?? null })),
+    placements: unpinned.map((p) => ({ proposalId: p.id, to: next.get(p.id) ?? null })),
+    basis: state.basis,
+  }
+}
+
+/**
+ * Applies a draft the organiser accepted: every unpinned session to its proposed cell or off
+ * the grid. Refused if the grid changed since the draft was made. Moves, additions and
+ * cancellations go in the changelog once the schedule is public.
+ */
+export async function acceptDraft(db: Kysely<Database>, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], now: Date): Promise<number> {
+  const stamp = now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    await lockEvent(trx, event.id)
+    const state = await gridState(trx, event.id)
+    if (state.basis !== basis) throw new RefusedError('schedule.refused.stale')
+    const published = isSchedulePublished((await findEventBySlug(trx, event.slug)) ?? event)
+    const slots = new Map(state.slots.map((s) => [s.id, s]))
+    const rooms = new Map(state.rooms.map((r) => [r.id, r]))
+    const titles = new Map(state.proposals.map((p) => [p.id, p.title]))
+    const entries = new Map((await listEntries(trx, event.id)).map((e) => [e.proposal_id, e]))
+    const where = (cell: Cell) => ({ room: rooms.get(cell.room)!.name, startsAt: slots.get(cell.slot)!.starts_at })
+
+    const changes = placements.filter((p) => {
+      const entry = entries.get(p.proposalId)
+      if (!titles.has(p.proposalId) || entry?.pinned === 1) throw new RefusedError('schedule.refused.missing')
+      if (p.to && (!slots.has(p.to.slot) || !rooms.has(p.to.room))) throw new RefusedError('schedule.refused.noCell')
+      const live = entry && entry.cancelled_at === null ? entry : undefined
+      return (live?.slot_id ?? null) !== (p.to?.slot ?? null) || (live?.room_id ?? null) !== (p.to?.room ?? null)
+    })
+    // Everything that moves steps out of the one-session-per-cell index first, so the new
+    // placements never collide with the old ones halfway through.
+    for (const change of changes) {
+      const entry = entries.get(change.proposalId)
+      if (entry && entry.cancelled_at === null) await stepAside(trx, entry.id, stamp)
+    }
+    for (const { proposalId, to } of changes) {
+      const entry = entries.get(proposalId)
+      const wasLive = entry !== undefined && entry.cancelled_at === null
+      const from = wasLive ? where({ slot: entry.slot_id, room: entry.room_id }) : null
+      const title = titles.get(proposalId)!
+      if (!to) {
+        if (published) {
+          await cancelEntry(trx, entry!.id, stamp)
+          await insertChange(trx, { event_id: event.id, proposal_id: proposalId, kind: 'cancelled', title, from_room: from!.room, from_starts_at: from!.startsAt, to_room: null, to_starts_at: null, created_at: stamp })
+        } else {
+          await deleteEntry(trx, entry!.id)
+        }
+        await updateProposal(trx, proposalId, { state: 'accepted', updated_at: stamp })
+        continue
+      }
+      if (entry) await placeEntry(trx, entry.id, to.slot, to.room, stamp)
+      else await insertEntry(trx, { event_id: event.id, proposal_id: proposalId, slot_id: to.slot, room_id: to.room }, stamp)
+      if (published) {
+        const there = where(to)
+        await insertChange(trx, { event_id: event.id, proposal_id: proposalId, kind: from ? 'moved' : 'added', title, from_room: from?.room ?? null, from_starts_at: from?.startsAt ?? null, to_room: there.room, to_starts_at: there.startsAt, created_at: stamp })
+      }
+      await updateProposal(trx, proposalId, { state: 'scheduled', queue_position: null, updated_at: stamp })
+    }
+    return changes.length
+  })
+}
