@@ -21,6 +21,9 @@ import meRoutes from './features/meetups/me.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
+import calendarsRoutes from './features/calendars/calendars.routes.js'
+import apiRoutes from './features/api/api.routes.js'
+import feedsRoutes from './features/api/feeds.routes.js'
 import gridRoutes from './features/schedule/grid.routes.js'
 import roomsRoutes from './features/schedule/rooms.routes.js'
 import scheduleRoutes from './features/schedule/schedule.routes.js'
@@ -95,6 +98,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(gridRoutes)
   await app.register(scheduleRoutes)
   await app.register(agendaRoutes)
+  await app.register(calendarsRoutes)
+  await app.register(feedsRoutes)
+  await app.register(apiRoutes)
   await app.register(meetupsRoutes)
   await app.register(meRoutes)
   await app.register(shareRoutes)

@@ -2,6 +2,7 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './features/demo/demo.seed.js'
+import { redactCalendarToken } from './lib/redact.js'
 
 let config
 try {
@@ -17,6 +18,12 @@ const app = await buildApp(config, {
     level: config.logLevel,
     // Cookies carry the session; never write them (or auth headers) to the log.
     redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    // A personal calendar's address is its secret: never write it to the log.
+    serializers: {
+      req(request) {
+        return { method: request.method, url: redactCalendarToken(request.url), host: request.host, remoteAddress: request.ip }
+      },
+    },
   },
 })
 

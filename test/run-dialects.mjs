@@ -15,17 +15,19 @@ function testFiles(dir) {
   })
 }
 
-// The browser journeys drive Debian's Chromium. On a fresh machine where we are root, install
-// it (as .ci/run does); anywhere else, say exactly what is missing rather than skip them.
-if (!fs.existsSync('/usr/bin/chromium')) {
+// Two Debian tools the suite needs: Chromium for the browser journeys, xmllint (libxml2-utils)
+// to validate schedule.xml against its XSD. On a fresh machine where we are root, install them
+// (as .ci/run does); anywhere else, say exactly what is missing rather than skip tests.
+for (const [binary, pkg, why] of [['/usr/bin/chromium', 'chromium', 'the browser journeys'], ['/usr/bin/xmllint', 'libxml2-utils', 'validating schedule.xml']]) {
+  if (fs.existsSync(binary)) continue
   if (process.getuid?.() === 0) {
-    console.log('Installing Debian\'s chromium for the browser journeys (apt-get)...')
+    console.log(`Installing Debian's ${pkg} for ${why} (apt-get)...`)
     const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
     apt(['update', '-qq'])
-    apt(['install', '-y', '-qq', 'chromium'])
+    apt(['install', '-y', '-qq', pkg])
   }
-  if (!fs.existsSync('/usr/bin/chromium')) {
-    console.error('Chromium is missing at /usr/bin/chromium: run "apt-get install -y chromium" (as root), then npm test again.')
+  if (!fs.existsSync(binary)) {
+    console.error(`${binary} is missing: run "apt-get install -y ${pkg}" (as root), then npm test again.`)
     process.exit(1)
   }
 }

@@ -89,6 +89,8 @@ export interface ChatSchedulesTable {
   /** Local 'YYYY-MM-DD'. */
   starts_on: string
   ends_on: string | null
+  /** Calendar SEQUENCE of every chat: bumped on each change of the schedule or its exceptions. */
+  sequence: Generated<number>
   updated_at: string
 }
 
@@ -256,6 +258,19 @@ export interface ScheduleChangesTable {
   created_at: string
 }
 
+export interface CalendarTokensTable {
+  user_id: number
+  /** At least 128 random bits, base64url; the personal feed's URL is /calendar/<token>.ics. */
+  token: string
+  created_at: string
+}
+
+export interface FeedVersionsTable {
+  key: string
+  etag: string
+  changed_at: string
+}
+
 export interface StarsTable {
   proposal_id: number
   user_id: number
@@ -288,6 +303,8 @@ export interface MeetupsTable {
   attendee_visibility: Generated<AttendeeVisibility>
   seats_taken: Generated<number>
   rsvp_version: Generated<number>
+  /** Calendar SEQUENCE: bumped on every edit and on cancelling. */
+  sequence: Generated<number>
   created_by: number | null
   created_at: string
   updated_at: string
@@ -329,6 +346,8 @@ export interface Database {
   schedule_entries: ScheduleEntriesTable
   schedule_changes: ScheduleChangesTable
   stars: StarsTable
+  calendar_tokens: CalendarTokensTable
+  feed_versions: FeedVersionsTable
   meetups: MeetupsTable
   meetup_hosts: MeetupHostsTable
   rsvps: RsvpsTable

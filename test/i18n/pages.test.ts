@@ -210,7 +210,7 @@ describe('English and Welsh pages', () => {
     await placeIn(second, session[1]!.id, rooms[1]!.id)
     const editor = await org.get('/events/gwersyll/schedule/edit')
     assert.match(editor.html, /Gwrthdaro|gwrthdaro|Ar goll/, 'conflicts are listed, in Welsh')
-    for (const path of ['/events/gwersyll/rooms', `/events/gwersyll/rooms/${rooms[0]!.id}/edit`, '/events/gwersyll/slots', `/events/gwersyll/slots/${slots[0]!.id}/edit`, '/events/gwersyll/schedule/edit', `/events/gwersyll/schedule/edit?move=${first}`, '/events/gwersyll/schedule', '/events/gwersyll/schedule?mine=1', '/events/gwersyll/now?at=2027-01-16T10:10', '/events/gwersyll/schedule/changes', '/events/gwersyll/schedule/auto', '/me/agenda']) {
+    for (const path of ['/events/gwersyll/rooms', `/events/gwersyll/rooms/${rooms[0]!.id}/edit`, '/events/gwersyll/slots', `/events/gwersyll/slots/${slots[0]!.id}/edit`, '/events/gwersyll/schedule/edit', `/events/gwersyll/schedule/edit?move=${first}`, '/events/gwersyll/schedule', '/events/gwersyll/schedule?mine=1', '/events/gwersyll/now?at=2027-01-16T10:10', '/events/gwersyll/schedule/changes', '/events/gwersyll/schedule/auto', '/me/agenda', '/me/calendar']) {
       const page = await org.get(path)
       assert.equal(page.status, 200, path)
       assertAllWelsh(page.html, content)

@@ -166,13 +166,22 @@ export async function findSchedule(db: Kysely<Database>, communityId: number): P
   return db.selectFrom('chat_schedules').selectAll().where('community_id', '=', communityId).executeTakeFirst()
 }
 
-export async function saveSchedule(db: Kysely<Database>, schedule: ChatScheduleRow): Promise<void> {
-  const changes: Omit<ChatScheduleRow, 'community_id'> & { community_id?: number } = { ...schedule }
+export async function saveSchedule(db: Kysely<Database>, schedule: Omit<ChatScheduleRow, 'sequence'>): Promise<void> {
+  const changes: Omit<ChatScheduleRow, 'community_id' | 'sequence'> & { community_id?: number } = { ...schedule }
   delete changes.community_id
   await db
     .insertInto('chat_schedules')
     .values(schedule)
-    .onConflict((oc) => oc.column('community_id').doUpdateSet(changes))
+    .onConflict((oc) => oc.column('community_id').doUpdateSet((eb) => ({ ...changes, sequence: eb('chat_schedules.sequence', '+', 1) })))
+    .execute()
+}
+
+/** Every chat of the community changes version (calendar SEQUENCE) when an exception comes or goes. */
+async function bumpChatSequence(db: Kysely<Database>, communityId: number): Promise<void> {
+  await db
+    .updateTable('chat_schedules')
+    .set((eb) => ({ sequence: eb('sequence', '+', 1) }))
+    .where('community_id', '=', communityId)
     .execute()
 }
 
@@ -200,8 +209,10 @@ export async function saveException(
       }),
     )
     .execute()
+  await bumpChatSequence(db, exception.community_id)
 }
 
 export async function deleteException(db: Kysely<Database>, communityId: number, chatDate: string): Promise<void> {
   await db.deleteFrom('chat_exceptions').where('community_id', '=', communityId).where('chat_date', '=', chatDate).execute()
+  await bumpChatSequence(db, communityId)
 }

@@ -1,5 +1,6 @@
 // Communities: list and search, create, the community page, edit, join and leave.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { subscribeLinks } from '../calendars/subscribe.js'
 import { Type } from 'typebox'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { upcomingChats } from '../../lib/chat-recurrence.js'
@@ -66,6 +67,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.viewAsync('communities/show', {
       ...communityCardAndShare(app.config.baseUrl, request.i18n, community, chats[0], communityPath(community), community.name),
       community: toCommunityHeader(community),
+      subscribe: subscribeLinks(app.config.baseUrl, communityPath(community, '/calendar.ics')),
       scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
       nextChat: chats[0] ?? null,
       laterChats: chats.slice(1),

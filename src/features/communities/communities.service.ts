@@ -20,7 +20,7 @@ import {
 
 export type SaveResult = { ok: true; community: CommunityRow } | { ok: false; reason: 'slug-taken' }
 
-function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['schedule']>, now: string): ChatScheduleRow {
+function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['schedule']>, now: string): Omit<ChatScheduleRow, 'sequence'> {
   const { recurrence } = schedule
   return {
     community_id: communityId,

@@ -84,12 +84,20 @@ export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input:
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   await db.transaction().execute(async (trx) => {
     await changeCapacity(trx, meetup.id, input.capacity, now)
-    await trx.updateTable('meetups').set(fields(input, community?.id ?? null, event?.id ?? null, now.toISOString())).where('id', '=', meetup.id).execute()
+    await trx
+      .updateTable('meetups')
+      .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, now.toISOString()), sequence: eb('sequence', '+', 1) }))
+      .where('id', '=', meetup.id)
+      .execute()
   })
   return { ok: true, meetup }
 }
 
 /** Cancelling keeps every RSVP; the page then says plainly that it is off. */
 export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
-  await db.updateTable('meetups').set({ state: 'cancelled', updated_at: now.toISOString() }).where('id', '=', meetupId).execute()
+  await db
+    .updateTable('meetups')
+    .set((eb) => ({ state: 'cancelled', updated_at: now.toISOString(), sequence: eb('sequence', '+', 1) }))
+    .where('id', '=', meetupId)
+    .execute()
 }

@@ -6,6 +6,7 @@ import { formatInstant } from '../../i18n/format.js'
 import { atomXml, tagUri } from '../../lib/atom.js'
 import { isValidDate, isValidTime, zonedToUtc } from '../../lib/zoned-time.js'
 import { absolute } from '../cards/cards.js'
+import { subscribeLinks } from '../calendars/subscribe.js'
 import { qrSvg } from '../cards/qr.js'
 import { eventOr404 } from '../events/event-access.js'
 import { EventSlugParams } from '../events/events.schemas.js'
@@ -49,6 +50,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       canStar: viewerId !== null && phaseAllows(event.phase, 'star'),
       refreshSeconds: GRID_REFRESH,
       listPath: request.url,
+      subscribe: subscribeLinks(config.baseUrl, eventPath(event, '/schedule.ics')),
     })
   })
 

@@ -1,0 +1,109 @@
+// Rows → calendar items, with the identities calendars rely on: UIDs kind-id@host that never
+// change or get reused, SEQUENCE from the data's own history, DTSTAMP from the data.
+import type { MeetupRow } from '../../db/database.js'
+import type { Translator } from '../../i18n/i18n.js'
+import { chatOccurrences } from '../../lib/chat-recurrence.js'
+import type { CalendarItem } from '../../lib/ics.js'
+import { zonedToUtc } from '../../lib/zoned-time.js'
+import { toChatExceptions, toChatSchedule } from '../communities/communities.service.js'
+import type { CommunityChats, SessionRow } from './calendars.queries.js'
+
+/** Cancelled things stay in feeds this long, so calendars that refresh slowly still hear of it. */
+export const KEEP_CANCELLED_DAYS = 30
+/** How far ahead a chat feed lists a community's chats. */
+const CHATS_AHEAD_DAYS = 180
+
+export interface Site {
+  baseUrl: string
+  /** The host part of UIDs: the site's own name, so they are unique across installations. */
+  host: string
+}
+
+export function siteOf(baseUrl: string): Site {
+  return { baseUrl, host: new URL(baseUrl).hostname }
+}
+
+const latest = (...stamps: (string | null | undefined)[]): string => stamps.filter((s): s is string => !!s).sort().at(-1)!
+
+/**
+ * The start of a feed's window: midnight UTC, 30 days back. It moves once a day, so a feed's
+ * body (and its Last-Modified) changes at most at midnight when nothing else does.
+ */
+export function windowStart(now: Date): Date {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+  return new Date(midnight - KEEP_CANCELLED_DAYS * 86400000)
+}
+
+export function dayStart(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString()
+}
+
+export function sessionItem(site: Site, row: SessionRow): CalendarItem {
+  const lastModified = latest(row.entry_updated, row.proposal_updated, row.slot_updated, row.room_updated)
+  return {
+    uid: `session-${row.proposal_id}@${site.host}`,
+    title: row.title,
+    description: [row.event_name, row.description].filter(Boolean).join('\n\n'),
+    location: [row.room, row.venue_name].filter(Boolean).join(', '),
+    url: `${site.baseUrl}/events/${row.event_slug}/proposals/${row.proposal_id}`,
+    start: new Date(row.starts_at),
+    end: new Date(row.ends_at),
+    status: row.cancelled_at ? 'CANCELLED' : 'CONFIRMED',
+    sequence: row.sequence,
+    lastModified,
+  }
+}
+
+export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rsvp?: 'going' | 'waitlisted'): CalendarItem {
+  const waiting = rsvp === 'waitlisted'
+  return {
+    uid: `meetup-${meetup.id}@${site.host}`,
+    title: waiting ? t('calendar.waitlisted', { title: meetup.title }) : meetup.title,
+    description: [waiting ? t('calendar.waitlistedNote') : '', meetup.description, meetup.online_url ?? ''].filter(Boolean).join('\n\n'),
+    location: [meetup.venue_name, meetup.venue_address.replace(/\n/g, ', ')].filter(Boolean).join(', '),
+    url: `${site.baseUrl}/meetups/${meetup.slug}`,
+    start: new Date(meetup.starts_at),
+    end: new Date(meetup.ends_at),
+    // Waiting for a seat is not going yet: TENTATIVE in every client that shows it.
+    status: meetup.state === 'cancelled' ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
+    sequence: meetup.sequence,
+    lastModified: meetup.updated_at,
+  }
+}
+
+/**
+ * A community's chats from the window's start to six months ahead, each its own event in UTC:
+ * a weekly chat at 20:00 London is 20:00 on both sides of the clock change in every client,
+ * which one RRULE in UTC could not say. Skipped chats stay, cancelled.
+ */
+export function chatItems(site: Site, t: Translator['t'], chats: CommunityChats, now: Date, only?: string): CalendarItem[] {
+  const { community, schedule: row, exceptions: rows } = chats
+  const schedule = toChatSchedule(row, community.time_zone)
+  const exceptions = toChatExceptions(rows)
+  const from = windowStart(now)
+  const to = new Date(from.getTime() + (KEEP_CANCELLED_DAYS + CHATS_AHEAD_DAYS) * 86400000)
+  const changed = new Map(rows.map((r) => [r.chat_date, r.created_at]))
+  const item = (date: string, start: Date, end: Date, cancelled: boolean): CalendarItem => {
+    const lastModified = latest(row.updated_at, community.updated_at, changed.get(date))
+    return {
+      uid: `chat-${community.id}-${date.replace(/-/g, '')}@${site.host}`,
+      title: t('calendar.chatTitle', { hashtag: community.hashtag, name: community.name }),
+      description: [community.chat_place, community.chat_url ?? ''].filter(Boolean).join('\n'),
+      location: community.chat_url ?? community.chat_place,
+      url: `${site.baseUrl}/communities/${community.slug}/chats`,
+      start,
+      end,
+      status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+      sequence: row.sequence,
+      lastModified,
+    }
+  }
+  const items = chatOccurrences(schedule, exceptions, from, to).map((o) => item(o.date, o.start, o.end, false))
+  for (const exception of exceptions) {
+    if (exception.kind !== 'skip') continue
+    const start = zonedToUtc(exception.date, schedule.startTime, schedule.timeZone)
+    if (start < from || start > to) continue
+    items.push(item(exception.date, start, new Date(start.getTime() + schedule.durationMinutes * 60000), true))
+  }
+  return items.filter((i) => !only || i.uid.startsWith(`chat-${community.id}-${only.replace(/-/g, '')}@`)).sort((a, b) => a.start.getTime() - b.start.getTime())
+}

@@ -1,0 +1,143 @@
+// What goes into calendars: sessions, meetups and chats, each list one query, plus the
+// personal-feed tokens. Kysely only, db first.
+import type { Kysely } from 'kysely'
+import type { ChatExceptionRow, ChatScheduleRow, CommunityRow, Database, MeetupRow } from '../../db/database.js'
+
+export interface SessionRow {
+  proposal_id: number
+  title: string
+  description: string
+  format: string
+  event_slug: string
+  event_name: string
+  venue_name: string
+  room: string
+  starts_at: string
+  ends_at: string
+  sequence: number
+  cancelled_at: string | null
+  /** The latest change to anything shown: the entry, the proposal, the slot, the room. */
+  entry_updated: string
+  proposal_updated: string
+  slot_updated: string
+  room_updated: string
+}
+
+function sessions(db: Kysely<Database>) {
+  return db
+    .selectFrom('schedule_entries as e')
+    .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
+    .innerJoin('events as ev', 'ev.id', 'e.event_id')
+    .innerJoin('slots as s', 's.id', 'e.slot_id')
+    .innerJoin('rooms as r', 'r.id', 'e.room_id')
+    .select([
+      'p.id as proposal_id',
+      'p.title',
+      'p.description',
+      'p.format',
+      'ev.slug as event_slug',
+      'ev.name as event_name',
+      'ev.venue_name',
+      'r.name as room',
+      's.starts_at',
+      's.ends_at',
+      'e.sequence',
+      'e.cancelled_at',
+      'e.updated_at as entry_updated',
+      'p.updated_at as proposal_updated',
+      's.updated_at as slot_updated',
+      'r.updated_at as room_updated',
+    ])
+    .where('ev.schedule_published_at', 'is not', null)
+}
+
+/** An event's sessions: live ones, and ones cancelled since `since` (kept so calendars hear of it). */
+export async function eventSessions(db: Kysely<Database>, eventId: number, since: string): Promise<SessionRow[]> {
+  return sessions(db)
+    .where('e.event_id', '=', eventId)
+    .where((eb) => eb.or([eb('e.cancelled_at', 'is', null), eb('e.cancelled_at', '>=', since)]))
+    .orderBy('s.starts_at')
+    .orderBy('p.id')
+    .execute()
+}
+
+export async function oneSession(db: Kysely<Database>, eventId: number, proposalId: number): Promise<SessionRow | undefined> {
+  return sessions(db).where('e.event_id', '=', eventId).where('e.proposal_id', '=', proposalId).executeTakeFirst()
+}
+
+/** The sessions one person starred or runs, across published events. */
+export async function personalSessions(db: Kysely<Database>, userId: number, since: string): Promise<SessionRow[]> {
+  return sessions(db)
+    .where('e.proposal_id', 'in', (eb) =>
+      eb
+        .selectFrom('stars')
+        .select('proposal_id')
+        .where('user_id', '=', userId)
+        .union(eb.selectFrom('proposal_hosts').select('proposal_id').where('user_id', '=', userId))
+        .union(eb.selectFrom('proposals').select('id as proposal_id').where('proposer_id', '=', userId)),
+    )
+    .where((eb) => eb.or([eb('e.cancelled_at', 'is', null), eb('e.cancelled_at', '>=', since)]))
+    .orderBy('s.starts_at')
+    .execute()
+}
+
+/** A community's meetups ending after `since` (cancelled ones too). */
+export async function communityMeetups(db: Kysely<Database>, communityId: number, since: string): Promise<MeetupRow[]> {
+  return db.selectFrom('meetups').selectAll().where('community_id', '=', communityId).where('ends_at', '>=', since).orderBy('starts_at').execute()
+}
+
+/** The meetups one person is going to or waiting for, with which. */
+export async function personalMeetups(db: Kysely<Database>, userId: number, since: string): Promise<(MeetupRow & { rsvp_status: 'going' | 'waitlisted' })[]> {
+  const rows = await db
+    .selectFrom('rsvps as v')
+    .innerJoin('meetups as m', 'm.id', 'v.meetup_id')
+    .selectAll('m')
+    .select('v.status as rsvp_status')
+    .where('v.user_id', '=', userId)
+    .where('v.status', 'in', ['going', 'waitlisted'])
+    .where('m.ends_at', '>=', since)
+    .orderBy('m.starts_at')
+    .execute()
+  return rows as (MeetupRow & { rsvp_status: 'going' | 'waitlisted' })[]
+}
+
+export interface CommunityChats {
+  community: CommunityRow
+  schedule: ChatScheduleRow
+  exceptions: ChatExceptionRow[]
+}
+
+/** Communities (by id) with their chat schedules and exceptions: three queries for any number. */
+export async function chatsOf(db: Kysely<Database>, communityIds: number[]): Promise<CommunityChats[]> {
+  if (!communityIds.length) return []
+  const [communities, schedules, exceptions] = await Promise.all([
+    db.selectFrom('communities').selectAll().where('id', 'in', communityIds).execute(),
+    db.selectFrom('chat_schedules').selectAll().where('community_id', 'in', communityIds).execute(),
+    db.selectFrom('chat_exceptions').selectAll().where('community_id', 'in', communityIds).execute(),
+  ])
+  const scheduleOf = new Map(schedules.map((s) => [s.community_id, s]))
+  return communities
+    .filter((c) => scheduleOf.has(c.id))
+    .map((community) => ({ community, schedule: scheduleOf.get(community.id)!, exceptions: exceptions.filter((e) => e.community_id === community.id) }))
+}
+
+export async function memberCommunityIds(db: Kysely<Database>, userId: number): Promise<number[]> {
+  return (await db.selectFrom('community_members').select('community_id').where('user_id', '=', userId).execute()).map((r) => r.community_id)
+}
+
+export async function findTokenOwner(db: Kysely<Database>, token: string): Promise<number | undefined> {
+  return (await db.selectFrom('calendar_tokens').select('user_id').where('token', '=', token).executeTakeFirst())?.user_id
+}
+
+export async function findToken(db: Kysely<Database>, userId: number): Promise<string | undefined> {
+  return (await db.selectFrom('calendar_tokens').select('token').where('user_id', '=', userId).executeTakeFirst())?.token
+}
+
+/** A new token replaces the old one in the same statement: the old URL stops working at once. */
+export async function replaceToken(db: Kysely<Database>, userId: number, token: string, stamp: string): Promise<void> {
+  await db
+    .insertInto('calendar_tokens')
+    .values({ user_id: userId, token, created_at: stamp })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ token, created_at: stamp }))
+    .execute()
+}

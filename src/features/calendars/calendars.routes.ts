@@ -1,0 +1,154 @@
+// Calendars: one-item downloads (a session, a meetup, a chat), subscription feeds (an event's
+// schedule; a community's chats and meetups), and each person's private feed. Everything is
+// written by src/lib/ics.ts and served with ETag / Last-Modified (src/lib/http-cache.ts).
+import crypto from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { calendarText, type CalendarInfo, type CalendarItem } from '../../lib/ics.js'
+import { feedVersion, sendCacheable } from '../../lib/http-cache.js'
+import { NotFoundError } from '../../lib/http-errors.js'
+import { CsrfField, Id, Slug } from '../../lib/schema-fields.js'
+import { isValidDate } from '../../lib/zoned-time.js'
+import { requireSignIn } from '../../plugins/auth.js'
+import { communityOr404 } from '../communities/community-access.js'
+import { eventOr404 } from '../events/event-access.js'
+import { findMeetupBySlug } from '../meetups/meetups.queries.js'
+import { chatItems, meetupItem, sessionItem, siteOf, windowStart } from './calendar-items.js'
+import {
+  chatsOf,
+  communityMeetups,
+  eventSessions,
+  findToken,
+  findTokenOwner,
+  memberCommunityIds,
+  oneSession,
+  personalMeetups,
+  personalSessions,
+  replaceToken,
+} from './calendars.queries.js'
+import { subscribeLinks } from './subscribe.js'
+import { frabJson, frabModel, frabXml } from './frab.js'
+import { listSessionPeople } from '../schedule/grid.queries.js'
+import { listRooms } from '../schedule/rooms.queries.js'
+
+const ICS_TYPE = 'text/calendar; charset=utf-8'
+const SlugOnly = Type.Object({ slug: Slug })
+const SessionParams = Type.Object({ slug: Slug, id: Id })
+const ChatParams = Type.Object({ slug: Slug, date: Type.String({ maxLength: 10 }) })
+const TokenParams = Type.Object({ file: Type.String({ maxLength: 80 }) })
+
+/** At least 128 random bits (here 192), URL-safe. */
+export function newCalendarToken(): string {
+  return crypto.randomBytes(24).toString('base64url')
+}
+
+const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app
+  const site = siteOf(app.config.baseUrl)
+
+  /** Serves a calendar: Last-Modified is when this body last changed (see feed_versions). */
+  const serve = async (request: FastifyRequest, reply: FastifyReply, key: string, info: CalendarInfo, items: CalendarItem[], extra: { filename?: string; private?: boolean } = {}) => {
+    const body = calendarText(info, items)
+    const lastModified = await feedVersion(db, `${request.i18n.locale}:${key}`, body, new Date())
+    return sendCacheable(request, reply, { body, lastModified, contentType: ICS_TYPE, ...extra })
+  }
+
+  app.get('/events/:slug/schedule.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
+    const { event } = await eventOr404(db, request.params.slug, request.currentUser)
+    const rows = await eventSessions(db, event.id, windowStart(new Date()).toISOString())
+    return serve(request, reply, `event-${event.id}`, { name: request.i18n.t('calendar.eventName', { name: event.name }) }, rows.map((r) => sessionItem(site, r)))
+  })
+
+  // Schedule files for conference apps: published sessions only (no cancelled ones: these
+  // formats have no way to say so).
+  const frabFor = async (slug: string, user: Parameters<typeof eventOr404>[2]) => {
+    const { event } = await eventOr404(db, slug, user)
+    const [rooms, sessions, people] = await Promise.all([listRooms(db, event.id), eventSessions(db, event.id, new Date().toISOString()), listSessionPeople(db, event.id)])
+    const version = [event.updated_at, ...sessions.flatMap((s) => [s.entry_updated, s.proposal_updated, s.slot_updated, s.room_updated])].sort().at(-1)!
+    return { event, model: frabModel(site, event, rooms, sessions, people, version) }
+  }
+
+  app.get('/events/:slug/schedule.json', { schema: { params: SlugOnly } }, async (request, reply) => {
+    const { event, model } = await frabFor(request.params.slug, request.currentUser)
+    const body = JSON.stringify(frabJson(model))
+    const lastModified = await feedVersion(db, `frab-json-${event.id}`, body, new Date())
+    return sendCacheable(request, reply, { body, lastModified, contentType: 'application/json; charset=utf-8' })
+  })
+
+  app.get('/events/:slug/schedule.xml', { schema: { params: SlugOnly } }, async (request, reply) => {
+    const { event, model } = await frabFor(request.params.slug, request.currentUser)
+    const body = frabXml(model, `${app.config.baseUrl}/events/${event.slug}/schedule.xml`)
+    const lastModified = await feedVersion(db, `frab-xml-${event.id}`, body, new Date())
+    return sendCacheable(request, reply, { body, lastModified, contentType: 'application/xml; charset=utf-8' })
+  })
+
+  app.get('/events/:slug/proposals/:id/calendar.ics', { schema: { params: SessionParams } }, async (request, reply) => {
+    const { event } = await eventOr404(db, request.params.slug, request.currentUser)
+    const row = await oneSession(db, event.id, request.params.id)
+    if (!row) throw new NotFoundError('not on the published schedule')
+    const item = sessionItem(site, row)
+    return serve(request, reply, `session-${row.proposal_id}`, { name: item.title }, [item], { filename: `${event.slug}-${row.proposal_id}.ics` })
+  })
+
+  app.get('/meetups/:slug/calendar.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
+    const meetup = await findMeetupBySlug(db, request.params.slug)
+    if (!meetup) throw new NotFoundError('no such meetup')
+    return serve(request, reply, `meetup-${meetup.id}`, { name: meetup.title }, [meetupItem(site, request.i18n.t, meetup)], { filename: `${meetup.slug}.ics` })
+  })
+
+  app.get('/communities/:slug/calendar.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
+    const { community } = await communityOr404(db, request.params.slug, request.currentUser)
+    const now = new Date()
+    const [chats, meetups] = await Promise.all([chatsOf(db, [community.id]), communityMeetups(db, community.id, windowStart(now).toISOString())])
+    const items = [...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)), ...meetups.map((m) => meetupItem(site, request.i18n.t, m))]
+    return serve(request, reply, `community-${community.id}`, { name: request.i18n.t('calendar.communityName', { hashtag: community.hashtag, name: community.name }) }, byStart(items))
+  })
+
+  app.get('/communities/:slug/chats/:date/calendar.ics', { schema: { params: ChatParams } }, async (request, reply) => {
+    const { community } = await communityOr404(db, request.params.slug, request.currentUser)
+    if (!isValidDate(request.params.date)) throw new NotFoundError('not a date')
+    const [chats] = await chatsOf(db, [community.id])
+    const items = chats ? chatItems(site, request.i18n.t, chats, new Date(), request.params.date) : []
+    if (!items.length) throw new NotFoundError('no chat that day')
+    return serve(request, reply, `chat-${community.id}-${request.params.date}`, { name: items[0]!.title }, items, { filename: `${community.slug}-${request.params.date}.ics` })
+  })
+
+  // The personal feed: a secret URL, so calendar apps (which cannot sign in) can read it.
+  app.get('/calendar/:file', { schema: { params: TokenParams } }, async (request, reply) => {
+    const token = /^([A-Za-z0-9_-]{32,64})\.ics$/.exec(request.params.file)?.[1]
+    const userId = token ? await findTokenOwner(db, token) : undefined
+    if (userId === undefined) throw new NotFoundError('no such calendar')
+    const now = new Date()
+    const since = windowStart(now).toISOString()
+    const [sessions, meetups, chats] = await Promise.all([
+      personalSessions(db, userId, since),
+      personalMeetups(db, userId, since),
+      memberCommunityIds(db, userId).then((ids) => chatsOf(db, ids)),
+    ])
+    const items = [
+      ...sessions.map((r) => sessionItem(site, r)),
+      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, m.rsvp_status)),
+      ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
+    ]
+    return serve(request, reply, `person-${userId}`, { name: request.i18n.t('calendar.personalName') }, byStart(items), { private: true })
+  })
+
+  app.get('/me/calendar', { preHandler: requireSignIn }, async (request, reply) => {
+    const token = await findToken(db, request.currentUser!.id)
+    return reply.viewAsync('calendars/me', { title: request.i18n.t('calendar.me.title'), subscribe: token ? subscribeLinks(app.config.baseUrl, `/calendar/${token}.ics`) : null })
+  })
+
+  app.post('/me/calendar', { preHandler: requireSignIn, schema: { body: Type.Object({ _csrf: CsrfField }) } }, async (request, reply) => {
+    const had = await findToken(db, request.currentUser!.id)
+    await replaceToken(db, request.currentUser!.id, newCalendarToken(), new Date().toISOString())
+    reply.flash(had ? 'calendar.me.regenerated' : 'calendar.me.created')
+    return reply.redirect('/me/calendar', 303)
+  })
+}
+
+function byStart(items: CalendarItem[]): CalendarItem[] {
+  return items.sort((a, b) => a.start.getTime() - b.start.getTime() || a.uid.localeCompare(b.uid))
+}
+
+export default calendarsRoutes

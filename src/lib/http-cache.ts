@@ -1,0 +1,65 @@
+// Conditional GET for feeds and files: a strong ETag from the body's bytes and a
+// Last-Modified from the data, 304 only when the client's copy really is current. Per RFC
+// 9110 §13.2.2, If-None-Match decides when present; If-Modified-Since only otherwise. HEAD
+// gets the same headers (fastify answers HEAD from the GET route, without the body).
+import crypto from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+
+export interface Cacheable {
+  body: string
+  /** When the content last changed (any of its data); sent to whole seconds, as HTTP dates are. */
+  lastModified: string | Date
+  contentType: string
+  /** Set for a download ("Add to calendar"); feeds are shown inline to the calendar app. */
+  filename?: string
+  /** Personal feeds must not sit in shared caches. */
+  private?: boolean
+}
+
+function tagsOf(header: string): string[] {
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''))
+}
+
+export function etagOf(body: string): string {
+  return `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
+}
+
+/**
+ * When `key`'s body last changed: the stored time if its ETag is the one served last,
+ * otherwise now (and that is stored). One read per request, a write only on change.
+ */
+export async function feedVersion(db: Kysely<Database>, key: string, body: string, now: Date): Promise<string> {
+  const etag = etagOf(body)
+  const known = await db.selectFrom('feed_versions').select(['etag', 'changed_at']).where('key', '=', key).executeTakeFirst()
+  if (known?.etag === etag) return known.changed_at
+  const stamp = now.toISOString()
+  await db
+    .insertInto('feed_versions')
+    .values({ key, etag, changed_at: stamp })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ etag, changed_at: stamp }))
+    .execute()
+  return stamp
+}
+
+export function sendCacheable(request: FastifyRequest, reply: FastifyReply, content: Cacheable): FastifyReply {
+  const etag = etagOf(content.body)
+  const modified = Math.floor(new Date(content.lastModified).getTime() / 1000) * 1000
+  reply.header('etag', etag)
+  reply.header('last-modified', new Date(modified).toUTCString())
+  reply.header('cache-control', `${content.private ? 'private' : 'public'}, max-age=300, must-revalidate`)
+  const ifNoneMatch = request.headers['if-none-match']
+  const ifModifiedSince = request.headers['if-modified-since']
+  let fresh = false
+  if (ifNoneMatch !== undefined) {
+    fresh = ifNoneMatch.trim() === '*' || tagsOf(ifNoneMatch).includes(etag)
+  } else if (ifModifiedSince !== undefined) {
+    const since = Date.parse(ifModifiedSince)
+    fresh = !Number.isNaN(since) && modified <= since
+  }
+  if (fresh) return reply.code(304).send()
+  reply.type(content.contentType)
+  if (content.filename) reply.header('content-disposition', `attachment; filename="${content.filename.replace(/[^A-Za-z0-9._-]/g, '-')}"`)
+  return reply.send(content.body)
+}

@@ -1,0 +1,108 @@
+// Every calendar the app serves is written here: the `ics` package makes the VEVENTs, and
+// this module fills its gaps (see ../shared/research/ics.md and docs/calendars.md):
+// - times always in UTC (never floating, so no VTIMEZONE is needed and every client agrees);
+// - DTSTAMP and LAST-MODIFIED from the data, never the request time, so a feed is byte-for-byte
+//   the same until something changes (and its ETag with it);
+// - stable UIDs and SEQUENCE passed in by the caller;
+// - one VCALENDAR, METHOD:PUBLISH with no ATTENDEE, no ORGANIZER (no email in a public feed);
+// - the calendar's NAME / X-WR-CALNAME and REFRESH-INTERVAL / X-PUBLISHED-TTL;
+// - lines folded at 75 octets, not characters (the package counts characters), CRLF.
+import { createEvents, type EventAttributes } from 'ics'
+
+export interface CalendarItem {
+  /** kind-id@host, never reused. */
+  uid: string
+  title: string
+  description?: string
+  location?: string
+  url?: string
+  start: Date
+  end: Date
+  status: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED'
+  sequence: number
+  /** When the item last changed (UTC ISO): DTSTAMP and LAST-MODIFIED. */
+  lastModified: string
+  categories?: string[]
+}
+
+export interface CalendarInfo {
+  name: string
+  /** Suggested minimum time between refreshes, as an ISO duration. */
+  refresh?: string
+}
+
+const PRODUCT_ID = '-//Hashcamp//Hashcamp//EN'
+const FOLD_AT = 75
+
+/** TEXT escaping (RFC 5545 §3.3.11), for the properties this module writes itself. */
+export function icsText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+}
+
+/** Folds one content line at 75 octets, never inside a UTF-8 character; continuation lines start with a space. */
+export function foldLine(line: string): string {
+  if (Buffer.byteLength(line, 'utf8') <= FOLD_AT) return line
+  const parts: string[] = []
+  let current = ''
+  let bytes = 0
+  let limit = FOLD_AT
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8')
+    if (bytes + size > limit) {
+      parts.push(current)
+      current = ''
+      bytes = 0
+      limit = FOLD_AT - 1 // the leading space counts
+    }
+    current += char
+    bytes += size
+  }
+  parts.push(current)
+  return parts.join('\r\n ')
+}
+
+/** Strips characters no calendar client should see (C0 controls other than tab and newline). */
+function clean(value: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  return value?.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+}
+
+function attributes(item: CalendarItem): EventAttributes {
+  const stamp = Date.parse(item.lastModified)
+  return {
+    uid: item.uid,
+    title: clean(item.title) ?? '',
+    ...(item.description ? { description: clean(item.description) } : {}),
+    ...(item.location ? { location: clean(item.location) } : {}),
+    ...(item.url ? { url: item.url } : {}),
+    start: item.start.getTime(),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: item.end.getTime(),
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    status: item.status,
+    sequence: item.sequence,
+    timestamp: stamp,
+    lastModified: stamp,
+    ...(item.categories?.length ? { categories: item.categories.map((c) => clean(c)!.replace(/,/g, ' ')) } : {}),
+  } as EventAttributes
+}
+
+/** One VCALENDAR with every item, as text/calendar wants it. */
+export function calendarText(info: CalendarInfo, items: readonly CalendarItem[]): string {
+  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: 'PUBLISH', calName: clean(info.name) })
+  if (error || value === null) throw error ?? new Error('ics produced nothing')
+  const refresh = info.refresh ?? 'PT1H'
+  const lines = value
+    .replace(/\r\n[ \t]/g, '') // unfold what the package folded by characters
+    .split('\r\n')
+    .filter((line) => line !== '')
+    .flatMap((line) => {
+      if (line.startsWith('X-PUBLISHED-TTL:')) return [`X-PUBLISHED-TTL:${refresh}`, `REFRESH-INTERVAL;VALUE=DURATION:${refresh}`]
+      // The package escapes only newlines in the calendar name; commas and semicolons too.
+      if (line.startsWith('X-WR-CALNAME:')) return [`X-WR-CALNAME:${icsText(clean(info.name) ?? '')}`, `NAME:${icsText(clean(info.name) ?? '')}`]
+      return [line]
+    })
+  return lines.map(foldLine).join('\r\n') + '\r\n'
+}

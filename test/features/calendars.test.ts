@@ -1,0 +1,238 @@
+// Calendars as calendar apps see them: every kind of ICS the app makes parses with ical.js
+// (strict), times are right on both sides of the clock changes, UIDs survive restarts, edits
+// bump SEQUENCE, cancellations stay, the personal feed's secret can be replaced, and
+// conditional GETs answer 304 exactly when nothing changed.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import ICAL from 'ical.js'
+import { buildApp } from '../../src/app.js'
+import { redactCalendarToken } from '../../src/lib/redact.js'
+import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
+import type { Browser, Page } from '../helpers/browser.js'
+import { createCommunity, person } from '../helpers/communities.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { createMeetup, rsvp } from '../helpers/meetups.js'
+import { addRoom, gridIds, place } from '../helpers/schedule.js'
+
+const SLUG = 'ukgc27'
+
+/** Parses with ical.js in strict mode and checks the rules every feed must keep. */
+function parse(page: Page): ICAL.Component[] {
+  assert.equal(page.status, 200, page.html.slice(0, 200))
+  assert.equal(page.response.headers['content-type'], 'text/calendar; charset=utf-8')
+  const body = page.html
+  assert.equal(ICAL.design.strict, true)
+  assert.ok(body.endsWith('\r\n'))
+  assert.doesNotMatch(body.replace(/\r\n/g, ''), /[\r\n]/, 'CRLF only')
+  for (const line of body.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `folded at 75 octets: ${line}`)
+  assert.equal(body.match(/BEGIN:VCALENDAR/g)?.length, 1, 'one VCALENDAR')
+  assert.match(body, /\r\nMETHOD:PUBLISH\r\n/)
+  assert.match(body, /\r\nNAME:/)
+  assert.match(body, /\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n/)
+  assert.doesNotMatch(body, /ATTENDEE|ORGANIZER|mailto:/i, 'no attendees, no organiser, no email')
+  const calendar = new ICAL.Component(ICAL.parse(body))
+  const events = calendar.getAllSubcomponents('vevent')
+  for (const event of events) {
+    for (const name of ['dtstart', 'dtend']) assert.equal(String(event.getFirstProperty(name)!.getFirstValue()).endsWith('Z'), true, `${name} in UTC, never floating`)
+    assert.ok(event.getFirstPropertyValue('dtstamp'))
+    assert.ok(event.getFirstPropertyValue('last-modified'))
+  }
+  return events
+}
+
+const field = (event: ICAL.Component, name: string) => String(event.getFirstPropertyValue(name))
+const startOf = (event: ICAL.Component) => (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()
+
+/** A published event over the March clock change, with rooms and sessions placed through the forms. */
+async function camp(app: FastifyInstance, org: Browser, days: [string, string]) {
+  await createEvent(org, { firstDay: days[0], lastDay: days[1] })
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Hall', capacity: '50' })
+  for (const day of days) await org.submit(`/events/${SLUG}/slots`, `/events/${SLUG}/slots`, { day, startTime: '10:00', endTime: '10:45', kind: 'session', label: '' })
+  const first = await propose(org, SLUG, 'Before the change; with, commas')
+  const second = await propose(org, SLUG, 'After the change')
+  const { rooms, sessionSlots } = await gridIds(app, SLUG)
+  await place(org, SLUG, first, sessionSlots[0]!, rooms.Hall!)
+  await place(org, SLUG, second, sessionSlots[1]!, rooms.Hall!)
+  await setPhase(org, SLUG, 'pitching', 'published')
+  return { first, second, rooms, sessionSlots }
+}
+
+describe('calendars', () => {
+  test('a session on each side of the March and October clock changes has the right UTC time', async (t) => {
+    for (const [days, expected] of [
+      [['2027-03-27', '2027-03-28'], ['2027-03-27T10:00:00.000Z', '2027-03-28T09:00:00.000Z']],
+      [['2027-10-30', '2027-10-31'], ['2027-10-30T09:00:00.000Z', '2027-10-31T10:00:00.000Z']],
+    ] as const) {
+      const app = await buildTestApp(t)
+      const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+      await camp(app, org, [...days])
+      const events = parse(await org.get(`/events/${SLUG}/schedule.ics`))
+      assert.deepEqual(events.map(startOf), [...expected])
+      assert.equal(field(events[0]!, 'summary'), 'Before the change; with, commas')
+      assert.match(field(events[0]!, 'uid'), /^session-\d+@localhost$/)
+    }
+  })
+
+  test('UIDs and bodies are identical across two app restarts; edits bump SEQUENCE; a cancelled session stays, cancelled', async (t) => {
+    const { config, drop } = await testConfig()
+    let app = await buildApp(config, { logger: false })
+    const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+    const { first, rooms, sessionSlots } = await camp(app, org, ['2027-01-16', '2027-01-17'])
+    const before = (await app.inject({ url: `/events/${SLUG}/schedule.ics` })).body
+    await app.close()
+    app = await buildApp({ ...config, migrateOnStart: false }, { logger: false })
+    t.after(async () => {
+      await app.close()
+      await drop()
+    })
+    const after = (await app.inject({ url: `/events/${SLUG}/schedule.ics` })).body
+    assert.equal(after, before, 'the same bytes after a restart')
+    assert.deepEqual(after.match(/UID:.*/g), before.match(/UID:.*/g))
+
+    // Through a browser on the restarted app: move the first session to the other day's Snug.
+    const { Browser } = await import('../helpers/browser.js')
+    void Browser
+    const org2 = await organiser(app, await person(app, 'Admin Two'), 'Second Organiser')
+    const eventId = (await app.db.selectFrom('events').select('id').where('slug', '=', SLUG).executeTakeFirstOrThrow()).id
+    const userId = (await app.db.selectFrom('users').select('id').where('display_name', '=', 'Second Organiser').executeTakeFirstOrThrow()).id
+    await app.db.insertInto('event_organisers').values({ event_id: eventId, user_id: userId, added_at: new Date().toISOString() }).execute()
+    const sequenceOf = async () => Number(field(parse(await org2.get(`/events/${SLUG}/schedule.ics`)).find((e) => field(e, 'uid').startsWith(`session-${first}@`))!, 'sequence'))
+    const start = await sequenceOf()
+    await addRoom(org2, SLUG, { name: 'Snug', capacity: '10' })
+    const { rooms: all } = await gridIds(app, SLUG)
+    assert.equal((await place(org2, SLUG, first, sessionSlots[0]!, all.Snug!)).status, 303)
+    assert.ok((await sequenceOf()) > start, 'a new place: a higher SEQUENCE')
+    const moved = await sequenceOf()
+    await org2.submit(`/events/${SLUG}/slots/${sessionSlots[0]}/edit`, `/events/${SLUG}/slots/${sessionSlots[0]}`, { day: '2027-01-16', startTime: '10:15', endTime: '11:00', kind: 'session', label: '' })
+    assert.ok((await sequenceOf()) > moved, 'a new time: a higher SEQUENCE')
+    const retimed = await sequenceOf()
+    await org2.get(`/events/${SLUG}/schedule/edit`)
+    await org2.post(`/events/${SLUG}/schedule/unassign`, { proposal: String(first) })
+    const cancelled = parse(await org2.get(`/events/${SLUG}/schedule.ics`)).find((e) => field(e, 'uid').startsWith(`session-${first}@`))!
+    assert.equal(field(cancelled, 'status'), 'CANCELLED', 'still in the feed, cancelled')
+    assert.ok(Number(field(cancelled, 'sequence')) > retimed)
+    void rooms
+  })
+
+  test('conditional GETs: 304 exactly when nothing changed; HEAD works', async (t) => {
+    const app = await buildTestApp(t)
+    const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+    const { first } = await camp(app, org, ['2027-01-16', '2027-01-17'])
+    const url = `/events/${SLUG}/schedule.ics`
+    const full = await app.inject({ url })
+    const etag = String(full.headers.etag)
+    const lastModified = String(full.headers['last-modified'])
+    assert.match(etag, /^"[A-Za-z0-9_-]{32}"$/, 'a strong ETag')
+    assert.equal((await app.inject({ url, headers: { 'if-none-match': etag } })).statusCode, 304)
+    assert.equal((await app.inject({ url, headers: { 'if-none-match': '"something-else"' } })).statusCode, 200)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': lastModified } })).statusCode, 304)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': new Date(Date.parse(lastModified) - 1000).toUTCString() } })).statusCode, 200)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': 'yesterday-ish' } })).statusCode, 200)
+    const head = await app.inject({ method: 'HEAD', url })
+    assert.equal(head.statusCode, 200)
+    assert.equal(head.body, '')
+    assert.equal(head.headers.etag, etag)
+
+    // A change: the old validators no longer match.
+    await new Promise((r) => setTimeout(r, 1100)) // Last-Modified has whole seconds
+    await org.get(`/events/${SLUG}/schedule/edit`)
+    await org.post(`/events/${SLUG}/schedule/unassign`, { proposal: String(first) })
+    const changed = await app.inject({ url, headers: { 'if-none-match': etag } })
+    assert.equal(changed.statusCode, 200)
+    assert.notEqual(changed.headers.etag, etag)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': lastModified } })).statusCode, 200)
+    assert.ok(Date.parse(String(changed.headers['last-modified'])) > Date.parse(lastModified))
+  })
+
+  test('downloads: one session, one meetup, one chat, each an attachment that parses', async (t) => {
+    const app = await buildTestApp(t)
+    const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+    const { first } = await camp(app, org, ['2027-01-16', '2027-01-17'])
+    const session = await org.get(`/events/${SLUG}/proposals/${first}/calendar.ics`)
+    assert.match(String(session.response.headers['content-disposition']), /^attachment; filename="ukgc27-\d+\.ics"$/)
+    assert.equal(parse(session).length, 1)
+    assert.match(session.html, /LOCATION:Hall\\, The Assembly Hall \(demo\)/)
+
+    await createCommunity(org)
+    const chats = await org.get('/communities/lgovsm/chats')
+    const date = /\/communities\/lgovsm\/chats\/(\d{4}-\d{2}-\d{2})\/calendar\.ics/.exec(chats.html)![1]!
+    const chat = parse(await org.get(`/communities/lgovsm/chats/${date}/calendar.ics`))
+    assert.equal(chat.length, 1)
+    assert.equal(field(chat[0]!, 'summary'), '#lgovsm chat (Local gov social media)')
+    assert.equal((await org.get('/communities/lgovsm/chats/2026-02-30/calendar.ics')).status, 404)
+
+    assert.equal((await createMeetup(org, { title: 'Lunch; with “quotes”, commas' })).status, 303)
+    const meetup = parse(await org.get('/meetups/lunch-with-quotes-commas/calendar.ics'))
+    assert.equal(field(meetup[0]!, 'summary'), 'Lunch; with “quotes”, commas')
+  })
+
+  test('a weekly chat stays at 20:00 London on both sides of the October clock change', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    await createCommunity(host, { startsOn: '2026-10-14' })
+    const events = parse(await host.get('/communities/lgovsm/calendar.ics'))
+    const wednesdays = events.map(startOf)
+    // Oct 21 and 28 2026: before and after the change (25 October).
+    if (wednesdays.includes('2026-10-21T19:00:00.000Z')) assert.ok(wednesdays.includes('2026-10-28T20:00:00.000Z'))
+    for (const start of wednesdays) {
+      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(start))
+      assert.equal(local, '20:00', start)
+    }
+    assert.ok(new Set(events.map((e) => field(e, 'uid'))).size === events.length, 'one UID per chat')
+    // A skipped chat stays, cancelled.
+    const date = field(events[0]!, 'uid').slice(field(events[0]!, 'uid').lastIndexOf('-') + 1, field(events[0]!, 'uid').indexOf('@'))
+    const iso = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)}`
+    await host.get('/communities/lgovsm/chats')
+    assert.equal((await host.post(`/communities/lgovsm/chats/${iso}/skip`, {})).status, 303)
+    const after = parse(await host.get('/communities/lgovsm/calendar.ics'))
+    const skipped = after.find((e) => field(e, 'uid') === field(events[0]!, 'uid'))!
+    assert.equal(field(skipped, 'status'), 'CANCELLED')
+    assert.ok(Number(field(skipped, 'sequence')) > Number(field(events[0]!, 'sequence')))
+  })
+
+  test('the personal feed: starred sessions, meetups (waitlisted ones marked), community chats; a new secret kills the old URL', async (t) => {
+    const app = await buildTestApp(t)
+    const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+    const { second } = await camp(app, org, ['2027-01-16', '2027-01-17'])
+    await createCommunity(org)
+    await createMeetup(org, { title: 'Tiny lunch', capacity: '1' })
+    const fan = await person(app, 'Fay Fan')
+    await fan.get(`/events/${SLUG}/schedule`)
+    await fan.post(`/events/${SLUG}/proposals/${second}/star`, { starred: '1' })
+    await fan.submit('/communities/lgovsm', '/communities/lgovsm/join', { listed: '1' })
+    await rsvp(await person(app, 'Early Bird'), 'tiny-lunch')
+    await rsvp(fan, 'tiny-lunch')
+
+    assert.match((await fan.get('/me/calendar')).html, /Make my calendar feed/)
+    assert.equal((await fan.post('/me/calendar', {})).status, 303)
+    const page = await fan.get('/me/calendar')
+    const url = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec(page.html)![1]!
+    const token = /\/calendar\/([A-Za-z0-9_-]+)\.ics/.exec(url)![1]!
+    assert.ok(Buffer.from(token, 'base64url').length >= 16, 'at least 128 random bits')
+    assert.match(page.html, /href="webcal:\/\/localhost:3000\/calendar\//)
+    assert.match(page.html, /calendar\.google\.com\/calendar\/r\?cid=webcal%3A%2F%2Flocalhost/)
+
+    const anonymous = (await import('../helpers/browser.js')).Browser
+    const calendarApp = new anonymous(app, '10.99.0.1')
+    const feed = await calendarApp.get(url)
+    assert.equal(feed.response.headers['cache-control'], 'private, max-age=300, must-revalidate')
+    const events = parse(feed)
+    const titles = events.map((e) => field(e, 'summary'))
+    assert.ok(titles.includes('After the change'), 'the starred session')
+    assert.ok(titles.includes('Waiting list: Tiny lunch'), 'the meetup she waits for, marked')
+    assert.equal(field(events.find((e) => field(e, 'summary') === 'Waiting list: Tiny lunch')!, 'status'), 'TENTATIVE')
+    assert.ok(titles.some((title) => title.startsWith('#lgovsm chat')), 'her community’s chats')
+    assert.ok(!titles.includes('Before the change; with, commas'), 'not sessions she did not star')
+
+    await fan.get('/me/calendar')
+    await fan.post('/me/calendar', {})
+    assert.equal((await calendarApp.get(url)).status, 404, 'the old address stops working at once')
+    const fresh = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await fan.get('/me/calendar')).html)![1]!
+    assert.notEqual(fresh, url)
+    assert.equal((await calendarApp.get(fresh)).status, 200)
+    assert.equal((await calendarApp.get('/calendar/not-a-real-token-at-all-aaaaaaaaaaaaaaa.ics')).status, 404)
+    assert.equal(redactCalendarToken(`${fresh}?x=1`), '/calendar/[secret].ics?x=1', 'the secret never reaches the log')
+  })
+})

@@ -1,0 +1,82 @@
+// The schedule files conference apps read: schedule.xml against the c3voc XSD (with xmllint,
+// as the validator's own script does) and schedule.json against its JSON Schema (with ajv).
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { test } from 'node:test'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import { buildTestApp } from '../helpers/build-test-app.js'
+import { person } from '../helpers/communities.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+
+const SCHEMAS = path.resolve(import.meta.dirname, '../fixtures/voc-schedule')
+const SLUG = 'ukgc27'
+
+interface FrabJson {
+  schedule: { conference: { days: { rooms: Record<string, { title: string; date: string; start: string; duration: string; persons: unknown; guid: string }[]> }[] } }
+}
+
+function xmllint(xml: string): { ok: boolean; output: string } {
+  const run = spawnSync('xmllint', ['--noout', '--schema', path.join(SCHEMAS, 'schedule.xml.xsd'), '-'], { input: xml, encoding: 'utf8' })
+  if (run.error) throw new Error(`xmllint is needed for this test (Debian: apt-get install libxml2-utils): ${run.error.message}`)
+  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` }
+}
+
+function jsonValidator() {
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false })
+  addFormats.default(ajv)
+  ajv.addFormat('color', /^#?[0-9a-fA-F]{3,8}$/)
+  ajv.addMetaSchema(JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/ajv/dist/refs/json-schema-draft-06.json'), 'utf8')))
+  return ajv.compile(JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'schema.json'), 'utf8')))
+}
+
+test('schedule.xml and schedule.json validate against the c3voc schemas, before and after publishing', async (t) => {
+  const app = await buildTestApp(t)
+  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+  await createEvent(org, { firstDay: '2027-03-27', lastDay: '2027-03-28' })
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Hall & <Annexe>', capacity: '50' })
+  await addRoom(org, SLUG, { name: 'Snug', capacity: '10' })
+  await layOutDay(org, SLUG, { planDay: '2027-03-28' })
+  const validate = jsonValidator()
+
+  const check = async () => {
+    const xml = await org.get(`/events/${SLUG}/schedule.xml`)
+    assert.equal(xml.status, 200)
+    assert.equal(xml.response.headers['content-type'], 'application/xml; charset=utf-8')
+    const lint = xmllint(xml.html)
+    assert.ok(lint.ok, lint.output)
+    const json = await org.get(`/events/${SLUG}/schedule.json`)
+    assert.equal(json.response.headers['content-type'], 'application/json; charset=utf-8')
+    const data = JSON.parse(json.html) as FrabJson
+    assert.ok(validate(data), JSON.stringify(validate.errors, null, 2))
+    return { xml: xml.html, data }
+  }
+
+  const empty = await check()
+  assert.equal(empty.data.schedule.conference.days.length, 2)
+
+  const ids = [await propose(org, SLUG, 'Ünïcode & <markup> "quotes"'), await propose(org, SLUG, 'Plain')]
+  const { rooms, sessionSlots } = await gridIds(app, SLUG)
+  await place(org, SLUG, ids[0]!, sessionSlots[0]!, rooms['Hall & <Annexe>']!)
+  await place(org, SLUG, ids[1]!, sessionSlots[0]!, rooms.Snug!)
+  await setPhase(org, SLUG, 'pitching', 'published')
+  const full = await check()
+  const day = full.data.schedule.conference.days[1]!
+  const hall = day.rooms['Hall & <Annexe>']!
+  assert.equal(hall.length, 1)
+  assert.equal(hall[0]!.title, 'Ünïcode & <markup> "quotes"')
+  assert.equal(hall[0]!.date, '2027-03-28T10:00:00+01:00', 'local time with its offset, after the clock change')
+  assert.equal(hall[0]!.start, '10:00')
+  assert.equal(hall[0]!.duration, '00:45')
+  assert.deepEqual(hall[0]!.persons, [{ name: 'Olu Organiser' }])
+  assert.match(full.xml, /<title>Ünïcode &amp; &lt;markup&gt; &quot;quotes&quot;<\/title>/)
+  assert.match(full.xml, /<room name="Hall &amp; &lt;Annexe&gt;" guid="[0-9a-f-]{36}">/)
+  // The same session keeps its guid in both files and across requests.
+  const again = await check()
+  assert.equal(again.data.schedule.conference.days[1]!.rooms['Hall & <Annexe>']![0]!.guid, hall[0]!.guid)
+  assert.match(full.xml, new RegExp(`<event guid="${hall[0]!.guid}" id="${ids[0]}">`))
+})
