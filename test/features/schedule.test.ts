@@ -439,7 +439,7 @@ describe('schedule', () => {
   })
 
   test('auto-schedule from the editor: a draft with its cost beside the current one, accepted into the changelog; pins stay; a stale draft is refused', async (t) => {
-    const { app, org, rooms, slots, proposals } = await camp(t)
+    const { app, org, rooms, slots, allSlots, proposals } = await camp(t)
     const [alt, plain, crisis, open] = proposals as [number, number, number, number]
     await place(org, SLUG, crisis, slots[2]!, rooms.Snug!)
     await org.post(`/events/${SLUG}/schedule/pin`, { proposal: String(crisis), pinned: '1' })
@@ -458,17 +458,31 @@ describe('schedule', () => {
     const places = [...draftPage.html.matchAll(/name="place" value="([^"]+)"/g)].map((m) => m[1]!)
     assert.equal(places.length, 3, 'every unpinned session has a place (or none) in the draft')
 
+    // Tampered drafts are refused and change nothing: one session twice, two sessions in one cell, a need the room lacks.
+    for (const tampered of [
+      [`${alt}:${slots[3]}:${rooms.Hall}`, `${alt}:-`],
+      [`${alt}:${slots[4]}:${rooms.Hall}`, `${plain}:${slots[4]}:${rooms.Hall}`],
+      [`${plain}:${slots[4]}:${rooms.Snug}`],
+    ]) {
+      const refused = await org.post(`/events/${SLUG}/schedule/auto`, { basis, place: tampered })
+      assert.equal(refused.status, 409, tampered.join(' '))
+      assert.match(text(refused.html), /breaks a rule of the grid/)
+    }
     const accepted = await org.post(`/events/${SLUG}/schedule/auto`, { basis, place: places })
     assert.equal(accepted.status, 303)
     const live = await liveEntries(app)
     assert.deepEqual(live.map((e) => e.proposal_id).sort((a, b) => a - b), [alt, plain, crisis, open].sort((a, b) => a - b), 'all four on the grid')
     assert.deepEqual(live.find((e) => e.proposal_id === crisis), { proposal_id: crisis, slot_id: slots[2], room_id: rooms.Snug }, 'the pin stayed')
     const slotOf = (id: number) => live.find((e) => e.proposal_id === id)!.slot_id
+    const plenary = allSlots.find((s) => s.kind === 'plenary')!.id
+    assert.ok(live.every((e) => e.slot_id !== plenary), 'the opening for everyone is left alone')
     assert.notEqual(slotOf(alt), slotOf(open), 'the member no longer runs two sessions at once')
     assert.match(text((await org.get(`/events/${SLUG}/schedule/edit`)).html), /The draft is on the grid: \d sessions? changed/)
     const changes = text((await org.get(`/events/${SLUG}/schedule/changes`)).html)
     assert.match(changes, /“Plain English” added/)
 
+    // A draft of the grid as it now stands changes nothing: ties go to the grid as it is.
+    assert.match(text((await org.get(`/events/${SLUG}/schedule/auto`)).html), /The draft is the same as the grid/)
     // The same draft again: the grid changed since it was made (by accepting it), so it is refused.
     await org.get(`/events/${SLUG}/schedule/edit`)
     const stale = await org.post(`/events/${SLUG}/schedule/auto`, { basis, place: places })

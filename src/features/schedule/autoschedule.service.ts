@@ -4,7 +4,7 @@
 import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database, EventRow } from '../../db/database.js'
-import { SESSION_SLOT_KINDS } from '../../db/database.js'
+import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { needsList } from '../events/events.schemas.js'
@@ -48,11 +48,26 @@ async function gridState(db: Kysely<Database>, eventId: number) {
     .update(live.map((e) => `${e.proposal_id}:${e.slot_id}:${e.room_id}:${e.pinned}`).join(','))
     .digest('hex')
     .slice(0, 24)
-  return { slots: slots.filter((s) => SESSION_SLOT_KINDS.includes(s.kind)), rooms, live, proposals, people, interested, basis }
+  // Only "session" slots: a plenary holds one session for everyone, placed by hand. Sessions
+  // already in other slots are left where they are and out of the draft.
+  const sessionSlots = slots.filter((s) => s.kind === 'session')
+  const open = new Set(sessionSlots.map((s) => s.id))
+  const elsewhere = new Set(live.filter((e) => !open.has(e.slot_id)).map((e) => e.proposal_id))
+  return {
+    slots: sessionSlots,
+    rooms,
+    live: live.filter((e) => open.has(e.slot_id)),
+    proposals: proposals.filter((p) => !elsewhere.has(p.id)),
+    people,
+    interested,
+    basis,
+  }
 }
 
-export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<Draft> {
-  const state = await gridState(db, event.id)
+type GridState = Awaited<ReturnType<typeof gridState>>
+
+/** The grid as the solver's instance (docs/autoschedule.md), refused if its pins break a rule. */
+function instanceOf(state: GridState): { instance: Instance; pins: Map<number, GridState['live'][number]> } {
   const pins = new Map(state.live.filter((e) => e.pinned === 1).map((e) => [e.proposal_id, e]))
   const hostsOf = new Map<number, string[]>()
   for (const p of state.people) hostsOf.set(p.proposal_id, [...(hostsOf.get(p.proposal_id) ?? []), String(p.user_id)])
@@ -72,14 +87,18 @@ export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<
       }
     }),
   }
-  let instance: Instance
   try {
-    instance = checkInstance(raw)
+    return { instance: checkInstance(raw), pins }
   } catch (error) {
     // Pins the organisers set by hand can break a rule the solver must keep (a host pinned twice in one slot).
     if (error instanceof InvalidInstance) throw new RefusedError('schedule.auto.pinsConflict')
     throw error
   }
+}
+
+export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<Draft> {
+  const state = await gridState(db, event.id)
+  const { instance, pins } = instanceOf(state)
   const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
   const result = solve(instance, { seed: event.id, timeMs: DRAFT_MS, current: current.filter((c) => !pins.has(Number(c.session))) })
   const now = new Map(state.live.map((e) => [e.proposal_id, { slot: e.slot_id, room: e.room_id }]))
@@ -102,10 +121,45 @@ export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<
  */
 export async function acceptDraft(db: Kysely<Database>, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], now: Date): Promise<number> {
   const stamp = now.toISOString()
+  if (new Set(placements.map((p) => p.proposalId)).size !== placements.length) throw new RefusedError('schedule.auto.invalidDraft')
+  try {
+    return await applyDraft(db, event, basis, placements, stamp)
+  } catch (error) {
+    // Two sessions into one cell: the database's one-session-per-cell rule has the last word.
+    if (isUniqueViolation(error)) throw new RefusedError('schedule.auto.invalidDraft')
+    throw error
+  }
+}
+
+/** The hard rules again, on the grid the draft would make: it may be old, or not ours. */
+function assertKeepsRules(state: GridState, placements: { proposalId: number; to: Cell | null }[]): void {
+  const { instance, pins } = instanceOf(state)
+  const moved = new Map(placements.map((p) => [p.proposalId, p.to]))
+  const assignments: { session: string; slot: string; room: string }[] = []
+  for (const session of instance.sessions) {
+    const id = Number(session.id)
+    const live = state.live.find((e) => e.proposal_id === id)
+    const to = pins.has(id) ? { slot: live!.slot_id, room: live!.room_id } : moved.has(id) ? moved.get(id)! : live ? { slot: live.slot_id, room: live.room_id } : null
+    if (to) assignments.push({ session: session.id, slot: String(to.slot), room: String(to.room) })
+  }
+  const features = new Map(instance.rooms.map((r) => [r.id, new Set(r.features ?? [])]))
+  const cells = new Set<string>()
+  const hostSlots = new Set<string>()
+  for (const a of assignments) {
+    const session = instance.sessions.find((s) => s.id === a.session)!
+    const clash = cells.has(`${a.slot}/${a.room}`) || (session.needs ?? []).some((need) => !features.get(a.room)?.has(need)) || (session.hosts ?? []).some((h) => hostSlots.has(`${a.slot}/${h}`))
+    if (clash) throw new RefusedError('schedule.auto.invalidDraft')
+    cells.add(`${a.slot}/${a.room}`)
+    for (const h of session.hosts ?? []) hostSlots.add(`${a.slot}/${h}`)
+  }
+}
+
+async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], stamp: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await lockEvent(trx, event.id)
     const state = await gridState(trx, event.id)
     if (state.basis !== basis) throw new RefusedError('schedule.refused.stale')
+    assertKeepsRules(state, placements)
     const published = isSchedulePublished((await findEventBySlug(trx, event.slug)) ?? event)
     const slots = new Map(state.slots.map((s) => [s.id, s]))
     const rooms = new Map(state.rooms.map((r) => [r.id, r]))

@@ -1058,6 +1058,7 @@ export const cy: Catalogue = {
   'feeds.cancelledMeetup': 'Wedi’i ganslo: {title}',
   'feeds.proposalsLink': 'Dilyn cynigion newydd (ffrwd Atom)',
   'feeds.meetupsLink': 'Dilyn cyfarfodydd newydd (ffrwd Atom)',
+  'schedule.auto.invalidDraft': 'Ni ellir defnyddio’r drafft fel y mae: mae’n torri un o reolau’r grid (un sesiwn i bob ystafell ac amser, person mewn un sesiwn ar y tro, yr hyn y mae sesiwn ei angen). Gwnewch ddrafft newydd.',
   'agenda.title': 'Fy agenda',
   'agenda.intro': 'Y sesiynau rydych chi wedi rhoi seren arnyn nhw neu’n eu cynnal, yn ôl amser. Rhowch seren ar sesiynau ar amserlen digwyddiad i’w hychwanegu.',
   'agenda.none': 'Does dim byd ar eich agenda eto.',

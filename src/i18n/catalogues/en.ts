@@ -870,6 +870,7 @@ export const en = {
   'feeds.cancelledMeetup': 'Cancelled: {title}',
   'feeds.proposalsLink': 'Follow new proposals (Atom feed)',
   'feeds.meetupsLink': 'Follow new meetups (Atom feed)',
+  'schedule.auto.invalidDraft': 'The draft cannot be applied as it stands: it breaks a rule of the grid (one session per room and time, a person in one session at a time, what a session needs). Make a new draft.',
   'agenda.title': 'My agenda',
   'agenda.intro': 'The sessions you starred or run, by time. Star sessions on an event’s schedule to add them.',
   'agenda.none': 'Nothing on your agenda yet.',

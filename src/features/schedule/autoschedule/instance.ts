@@ -30,6 +30,9 @@ export interface Result {
 
 export class InvalidInstance extends Error {}
 
+/** More seats than any room has; keeps every sum an exact number. */
+const MAX_CAPACITY = 1_000_000_000
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
 
@@ -60,7 +63,7 @@ export function checkInstance(raw: unknown): Instance {
   uniqueIds('session', instance.sessions)
   const features = new Map<string, Set<string>>()
   for (const room of instance.rooms) {
-    if (!Number.isInteger(room.capacity) || room.capacity < 0) throw new InvalidInstance(`room "${room.id}": capacity must be a whole number, 0 or more`)
+    if (!Number.isInteger(room.capacity) || room.capacity < 0 || room.capacity > MAX_CAPACITY) throw new InvalidInstance(`room "${room.id}": capacity must be a whole number from 0 to ${MAX_CAPACITY}`)
     if (room.features !== undefined && !isStringArray(room.features)) throw new InvalidInstance(`room "${room.id}": features must be a list of strings`)
     features.set(room.id, new Set(room.features ?? []))
   }

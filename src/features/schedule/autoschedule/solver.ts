@@ -34,7 +34,7 @@ export function solve(instance: Instance, options: SolveOptions = {}): Result {
   const S = instance.sessions.length
   const slotIndex = new Map(instance.slots.map((s, i) => [s.id, i]))
   const roomIndex = new Map(instance.rooms.map((r, i) => [r.id, i]))
-  const capacity = Int32Array.from(instance.rooms, (r) => r.capacity)
+  const capacity = Float64Array.from(instance.rooms, (r) => r.capacity)
   const roomFeatures = instance.rooms.map((r) => new Set(r.features ?? []))
 
   const people = new Map<string, number>()
@@ -147,7 +147,8 @@ export function solve(instance: Instance, options: SolveOptions = {}): Result {
       const c = slotIndex.has(a.slot) && roomIndex.has(a.room) ? slotIndex.get(a.slot)! * R + roomIndex.get(a.room)! : -1
       if (s !== undefined && pinned[s] === -1 && cellOf[s] === -1 && c !== -1 && canPlace(s, c)) place(s, c)
     }
-    if (total() >= draftCost) {
+    // On a tie the grid as it stands wins: a draft should not move sessions for nothing.
+    if (total() > draftCost) {
       clear()
       for (let s = 0; s < S; s++) if (draft[s] !== -1) place(s, draft[s]!)
     }
