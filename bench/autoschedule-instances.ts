@@ -2,17 +2,7 @@
 // mixed sizes (a few with a projector or step-free access), sessions with one or two hosts,
 // people with a handful of interests skewed towards popular sessions, a few pins and needs.
 import type { Instance } from '../src/features/schedule/autoschedule/instance.js'
-
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { random } from '../src/features/schedule/autoschedule/solver.js'
 
 export interface Shape {
   sessions: number

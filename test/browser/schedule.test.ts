@@ -167,3 +167,60 @@ test('on a phone the grid is a list by time; the projector and the printed grid'
   await accessible(projector, 'schedule-projector-1280')
   await wall.close()
 })
+
+async function signUpAs(page: Page, name: string, email: string): Promise<void> {
+  await page.goto(`${base}/sign-up`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.waitForURL(`${base}/`)
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
+  test(`journey ${mode}: propose → placed on the grid → star → my agenda → my calendar feed`, async () => {
+    const title = `Journey session ${mode}`
+    // The organiser steps the event back to pitching for more proposals; the grid stays public.
+    const { context: orgContext, page: org } = await organiserPage(false)
+    await org.goto(`${base}/events/lgovcamp/manage`)
+    const back = org.getByRole('button', { name: /^Back to/ })
+    if ((await back.textContent())?.includes('Pitching')) await back.click()
+
+    const context = await newContext(chromium, { javaScript, width: 1280 })
+    const page = await context.newPage()
+    await signUpAs(page, `Journey ${mode}`, `journey-schedule-${javaScript}@example.org`)
+    await page.goto(`${base}/events/lgovcamp/proposals/new`)
+    await page.getByLabel('Session title').fill(title)
+    await page.getByRole('button', { name: 'Propose session' }).click()
+    await page.getByRole('heading', { name: title }).waitFor()
+
+    // The organiser places it, the two-step way.
+    await org.goto(`${base}/events/lgovcamp/schedule/edit`)
+    await org.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title}$`) }).click()
+    await org.getByRole('button', { name: /^Put here/ }).first().click()
+    await org.getByText(`“${title}” is on the grid.`).waitFor()
+
+    // The member finds it on the public grid and adds it to their sessions.
+    await page.goto(`${base}/events/lgovcamp/schedule`)
+    await page.locator('.grid-wide').getByRole('button', { name: new RegExp(`My sessions\\W+${title}$`) }).click()
+    await page.getByText(`“${title}” is in your sessions.`).waitFor()
+    if (javaScript) await accessible(page, `journey-schedule-starred-${javaScript}`)
+    await page.goto(`${base}/me/agenda`)
+    await page.getByRole('link', { name: title }).waitFor()
+    if (javaScript) await accessible(page, 'agenda-1280')
+
+    // The private calendar feed has it.
+    await page.goto(`${base}/me/calendar`)
+    await page.getByRole('button', { name: 'Make my calendar feed' }).click()
+    await page.getByText('Your calendar feed is ready.').waitFor()
+    if (javaScript) await accessible(page, 'my-calendar-1280')
+    const url = await page.getByLabel('Or copy the calendar’s address').inputValue()
+    assert.match(url, /^http:\/\/localhost:3000\/calendar\/[A-Za-z0-9_-]+\.ics$/)
+    const feed = await fetch(url.replace('http://localhost:3000', base))
+    assert.equal(feed.status, 200)
+    assert.match((await feed.text()).replace(/\r\n /g, ''), new RegExp(`SUMMARY:${title}`))
+    await context.close()
+    await orgContext.close()
+  })
+}

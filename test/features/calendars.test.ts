@@ -107,7 +107,10 @@ describe('calendars', () => {
     const moved = await sequenceOf()
     await org2.submit(`/events/${SLUG}/slots/${sessionSlots[0]}/edit`, `/events/${SLUG}/slots/${sessionSlots[0]}`, { day: '2027-01-16', startTime: '10:15', endTime: '11:00', kind: 'session', label: '' })
     assert.ok((await sequenceOf()) > moved, 'a new time: a higher SEQUENCE')
+    const retimedOnce = await sequenceOf()
+    await org2.submit(`/events/${SLUG}/rooms/${all.Snug}/edit`, `/events/${SLUG}/rooms/${all.Snug}`, { name: 'The Snug', capacity: '10', location: '', accessibilityNotes: '' })
     const retimed = await sequenceOf()
+    assert.ok(retimed > retimedOnce, 'a renamed room: a new place, a higher SEQUENCE')
     await org2.get(`/events/${SLUG}/schedule/edit`)
     await org2.post(`/events/${SLUG}/schedule/unassign`, { proposal: String(first) })
     const cancelled = parse(await org2.get(`/events/${SLUG}/schedule.ics`)).find((e) => field(e, 'uid').startsWith(`session-${first}@`))!

@@ -2,6 +2,7 @@
 // personal-feed tokens. Kysely only, db first.
 import type { Kysely } from 'kysely'
 import type { ChatExceptionRow, ChatScheduleRow, CommunityRow, Database, MeetupRow } from '../../db/database.js'
+import { myProposalIds } from '../schedule/stars.queries.js'
 
 export interface SessionRow {
   proposal_id: number
@@ -68,14 +69,7 @@ export async function oneSession(db: Kysely<Database>, eventId: number, proposal
 /** The sessions one person starred or runs, across published events. */
 export async function personalSessions(db: Kysely<Database>, userId: number, since: string): Promise<SessionRow[]> {
   return sessions(db)
-    .where('e.proposal_id', 'in', (eb) =>
-      eb
-        .selectFrom('stars')
-        .select('proposal_id')
-        .where('user_id', '=', userId)
-        .union(eb.selectFrom('proposal_hosts').select('proposal_id').where('user_id', '=', userId))
-        .union(eb.selectFrom('proposals').select('id as proposal_id').where('proposer_id', '=', userId)),
-    )
+    .where('e.proposal_id', 'in', myProposalIds(db, userId))
     .where((eb) => eb.or([eb('e.cancelled_at', 'is', null), eb('e.cancelled_at', '>=', since)]))
     .orderBy('s.starts_at')
     .execute()

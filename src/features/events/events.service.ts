@@ -5,6 +5,7 @@ import type { Database, EventPhase, EventRow, ProposalFormat, ProposalRow } from
 import { EVENT_PHASES } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { bumpEventEntries } from '../schedule/grid.queries.js'
 import { hasSlotsOutside } from '../schedule/slots.queries.js'
 import { retimeSlots } from '../schedule/slots.service.js'
 import { LIVE_STATES } from './phases.js'
@@ -79,6 +80,8 @@ export async function editEvent(db: Kysely<Database>, event: EventRow, input: Ev
     await updateEvent(trx, event.id, eventFields(input, community, stamp))
     // The same local slot times are other instants in another zone.
     if (input.timeZone !== event.time_zone) await retimeSlots(trx, event, input.timeZone, stamp)
+    // The venue is part of every session's LOCATION in calendars: a new place, a new SEQUENCE.
+    else if (input.venueName !== event.venue_name) await bumpEventEntries(trx, event.id, stamp)
     return { ok: true, event }
   })
 }

@@ -77,6 +77,18 @@ export async function setEntryPinned(db: Kysely<Database>, id: number, pinned: b
   await db.updateTable('schedule_entries').set({ pinned: pinned ? 1 : 0, updated_at: stamp }).where('id', '=', id).execute()
 }
 
+/**
+ * A new calendar SEQUENCE for the entries of one slot, room or event: their time or place
+ * changed (a slot retimed, a room renamed, the venue or the time zone changed).
+ */
+async function bumpEntries(db: Kysely<Database>, column: 'slot_id' | 'room_id' | 'event_id', id: number, stamp: string): Promise<void> {
+  await db
+    .updateTable('schedule_entries')
+    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: stamp }))
+    .where(column, '=', id)
+    .execute()
+}
+
 /** Live sessions in a room or a slot: what deleting it would throw off the grid. */
 export async function countLiveEntries(db: Kysely<Database>, where: { roomId: number } | { slotId: number }): Promise<number> {
   const row = await db
@@ -88,38 +100,16 @@ export async function countLiveEntries(db: Kysely<Database>, where: { roomId: nu
   return Number(row.n)
 }
 
-/** Sequence bumps for every live entry of a slot whose time changed. */
-export async function bumpSlotEntries(db: Kysely<Database>, slotId: number, stamp: string): Promise<void> {
-  await db
-    .updateTable('schedule_entries')
-    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: stamp }))
-    .where('slot_id', '=', slotId)
-    .execute()
-}
+export const bumpSlotEntries = (db: Kysely<Database>, slotId: number, stamp: string) => bumpEntries(db, 'slot_id', slotId, stamp)
 
 /**
  * Interest per proposal: the people who voted for it or starred it, each counted once.
  * What the room-size warning and the scheduler go by.
  */
 export async function interestCounts(db: Kysely<Database>, eventId: number): Promise<Map<number, number>> {
-  const people = db
-    .selectFrom('proposal_votes as v')
-    .innerJoin('proposals as p', 'p.id', 'v.proposal_id')
-    .select(['v.proposal_id', 'v.user_id'])
-    .where('p.event_id', '=', eventId)
-    .union(
-      db
-        .selectFrom('stars as s')
-        .innerJoin('proposals as p', 'p.id', 's.proposal_id')
-        .select(['s.proposal_id', 's.user_id'])
-        .where('p.event_id', '=', eventId),
-    )
-  const rows = await db
-    .selectFrom(people.as('i'))
-    .select((eb) => ['i.proposal_id', eb.fn.countAll<number>().as('interest')])
-    .groupBy('i.proposal_id')
-    .execute()
-  return new Map(rows.map((r) => [r.proposal_id, Number(r.interest)]))
+  const counts = new Map<number, number>()
+  for (const { proposal_id } of await listInterested(db, eventId)) counts.set(proposal_id, (counts.get(proposal_id) ?? 0) + 1)
+  return counts
 }
 
 export interface SessionPerson {
@@ -209,14 +199,7 @@ export async function liveEntriesOfEvent(db: Kysely<Database>, eventId: number):
     .execute()
 }
 
-/** A new calendar SEQUENCE for every entry of an event (its times all moved). */
-export async function bumpEventEntries(db: Kysely<Database>, eventId: number, stamp: string): Promise<void> {
-  await db
-    .updateTable('schedule_entries')
-    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: stamp }))
-    .where('event_id', '=', eventId)
-    .execute()
-}
+export const bumpEventEntries = (db: Kysely<Database>, eventId: number, stamp: string) => bumpEntries(db, 'event_id', eventId, stamp)
 
 /** Who wants what: voters and starrers per proposal, each person once per proposal. */
 export async function listInterested(db: Kysely<Database>, eventId: number): Promise<{ proposal_id: number; user_id: number }[]> {
@@ -239,3 +222,5 @@ export async function listInterested(db: Kysely<Database>, eventId: number): Pro
 export async function listPlaceable(db: Kysely<Database>, eventId: number): Promise<{ id: number; title: string; needs: string }[]> {
   return db.selectFrom('proposals').select(['id', 'title', 'needs']).where('event_id', '=', eventId).where('state', 'in', ['proposed', 'accepted', 'scheduled']).orderBy('id').execute()
 }
+
+export const bumpRoomEntries = (db: Kysely<Database>, roomId: number, stamp: string) => bumpEntries(db, 'room_id', roomId, stamp)

@@ -5,7 +5,7 @@ import type { Database, EventRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { lockEvent } from '../events/events.queries.js'
-import { countLiveEntries } from './grid.queries.js'
+import { bumpRoomEntries, countLiveEntries } from './grid.queries.js'
 import { deleteRoom, findRoom, insertRoom, listRooms, updateRoom, type RoomFields } from './rooms.queries.js'
 
 export type SaveRoomResult = { ok: true } | { ok: false; field: 'name'; key: 'rooms.name.taken' }
@@ -17,8 +17,11 @@ export async function saveRoom(db: Kysely<Database>, event: EventRow, roomId: nu
     await db.transaction().execute(async (trx) => {
       await lockEvent(trx, event.id)
       if (roomId === null) return insertRoom(trx, event.id, fields, stamp)
-      if (!(await findRoom(trx, event.id, roomId))) throw new RefusedError('rooms.refused.missing')
+      const room = await findRoom(trx, event.id, roomId)
+      if (!room) throw new RefusedError('rooms.refused.missing')
       await updateRoom(trx, roomId, { ...fields, updated_at: stamp })
+      // A renamed room is a new place in every calendar that lists its sessions.
+      if (room.name !== fields.name) await bumpRoomEntries(trx, roomId, stamp)
     })
     return { ok: true }
   } catch (error) {

@@ -17,7 +17,7 @@ export interface SolveOptions {
 }
 
 /** mulberry32: a small, fast, seedable generator (the same seed, the same run). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
