@@ -179,7 +179,7 @@ async function signUpAs(page: Page, name: string, email: string): Promise<void> 
 
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
-  test(`journey ${mode}: propose → placed on the grid → star → my agenda → my calendar feed`, async () => {
+  test(`journey ${mode}: propose → someone else would go → placed on the grid → star → my agenda → my calendar feed`, async () => {
     const title = `Journey session ${mode}`
     // The organiser steps the event back to pitching for more proposals; the grid stays public.
     const { context: orgContext, page: org } = await organiserPage(false)
@@ -194,6 +194,13 @@ for (const javaScript of [true, false]) {
     await page.getByLabel('Session title').fill(title)
     await page.getByRole('button', { name: 'Propose session' }).click()
     await page.getByRole('heading', { name: title }).waitFor()
+    if (javaScript) await accessible(page, `journey-schedule-proposal-${javaScript}`)
+    const proposalUrl = page.url()
+
+    // Someone else wants to go: the organiser shows interest on its page.
+    await org.goto(proposalUrl)
+    await org.getByRole('button', { name: new RegExp(`^I’d go\\W+${title}$`) }).click()
+    await org.getByText('1 would go', { exact: true }).waitFor()
 
     // The organiser places it, the two-step way.
     await org.goto(`${base}/events/lgovcamp/schedule/edit`)
