@@ -18,6 +18,9 @@ export interface Cacheable {
   private?: boolean
 }
 
+/** IMF-fixdate, the one form of HTTP-date senders use (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT". */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
 function tagsOf(header: string): string[] {
   return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''))
 }
@@ -34,7 +37,10 @@ export async function feedVersion(db: Kysely<Database>, key: string, body: strin
   const etag = etagOf(body)
   const known = await db.selectFrom('feed_versions').select(['etag', 'changed_at']).where('key', '=', key).executeTakeFirst()
   if (known?.etag === etag) return known.changed_at
-  const stamp = now.toISOString()
+  // HTTP dates have whole seconds: a change is stamped to the second, and at least a second
+  // after the last change, so a client holding the old Last-Modified is never told "unchanged".
+  const second = Math.floor(now.getTime() / 1000) * 1000
+  const stamp = new Date(Math.max(second, known ? Date.parse(known.changed_at) + 1000 : 0)).toISOString()
   await db
     .insertInto('feed_versions')
     .values({ key, etag, changed_at: stamp })
@@ -54,9 +60,10 @@ export function sendCacheable(request: FastifyRequest, reply: FastifyReply, cont
   let fresh = false
   if (ifNoneMatch !== undefined) {
     fresh = ifNoneMatch.trim() === '*' || tagsOf(ifNoneMatch).includes(etag)
-  } else if (ifModifiedSince !== undefined) {
+  } else if (ifModifiedSince !== undefined && HTTP_DATE.test(ifModifiedSince.trim())) {
+    // A date from the future is no validator (RFC 9110 §13.1.3): ignored, so the body is sent.
     const since = Date.parse(ifModifiedSince)
-    fresh = !Number.isNaN(since) && modified <= since
+    fresh = !Number.isNaN(since) && since <= Date.now() && modified <= since
   }
   if (fresh) return reply.code(304).send()
   reply.type(content.contentType)

@@ -63,15 +63,21 @@ export function foldLine(line: string): string {
 
 /** Strips characters no calendar client should see (C0 controls other than tab and newline). */
 function clean(value: string | undefined): string | undefined {
+  // A lone CR would end a content line early: every line break becomes one newline first.
   // eslint-disable-next-line no-control-regex
-  return value?.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+  return value?.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+}
+
+/** A title that is nothing once cleaned would make the package drop SUMMARY or NAME altogether. */
+function titled(value: string): string {
+  return clean(value)?.trim() || '–'
 }
 
 function attributes(item: CalendarItem): EventAttributes {
   const stamp = Date.parse(item.lastModified)
   return {
     uid: item.uid,
-    title: clean(item.title) ?? '',
+    title: titled(item.title),
     ...(item.description ? { description: clean(item.description) } : {}),
     ...(item.location ? { location: clean(item.location) } : {}),
     ...(item.url ? { url: item.url } : {}),
@@ -91,7 +97,7 @@ function attributes(item: CalendarItem): EventAttributes {
 
 /** One VCALENDAR with every item, as text/calendar wants it. */
 export function calendarText(info: CalendarInfo, items: readonly CalendarItem[]): string {
-  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: 'PUBLISH', calName: clean(info.name) })
+  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: 'PUBLISH', calName: titled(info.name) })
   if (error || value === null) throw error ?? new Error('ics produced nothing')
   const refresh = info.refresh ?? 'PT1H'
   const lines = value
@@ -101,7 +107,7 @@ export function calendarText(info: CalendarInfo, items: readonly CalendarItem[])
     .flatMap((line) => {
       if (line.startsWith('X-PUBLISHED-TTL:')) return [`X-PUBLISHED-TTL:${refresh}`, `REFRESH-INTERVAL;VALUE=DURATION:${refresh}`]
       // The package escapes only newlines in the calendar name; commas and semicolons too.
-      if (line.startsWith('X-WR-CALNAME:')) return [`X-WR-CALNAME:${icsText(clean(info.name) ?? '')}`, `NAME:${icsText(clean(info.name) ?? '')}`]
+      if (line.startsWith('X-WR-CALNAME:')) return [`X-WR-CALNAME:${icsText(titled(info.name))}`, `NAME:${icsText(titled(info.name))}`]
       return [line]
     })
   return lines.map(foldLine).join('\r\n') + '\r\n'

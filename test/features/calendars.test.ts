@@ -7,6 +7,7 @@ import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import ICAL from 'ical.js'
 import { buildApp } from '../../src/app.js'
+import { calendarText } from '../../src/lib/ics.js'
 import { redactCalendarToken } from '../../src/lib/redact.js'
 import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
 import type { Browser, Page } from '../helpers/browser.js'
@@ -60,6 +61,19 @@ async function camp(app: FastifyInstance, org: Browser, days: [string, string]) 
 }
 
 describe('calendars', () => {
+  test('a lone CR or an empty title cannot break a calendar', () => {
+    const text = calendarText({ name: '\u0007' }, [
+      { uid: 'meetup-1@localhost', title: '\u0007', location: 'Pub\rX-INJECT:1', description: 'one\r\ntwo', start: new Date('2027-01-01T12:00:00Z'), end: new Date('2027-01-01T13:00:00Z'), status: 'CONFIRMED', sequence: 0, lastModified: '2026-11-01T00:00:00.000Z' },
+    ])
+    assert.doesNotMatch(text.replace(/\r\n/g, ''), /\r/, 'no bare CR')
+    assert.doesNotMatch(text, /\r\nX-INJECT/)
+    assert.match(text, /\r\nSUMMARY:–\r\n/)
+    assert.match(text, /\r\nNAME:–\r\n/)
+    assert.match(text, /LOCATION:Pub\\nX-INJECT:1/)
+    const parsed = new ICAL.Component(ICAL.parse(text))
+    assert.equal(parsed.getFirstSubcomponent('vevent')!.getFirstPropertyValue('location'), 'Pub\nX-INJECT:1')
+  })
+
   test('a session on each side of the March and October clock changes has the right UTC time', async (t) => {
     for (const [days, expected] of [
       [['2027-03-27', '2027-03-28'], ['2027-03-27T10:00:00.000Z', '2027-03-28T09:00:00.000Z']],
@@ -147,6 +161,14 @@ describe('calendars', () => {
     assert.notEqual(changed.headers.etag, etag)
     assert.equal((await app.inject({ url, headers: { 'if-modified-since': lastModified } })).statusCode, 200)
     assert.ok(Date.parse(String(changed.headers['last-modified'])) > Date.parse(lastModified))
+
+    // A change within the same second as the last fetch still makes If-Modified-Since miss.
+    const seen = await app.inject({ url })
+    await org.get(`/events/${SLUG}/schedule/edit`)
+    const { rooms, sessionSlots } = await gridIds(app, SLUG)
+    await place(org, SLUG, first, sessionSlots[0]!, rooms.Hall!)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': String(seen.headers['last-modified']) } })).statusCode, 200)
+    assert.equal((await app.inject({ url, headers: { 'if-modified-since': 'Fri, 01 Jan 2999 00:00:00 GMT' } })).statusCode, 200, 'a date in the future is no validator')
   })
 
   test('downloads: one session, one meetup, one chat, each an attachment that parses', async (t) => {
@@ -205,7 +227,8 @@ describe('calendars', () => {
     await fan.get(`/events/${SLUG}/schedule`)
     await fan.post(`/events/${SLUG}/proposals/${second}/star`, { starred: '1' })
     await fan.submit('/communities/lgovsm', '/communities/lgovsm/join', { listed: '1' })
-    await rsvp(await person(app, 'Early Bird'), 'tiny-lunch')
+    const earlyBird = await person(app, 'Early Bird')
+    await rsvp(earlyBird, 'tiny-lunch')
     await rsvp(fan, 'tiny-lunch')
 
     assert.match((await fan.get('/me/calendar')).html, /Make my calendar feed/)
@@ -228,6 +251,19 @@ describe('calendars', () => {
     assert.equal(field(events.find((e) => field(e, 'summary') === 'Waiting list: Tiny lunch')!, 'status'), 'TENTATIVE')
     assert.ok(titles.some((title) => title.startsWith('#lgovsm chat')), 'her community’s chats')
     assert.ok(!titles.includes('Before the change; with, commas'), 'not sessions she did not star')
+
+    // A seat frees: the waiting-list entry becomes a confirmed one, with a higher SEQUENCE.
+    const waiting = events.find((e) => field(e, 'summary') === 'Waiting list: Tiny lunch')!
+    await earlyBird.get('/meetups/tiny-lunch')
+    await earlyBird.post('/meetups/tiny-lunch/rsvp', { going: 'no' })
+    const promoted = parse(await calendarApp.get(url)).find((e) => field(e, 'uid') === field(waiting, 'uid'))!
+    assert.equal(field(promoted, 'summary'), 'Tiny lunch')
+    assert.equal(field(promoted, 'status'), 'CONFIRMED')
+    assert.ok(Number(field(promoted, 'sequence')) > Number(field(waiting, 'sequence')))
+
+    // An event taken back to draft leaves every feed.
+    await setPhase(org, SLUG, 'pitching', 'proposals', 'draft')
+    assert.ok(!parse(await calendarApp.get(url)).some((e) => field(e, 'summary') === 'After the change'))
 
     await fan.get('/me/calendar')
     await fan.post('/me/calendar', {})

@@ -59,7 +59,7 @@ test('schedule.xml and schedule.json validate against the c3voc schemas, before 
   const empty = await check()
   assert.equal(empty.data.schedule.conference.days.length, 2)
 
-  const ids = [await propose(org, SLUG, 'Ünïcode & <markup> "quotes"'), await propose(org, SLUG, 'Plain')]
+  const ids = [await propose(org, SLUG, 'Ünïcode & <markup> "quotes"'), await propose(org, SLUG, 'Q')]
   const { rooms, sessionSlots } = await gridIds(app, SLUG)
   await place(org, SLUG, ids[0]!, sessionSlots[0]!, rooms['Hall & <Annexe>']!)
   await place(org, SLUG, ids[1]!, sessionSlots[0]!, rooms.Snug!)

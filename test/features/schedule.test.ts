@@ -496,7 +496,7 @@ describe('schedule', () => {
     await org.get(`/events/${SLUG}/rooms`)
     const room = await org.post(`/events/${SLUG}/rooms/${rooms.Hall}/delete`, {})
     assert.equal(room.status, 409)
-    assert.match(text(room.html), /Hall still has sessions on the grid \(1\)/)
+    assert.match(text(room.html), /Hall still has sessions \(1\)/)
     const slot = await org.post(`/events/${SLUG}/slots/${slots[0]}/delete`, {})
     assert.equal(slot.status, 409)
     assert.equal((await liveEntries(app)).length, 1)

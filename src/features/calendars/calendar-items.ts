@@ -39,7 +39,7 @@ export function dayStart(now: Date): string {
 }
 
 export function sessionItem(site: Site, row: SessionRow): CalendarItem {
-  const lastModified = latest(row.entry_updated, row.proposal_updated, row.slot_updated, row.room_updated)
+  const lastModified = latest(row.entry_updated, row.proposal_updated, row.slot_updated, row.room_updated, row.event_updated)
   return {
     uid: `session-${row.proposal_id}@${site.host}`,
     title: row.title,
@@ -54,8 +54,12 @@ export function sessionItem(site: Site, row: SessionRow): CalendarItem {
   }
 }
 
-export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rsvp?: 'going' | 'waitlisted'): CalendarItem {
-  const waiting = rsvp === 'waitlisted'
+/**
+ * A meetup. In a personal feed (`rsvp` given) it says whether its person is going or waiting;
+ * a promotion changes that, so there SEQUENCE also counts RSVP changes (rsvp_version only grows).
+ */
+export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rsvp?: { status: 'going' | 'waitlisted'; updated: string }): CalendarItem {
+  const waiting = rsvp?.status === 'waitlisted'
   return {
     uid: `meetup-${meetup.id}@${site.host}`,
     title: waiting ? t('calendar.waitlisted', { title: meetup.title }) : meetup.title,
@@ -66,8 +70,8 @@ export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rs
     end: new Date(meetup.ends_at),
     // Waiting for a seat is not going yet: TENTATIVE in every client that shows it.
     status: meetup.state === 'cancelled' ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
-    sequence: meetup.sequence,
-    lastModified: meetup.updated_at,
+    sequence: rsvp ? meetup.sequence + meetup.rsvp_version : meetup.sequence,
+    lastModified: rsvp ? latest(meetup.updated_at, rsvp.updated) : meetup.updated_at,
   }
 }
 

@@ -22,6 +22,7 @@ export interface SessionRow {
   proposal_updated: string
   slot_updated: string
   room_updated: string
+  event_updated: string
 }
 
 function sessions(db: Kysely<Database>) {
@@ -48,8 +49,11 @@ function sessions(db: Kysely<Database>) {
       'p.updated_at as proposal_updated',
       's.updated_at as slot_updated',
       'r.updated_at as room_updated',
+      'ev.updated_at as event_updated',
     ])
     .where('ev.schedule_published_at', 'is not', null)
+    // An event taken back to draft is gone for everyone but its organisers, feeds included.
+    .where('ev.phase', '!=', 'draft')
 }
 
 /** An event's sessions: live ones, and ones cancelled since `since` (kept so calendars hear of it). */
@@ -77,22 +81,32 @@ export async function personalSessions(db: Kysely<Database>, userId: number, sin
 
 /** A community's meetups ending after `since` (cancelled ones too). */
 export async function communityMeetups(db: Kysely<Database>, communityId: number, since: string): Promise<MeetupRow[]> {
-  return db.selectFrom('meetups').selectAll().where('community_id', '=', communityId).where('ends_at', '>=', since).orderBy('starts_at').execute()
+  return (
+    db
+      .selectFrom('meetups')
+      .selectAll()
+      .where('community_id', '=', communityId)
+      .where('ends_at', '>=', since)
+      // A cancelled meetup cannot be edited, so its updated_at is when it was cancelled.
+      .where((eb) => eb.or([eb('state', '!=', 'cancelled'), eb('updated_at', '>=', since)]))
+      .orderBy('starts_at')
+      .execute()
+  )
 }
 
 /** The meetups one person is going to or waiting for, with which. */
-export async function personalMeetups(db: Kysely<Database>, userId: number, since: string): Promise<(MeetupRow & { rsvp_status: 'going' | 'waitlisted' })[]> {
+export async function personalMeetups(db: Kysely<Database>, userId: number, since: string): Promise<(MeetupRow & { rsvp_status: 'going' | 'waitlisted'; rsvp_updated: string })[]> {
   const rows = await db
     .selectFrom('rsvps as v')
     .innerJoin('meetups as m', 'm.id', 'v.meetup_id')
     .selectAll('m')
-    .select('v.status as rsvp_status')
+    .select(['v.status as rsvp_status', 'v.updated_at as rsvp_updated'])
     .where('v.user_id', '=', userId)
     .where('v.status', 'in', ['going', 'waitlisted'])
     .where('m.ends_at', '>=', since)
     .orderBy('m.starts_at')
     .execute()
-  return rows as (MeetupRow & { rsvp_status: 'going' | 'waitlisted' })[]
+  return rows as (MeetupRow & { rsvp_status: 'going' | 'waitlisted'; rsvp_updated: string })[]
 }
 
 export interface CommunityChats {

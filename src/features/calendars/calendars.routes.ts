@@ -64,7 +64,8 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // formats have no way to say so).
   const frabFor = async (slug: string, user: Parameters<typeof eventOr404>[2]) => {
     const { event } = await eventOr404(db, slug, user)
-    const [rooms, sessions, people] = await Promise.all([listRooms(db, event.id), eventSessions(db, event.id, new Date().toISOString()), listSessionPeople(db, event.id)])
+    const [rooms, sessions, people] = await Promise.all([listRooms(db, event.id), eventSessions(db, event.id, windowStart(new Date()).toISOString()), listSessionPeople(db, event.id)])
+    // Cancelled sessions are not in the files, but their cancelling is a change of version.
     const version = [event.updated_at, ...sessions.flatMap((s) => [s.entry_updated, s.proposal_updated, s.slot_updated, s.room_updated])].sort().at(-1)!
     return { event, model: frabModel(site, event, rooms, sessions, people, version) }
   }
@@ -128,7 +129,7 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ])
     const items = [
       ...sessions.map((r) => sessionItem(site, r)),
-      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, m.rsvp_status)),
+      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.rsvp_status, updated: m.rsvp_updated })),
       ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
     ]
     return serve(request, reply, `person-${userId}`, { name: request.i18n.t('calendar.personalName') }, byStart(items), { private: true })

@@ -29,6 +29,12 @@ function slugify(text: string): string {
   return slug || 'session'
 }
 
+/** `acronym-id-title`; the part after the acronym needs four characters at least (XSD voc-slug-new). */
+function slugOf(acronym: string, id: number, title: string): string {
+  const tail = `${id}-${slugify(title)}`
+  return `${acronym}-${tail.length >= 4 ? tail : `${tail}-session`}`
+}
+
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 
 interface FrabSession {
@@ -99,7 +105,7 @@ export function frabModel(site: Site, event: EventRow, rooms: RoomRow[], session
               start: utcToZoned(start, tz).time,
               duration: hhmm(Math.round((Date.parse(s.ends_at) - start.getTime()) / 60000)),
               room: room.name,
-              slug: `${acronym}-${s.proposal_id}-${slugify(s.title)}`,
+              slug: slugOf(acronym, s.proposal_id, s.title),
               url: `${site.baseUrl}/events/${event.slug}/proposals/${s.proposal_id}`,
               title: s.title,
               type: s.format,

@@ -169,9 +169,12 @@ export async function findSchedule(db: Kysely<Database>, communityId: number): P
 export async function saveSchedule(db: Kysely<Database>, schedule: Omit<ChatScheduleRow, 'sequence'>): Promise<void> {
   const changes: Omit<ChatScheduleRow, 'community_id' | 'sequence'> & { community_id?: number } = { ...schedule }
   delete changes.community_id
+  // A schedule removed and added again starts its SEQUENCE from the clock (seconds since
+  // 2026), so it still counts on from whatever calendars saw before; each change adds one.
+  const fresh = Math.max(0, Math.floor((Date.parse(schedule.updated_at) - Date.UTC(2026, 0, 1)) / 1000))
   await db
     .insertInto('chat_schedules')
-    .values(schedule)
+    .values({ ...schedule, sequence: fresh })
     .onConflict((oc) => oc.column('community_id').doUpdateSet((eb) => ({ ...changes, sequence: eb('chat_schedules.sequence', '+', 1) })))
     .execute()
 }
@@ -180,7 +183,7 @@ export async function saveSchedule(db: Kysely<Database>, schedule: Omit<ChatSche
 async function bumpChatSequence(db: Kysely<Database>, communityId: number): Promise<void> {
   await db
     .updateTable('chat_schedules')
-    .set((eb) => ({ sequence: eb('sequence', '+', 1) }))
+    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: new Date().toISOString() }))
     .where('community_id', '=', communityId)
     .execute()
 }

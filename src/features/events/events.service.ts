@@ -81,7 +81,7 @@ export async function editEvent(db: Kysely<Database>, event: EventRow, input: Ev
     // The same local slot times are other instants in another zone.
     if (input.timeZone !== event.time_zone) await retimeSlots(trx, event, input.timeZone, stamp)
     // The venue is part of every session's LOCATION in calendars: a new place, a new SEQUENCE.
-    else if (input.venueName !== event.venue_name) await bumpEventEntries(trx, event.id, stamp)
+    if (input.venueName !== event.venue_name) await bumpEventEntries(trx, event.id, stamp)
     return { ok: true, event }
   })
 }

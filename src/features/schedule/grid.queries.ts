@@ -90,12 +90,13 @@ async function bumpEntries(db: Kysely<Database>, column: 'slot_id' | 'room_id' |
 }
 
 /** Live sessions in a room or a slot: what deleting it would throw off the grid. */
-export async function countLiveEntries(db: Kysely<Database>, where: { roomId: number } | { slotId: number }): Promise<number> {
+export async function countLiveEntries(db: Kysely<Database>, where: { roomId: number } | { slotId: number }, cancelledSince?: string): Promise<number> {
   const row = await db
     .selectFrom('schedule_entries')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('roomId' in where ? 'room_id' : 'slot_id', '=', 'roomId' in where ? where.roomId : where.slotId)
-    .where('cancelled_at', 'is', null)
+    // With cancelledSince, sessions cancelled since then count too: calendars still list them.
+    .where((eb) => (cancelledSince ? eb.or([eb('cancelled_at', 'is', null), eb('cancelled_at', '>=', cancelledSince)]) : eb('cancelled_at', 'is', null)))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }

@@ -36,7 +36,8 @@ export async function removeRoom(db: Kysely<Database>, event: EventRow, roomId: 
     await lockEvent(trx, event.id)
     const room = await findRoom(trx, event.id, roomId)
     if (!room) throw new RefusedError('rooms.refused.missing')
-    const count = await countLiveEntries(trx, { roomId })
+    // Cancelled sessions stay in calendars for 30 days; deleting their room or slot would drop them.
+    const count = await countLiveEntries(trx, { roomId }, new Date(Date.now() - 30 * 86400000).toISOString())
     if (count > 0) throw new RefusedError('rooms.refused.inUse', { name: room.name, count: String(count) })
     await deleteRoom(trx, roomId)
     return room.name

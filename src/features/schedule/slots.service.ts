@@ -85,7 +85,8 @@ export async function removeSlot(db: Kysely<Database>, event: EventRow, slotId: 
     await lockEvent(trx, event.id)
     const slot = await findSlot(trx, event.id, slotId)
     if (!slot) throw new RefusedError('slots.refused.missing')
-    const count = await countLiveEntries(trx, { slotId })
+    // Cancelled sessions stay in calendars for 30 days; deleting their room or slot would drop them.
+    const count = await countLiveEntries(trx, { slotId }, new Date(Date.now() - 30 * 86400000).toISOString())
     if (count > 0) throw new RefusedError('slots.refused.inUse', { time: slot.start_time, count: String(count) })
     await deleteSlot(trx, slotId)
   })
