@@ -2,57 +2,37 @@
 // axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page they reach and screenshots at 360 and
 // 1280 px in test-artifacts/.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser as Chromium, Page } from 'playwright-core'
-import type { FastifyInstance } from 'fastify'
-import { seedDemoIfEmpty, type DemoLogin } from '../../src/features/demo/demo.seed.js'
-import { buildTestApp } from '../helpers/build-test-app.js'
-import { axeViolations, launchChromium, newContext, screenshot } from '../helpers/chromium.js'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { newContext } from '../helpers/chromium.js'
+import { assertAccessible, demoServer } from '../helpers/demo-server.js'
 
-let app: FastifyInstance
-let base: string
-let chromium: Chromium
-let logins: DemoLogin[]
+const server = demoServer()
 const checked = new Set<string>()
-
-const teardown: (() => Promise<void>)[] = []
-
-before(async () => {
-  app = await buildTestApp({ after: (fn) => teardown.push(fn) }, { rateLimits: false })
-  logins = await seedDemoIfEmpty(app.db, new Date())
-  base = await app.listen({ port: 0, host: '127.0.0.1' })
-  chromium = await launchChromium()
-})
-after(async () => {
-  await chromium?.close()
-  for (const fn of teardown) await fn()
-})
 
 /** axe on the page as it is now (once per path and width), plus a screenshot. */
 async function check(page: Page, name: string): Promise<void> {
   const key = `${new URL(page.url()).pathname}@${page.viewportSize()?.width}`
   if (checked.has(key)) return
   checked.add(key)
-  const violations = await axeViolations(page)
-  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility of ${key}`)
-  await screenshot(page, `${name}-${page.viewportSize()?.width}`)
+  await assertAccessible(page, `${name}-${page.viewportSize()?.width}`)
 }
 
 async function signUp(page: Page, name: string, email: string): Promise<void> {
-  await page.goto(`${base}/sign-up`)
+  await page.goto(`${server.base}/sign-up`)
   await page.getByLabel('Your name').fill(name)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
   await page.getByRole('button', { name: 'Create account' }).click()
-  await page.waitForURL(`${base}/`)
+  await page.waitForURL(`${server.base}/`)
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${base}/sign-in`)
+  await page.goto(`${server.base}/sign-in`)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${base}/`)
+  await page.waitForURL(`${server.base}/`)
 }
 
 for (const javaScript of [true, false]) {
@@ -61,11 +41,11 @@ for (const javaScript of [true, false]) {
   describe(`journeys ${mode}`, () => {
     test('sign up → join a community → vote for a chat topic', async () => {
       for (const width of [1280, 360]) {
-        const context = await newContext(chromium, { javaScript, width })
+        const context = await newContext(server.chromium, { javaScript, width })
         const page = await context.newPage()
-        await page.goto(`${base}/`)
+        await page.goto(`${server.base}/`)
         if (javaScript) await check(page, `home`)
-        await page.goto(`${base}/sign-up`)
+        await page.goto(`${server.base}/sign-up`)
         await page.getByRole('button', { name: 'Create account' }).click()
         // An empty form: the error summary and inline errors, on the same page.
         await page.getByRole('heading', { name: 'There is a problem' }).waitFor()
@@ -95,11 +75,11 @@ for (const javaScript of [true, false]) {
     })
 
     test('RSVP to a full lunch → waitlisted → a seat frees → promoted', async () => {
-      const context = await newContext(chromium, { javaScript })
+      const context = await newContext(server.chromium, { javaScript })
       const page = await context.newPage()
       await signUp(page, javaScript ? 'Harriet Hungry' : 'Huw Hungry', `hungry-${javaScript}@example.org`)
       await fillLunch()
-      await page.goto(`${base}/meetups/unconference-lunch`)
+      await page.goto(`${server.base}/meetups/unconference-lunch`)
       if (javaScript) await check(page, 'meetup')
       await page.getByRole('button', { name: 'I’m going' }).click()
       await page.getByText(/on the waitlist: number \d+/).waitFor()
@@ -107,8 +87,8 @@ for (const javaScript of [true, false]) {
       assert.ok(position >= 1)
 
       // Everyone ahead drops out, one after another: the seat comes without doing anything.
-      const organiser = logins.find((l) => l.role.includes('organiser'))!
-      const ahead = await app.db
+      const organiser = server.logins.find((l) => l.role.includes('organiser'))!
+      const ahead = await server.app.db
         .selectFrom('rsvps as r')
         .innerJoin('meetups as m', 'm.id', 'r.meetup_id')
         .select('r.user_id')
@@ -118,8 +98,8 @@ for (const javaScript of [true, false]) {
         .limit(position)
         .execute()
       const { rsvpNotGoing } = await import('../../src/features/meetups/rsvps.service.js')
-      const meetup = await app.db.selectFrom('meetups').select('id').where('slug', '=', 'unconference-lunch').executeTakeFirstOrThrow()
-      for (const { user_id } of ahead) await rsvpNotGoing(app.db, meetup.id, user_id, new Date())
+      const meetup = await server.app.db.selectFrom('meetups').select('id').where('slug', '=', 'unconference-lunch').executeTakeFirstOrThrow()
+      for (const { user_id } of ahead) await rsvpNotGoing(server.app.db, meetup.id, user_id, new Date())
       await page.reload()
       await page.getByText('You are going.').waitFor()
       if (javaScript) await check(page, 'meetup-going')
@@ -132,19 +112,19 @@ for (const javaScript of [true, false]) {
 
 // Pages only organisers reach (the HTML is the same with JavaScript off, so axe runs once).
 test('organiser pages pass the same checks', async () => {
-  const context = await newContext(chromium, { javaScript: true })
+  const context = await newContext(server.chromium, { javaScript: true })
   const page = await context.newPage()
-  const organiser = logins.find((l) => l.role.includes('organiser'))!
+  const organiser = server.logins.find((l) => l.role.includes('organiser'))!
   await signIn(page, organiser.email, organiser.password)
   for (const path of ['/events/lgovcamp', '/events/lgovcamp/proposals', '/events/lgovcamp/manage', '/communities/lgovsm/chats', '/meetups/new', '/me']) {
-    await page.goto(`${base}${path}`)
+    await page.goto(`${server.base}${path}`)
     await check(page, path.replace(/\//g, '_'))
   }
   await context.close()
 })
 
 test('sharing to Mastodon works in a real browser with our CSP on and JavaScript off', async () => {
-  const context = await chromium.newContext({ javaScriptEnabled: false })
+  const context = await server.chromium.newContext({ javaScriptEnabled: false })
   const page = await context.newPage()
   let reached: string | null = null
   // No network here: answer for the Mastodon server, and note where the browser went.
@@ -152,7 +132,7 @@ test('sharing to Mastodon works in a real browser with our CSP on and JavaScript
     reached = route.request().url()
     await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Mastodon</title>' })
   })
-  await page.goto(`${base}/share/mastodon?text=${encodeURIComponent('Lunch – #lgovsm')}`)
+  await page.goto(`${server.base}/share/mastodon?text=${encodeURIComponent('Lunch – #lgovsm')}`)
   await page.getByLabel('Your Mastodon server').fill('social.example.org')
   await page.getByRole('button', { name: 'Share' }).click()
   await page.waitForURL(/social\.example\.org/)
@@ -168,14 +148,14 @@ async function expectPressed(page: Page, topic: string): Promise<void> {
 /** Makes the demo lunch full again (earlier journeys free seats), so the next person waits. */
 async function fillLunch(): Promise<void> {
   const { rsvpGoing } = await import('../../src/features/meetups/rsvps.service.js')
-  const meetup = await app.db.selectFrom('meetups').select(['id', 'capacity', 'seats_taken']).where('slug', '=', 'unconference-lunch').executeTakeFirstOrThrow()
+  const meetup = await server.app.db.selectFrom('meetups').select(['id', 'capacity', 'seats_taken']).where('slug', '=', 'unconference-lunch').executeTakeFirstOrThrow()
   const free = (meetup.capacity ?? 0) - meetup.seats_taken
-  const spare = await app.db
+  const spare = await server.app.db
     .selectFrom('users')
     .select('id')
     .where('email', 'like', 'voter%')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('rsvps').select('id').whereRef('rsvps.user_id', '=', 'users.id'))))
     .limit(free)
     .execute()
-  for (const { id } of spare) await rsvpGoing(app.db, meetup.id, id, 1, new Date())
+  for (const { id } of spare) await rsvpGoing(server.app.db, meetup.id, id, 1, new Date())
 }

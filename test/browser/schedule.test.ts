@@ -3,51 +3,29 @@
 // (Move, then Put here); the public grid updating itself while open (Server-Sent Events);
 // the phone list, the projector and the printed grid. axe-core runs on every page.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
-import type { FastifyInstance } from 'fastify'
-import { seedDemoIfEmpty, type DemoLogin } from '../../src/features/demo/demo.seed.js'
-import { buildTestApp } from '../helpers/build-test-app.js'
-import { axeViolations, launchChromium, newContext, screenshot } from '../helpers/chromium.js'
+import { test } from 'node:test'
+import type { BrowserContext, Page } from 'playwright-core'
+import { newContext } from '../helpers/chromium.js'
+import { assertAccessible, demoServer } from '../helpers/demo-server.js'
 
-let app: FastifyInstance
-let base: string
-let chromium: Chromium
-let logins: DemoLogin[]
-const teardown: (() => Promise<void>)[] = []
-
-before(async () => {
-  app = await buildTestApp({ after: (fn) => teardown.push(fn) }, { rateLimits: false })
-  logins = await seedDemoIfEmpty(app.db, new Date())
-  base = await app.listen({ port: 0, host: '127.0.0.1' })
-  chromium = await launchChromium()
-})
-after(async () => {
-  await chromium?.close()
-  for (const fn of teardown) await fn()
-})
-
-async function accessible(page: Page, name: string): Promise<void> {
-  const violations = await axeViolations(page)
-  assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility of ${name}`)
-  await screenshot(page, name)
-}
+const server = demoServer()
+const accessible = assertAccessible
 
 async function organiserPage(javaScript: boolean, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await newContext(chromium, { javaScript, width })
+  const context = await newContext(server.chromium, { javaScript, width })
   const page = await context.newPage()
-  const organiser = logins.find((l) => l.role.includes('organiser'))!
-  await page.goto(`${base}/sign-in`)
+  const organiser = server.logins.find((l) => l.role.includes('organiser'))!
+  await page.goto(`${server.base}/sign-in`)
   await page.getByLabel('Email address').fill(organiser.email)
   await page.getByLabel('Password').fill(organiser.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${base}/`)
+  await page.waitForURL(`${server.base}/`)
   return { context, page }
 }
 
 /** Where a proposal is on the grid now: [slot id, room id], or null. */
 async function cellOf(title: string): Promise<[number, number] | null> {
-  const row = await app.db
+  const row = await server.app.db
     .selectFrom('schedule_entries as e')
     .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
     .select(['e.slot_id', 'e.room_id'])
@@ -59,7 +37,7 @@ async function cellOf(title: string): Promise<[number, number] | null> {
 
 test('grid editor with a mouse: drag a waiting session onto an empty cell', async () => {
   const { context, page } = await organiserPage(true)
-  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await page.goto(`${server.base}/events/lgovcamp/schedule/edit`)
   await accessible(page, 'schedule-editor-1280')
   // Source and target both on screen: the browser scrolls during a real drag, Playwright's mouse does not.
   await page.setViewportSize({ width: 1280, height: 1600 })
@@ -73,7 +51,7 @@ test('grid editor with a mouse: drag a waiting session onto an empty cell', asyn
 
 test('grid editor with a keyboard: Move picks a session up, arrows choose a cell, Enter puts it down, Escape changes nothing', async () => {
   const { context, page } = await organiserPage(true)
-  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await page.goto(`${server.base}/events/lgovcamp/schedule/edit`)
   const title = 'Comms for the cost of living crisis'
   const choose = page.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title}$`) })
 
@@ -97,15 +75,15 @@ test('grid editor with a keyboard: Move picks a session up, arrows choose a cell
   await page.getByText(`“${title}” is on the grid.`).waitFor()
   assert.deepEqual(await cellOf(title), [slot, room])
   // The two-step move page that works without JavaScript (axe needs JavaScript to run, so it is checked here).
-  const waiting = await app.db.selectFrom('proposals').select('id').where('title', '=', 'Can we fix council Facebook comments?').executeTakeFirstOrThrow()
-  await page.goto(`${base}/events/lgovcamp/schedule/edit?move=${waiting.id}`)
+  const waiting = await server.app.db.selectFrom('proposals').select('id').where('title', '=', 'Can we fix council Facebook comments?').executeTakeFirstOrThrow()
+  await page.goto(`${server.base}/events/lgovcamp/schedule/edit?move=${waiting.id}`)
   await accessible(page, 'schedule-editor-moving-1280')
   await context.close()
 })
 
 test('grid editor without JavaScript: Move, then Put here', async () => {
   const { context, page } = await organiserPage(false)
-  await page.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await page.goto(`${server.base}/events/lgovcamp/schedule/edit`)
   const title = 'Can we fix council Facebook comments?'
   await page.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title.replace('?', '\\?')}$`) }).click()
   await page.getByText(`Placing “${title}”`).waitFor()
@@ -115,15 +93,15 @@ test('grid editor without JavaScript: Move, then Put here', async () => {
   await page.getByText(`“${title}” is on the grid.`).waitFor()
   const [roomName] = label.split(', ')
   const where = await cellOf(title)
-  const room = await app.db.selectFrom('rooms').select('name').where('id', '=', where![1]).executeTakeFirstOrThrow()
+  const room = await server.app.db.selectFrom('rooms').select('name').where('id', '=', where![1]).executeTakeFirstOrThrow()
   assert.equal(room.name, roomName)
   await context.close()
 })
 
 test('the public grid updates itself while open, within a second or two of an organiser’s edit', async () => {
-  const context = await newContext(chromium, { javaScript: true, width: 1280 })
+  const context = await newContext(server.chromium, { javaScript: true, width: 1280 })
   const page = await context.newPage()
-  await page.goto(`${base}/events/lgovcamp/schedule`)
+  await page.goto(`${server.base}/events/lgovcamp/schedule`)
   await accessible(page, 'schedule-public-1280')
   const grid = page.locator('.grid-wide')
   assert.equal(await grid.getByText('Cancelled', { exact: true }).count(), 0)
@@ -131,7 +109,7 @@ test('the public grid updates itself while open, within a second or two of an or
   page.on('framenavigated', () => (navigated = true))
 
   const { context: orgContext, page: org } = await organiserPage(false)
-  await org.goto(`${base}/events/lgovcamp/schedule/edit`)
+  await org.goto(`${server.base}/events/lgovcamp/schedule/edit`)
   await org.getByRole('button', { name: /^Cancel session\W+Open mic: your biggest comms fail$/ }).click()
   await org.getByText('“Open mic: your biggest comms fail” is cancelled').waitFor()
 
@@ -142,9 +120,9 @@ test('the public grid updates itself while open, within a second or two of an or
 })
 
 test('on a phone the grid is a list by time; the projector and the printed grid', async () => {
-  const phone = await newContext(chromium, { javaScript: true, width: 360 })
+  const phone = await newContext(server.chromium, { javaScript: true, width: 360 })
   const page = await phone.newPage()
-  await page.goto(`${base}/events/lgovcamp/schedule`)
+  await page.goto(`${server.base}/events/lgovcamp/schedule`)
   assert.equal(await page.locator('.grid-wide').isVisible(), false)
   assert.equal(await page.locator('.grid-narrow').isVisible(), true)
   assert.ok(await page.locator('.slot__sessions li').count() >= 40)
@@ -157,10 +135,10 @@ test('on a phone the grid is a list by time; the projector and the printed grid'
   assert.equal(await page.locator('.site-header').isVisible(), false, 'and none of the site furniture')
   await phone.close()
 
-  const wall = await newContext(chromium, { javaScript: true, width: 1280 })
+  const wall = await newContext(server.chromium, { javaScript: true, width: 1280 })
   const projector = await wall.newPage()
-  const day = (await app.db.selectFrom('events').select('first_day').where('slug', '=', 'lgovcamp').executeTakeFirstOrThrow()).first_day
-  await projector.goto(`${base}/events/lgovcamp/now?at=${day}T10:15`)
+  const day = (await server.app.db.selectFrom('events').select('first_day').where('slug', '=', 'lgovcamp').executeTakeFirstOrThrow()).first_day
+  await projector.goto(`${server.base}/events/lgovcamp/now?at=${day}T10:15`)
   await projector.getByRole('cell', { name: 'Crisis comms: what we learned from the floods' }).waitFor()
   assert.equal(await projector.locator('.site-header').isVisible(), false, 'the projector shows the schedule only')
   assert.ok(await projector.locator('.projector__qr svg').isVisible())
@@ -169,12 +147,12 @@ test('on a phone the grid is a list by time; the projector and the printed grid'
 })
 
 async function signUpAs(page: Page, name: string, email: string): Promise<void> {
-  await page.goto(`${base}/sign-up`)
+  await page.goto(`${server.base}/sign-up`)
   await page.getByLabel('Your name').fill(name)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
   await page.getByRole('button', { name: 'Create account' }).click()
-  await page.waitForURL(`${base}/`)
+  await page.waitForURL(`${server.base}/`)
 }
 
 for (const javaScript of [true, false]) {
@@ -183,14 +161,14 @@ for (const javaScript of [true, false]) {
     const title = `Journey session ${mode}`
     // The organiser steps the event back to pitching for more proposals; the grid stays public.
     const { context: orgContext, page: org } = await organiserPage(false)
-    await org.goto(`${base}/events/lgovcamp/manage`)
+    await org.goto(`${server.base}/events/lgovcamp/manage`)
     const back = org.getByRole('button', { name: /^Back to/ })
     if ((await back.textContent())?.includes('Pitching')) await back.click()
 
-    const context = await newContext(chromium, { javaScript, width: 1280 })
+    const context = await newContext(server.chromium, { javaScript, width: 1280 })
     const page = await context.newPage()
     await signUpAs(page, `Journey ${mode}`, `journey-schedule-${javaScript}@example.org`)
-    await page.goto(`${base}/events/lgovcamp/proposals/new`)
+    await page.goto(`${server.base}/events/lgovcamp/proposals/new`)
     await page.getByLabel('Session title').fill(title)
     await page.getByRole('button', { name: 'Propose session' }).click()
     await page.getByRole('heading', { name: title }).waitFor()
@@ -203,28 +181,28 @@ for (const javaScript of [true, false]) {
     await org.getByText('1 would go', { exact: true }).waitFor()
 
     // The organiser places it, the two-step way.
-    await org.goto(`${base}/events/lgovcamp/schedule/edit`)
+    await org.goto(`${server.base}/events/lgovcamp/schedule/edit`)
     await org.getByRole('link', { name: new RegExp(`^Choose a place\\W+${title}$`) }).click()
     await org.getByRole('button', { name: /^Put here/ }).first().click()
     await org.getByText(`“${title}” is on the grid.`).waitFor()
 
     // The member finds it on the public grid and adds it to their sessions.
-    await page.goto(`${base}/events/lgovcamp/schedule`)
+    await page.goto(`${server.base}/events/lgovcamp/schedule`)
     await page.locator('.grid-wide').getByRole('button', { name: new RegExp(`My sessions\\W+${title}$`) }).click()
     await page.getByText(`“${title}” is in your sessions.`).waitFor()
     if (javaScript) await accessible(page, `journey-schedule-starred-${javaScript}`)
-    await page.goto(`${base}/me/agenda`)
+    await page.goto(`${server.base}/me/agenda`)
     await page.getByRole('link', { name: title }).waitFor()
     if (javaScript) await accessible(page, 'agenda-1280')
 
     // The private calendar feed has it.
-    await page.goto(`${base}/me/calendar`)
+    await page.goto(`${server.base}/me/calendar`)
     await page.getByRole('button', { name: 'Make my calendar feed' }).click()
     await page.getByText('Your calendar feed is ready.').waitFor()
     if (javaScript) await accessible(page, 'my-calendar-1280')
     const url = await page.getByLabel('Or copy the calendar’s address').inputValue()
     assert.match(url, /^http:\/\/localhost:3000\/calendar\/[A-Za-z0-9_-]+\.ics$/)
-    const feed = await fetch(url.replace('http://localhost:3000', base))
+    const feed = await fetch(url.replace('http://localhost:3000', server.base))
     assert.equal(feed.status, 200)
     assert.match((await feed.text()).replace(/\r\n /g, ''), new RegExp(`SUMMARY:${title}`))
     await context.close()
