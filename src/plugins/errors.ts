@@ -16,7 +16,9 @@ function pageStatus(status: number): KnownStatus {
   return status >= 500 ? 500 : 400
 }
 
+/** The JSON API always answers in JSON; elsewhere a client that asks only for JSON gets it. */
 function wantsJson(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return true
   const accept = request.headers.accept ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signUpInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const checked = new Set<string>()
@@ -18,14 +18,7 @@ async function check(page: Page, name: string): Promise<void> {
   await assertAccessible(page, `${name}-${page.viewportSize()?.width}`)
 }
 
-async function signUp(page: Page, name: string, email: string): Promise<void> {
-  await page.goto(`${server.base}/sign-up`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
+const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email)
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${server.base}/sign-in`)

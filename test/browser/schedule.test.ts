@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signUpInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const accessible = assertAccessible
@@ -146,14 +146,7 @@ test('on a phone the grid is a list by time; the projector and the printed grid'
   await wall.close()
 })
 
-async function signUpAs(page: Page, name: string, email: string): Promise<void> {
-  await page.goto(`${server.base}/sign-up`)
-  await page.getByLabel('Your name').fill(name)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
-  await page.getByRole('button', { name: 'Create account' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
+const signUpAs = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email)
 
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'without JavaScript'

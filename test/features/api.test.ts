@@ -64,6 +64,9 @@ test('the JSON API: communities, events, sessions and meetups, with nothing priv
     assert.doesNotMatch(response.body, /@example\.org|Hidden Name Person|Waiting Walter/, 'no emails, no attendees')
   }
   assert.equal((await app.inject({ url: '/api/meetups/nope' })).statusCode, 404)
+  const unknown = await app.inject({ url: '/api/no-such-thing', headers: { accept: 'text/html' } })
+  assert.equal(unknown.statusCode, 404)
+  assert.deepEqual(unknown.json(), { statusCode: 404, error: 'Page not found' }, 'the API answers in JSON whatever the client accepts')
 })
 
 test('Atom feeds of new proposals and new meetups are well-formed, escaped, and cached', async (t) => {

@@ -38,3 +38,13 @@ export async function assertAccessible(page: Page, name: string): Promise<void> 
   assert.deepEqual(violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `accessibility of ${name}`)
   await screenshot(page, name)
 }
+
+/** Creates an account through the sign-up form and lands on the home page, signed in. */
+export async function signUpInBrowser(page: Page, base: string, name: string, email: string): Promise<void> {
+  await page.goto(`${base}/sign-up`)
+  await page.getByLabel('Your name').fill(name)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.waitForURL(`${base}/`)
+}

@@ -22,12 +22,9 @@ const SlugOnly = Type.Object({ slug: Slug })
 const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
   const base = config.baseUrl
-  // The API is for programs: JSON errors, and readable from other sites' scripts (it is public).
+  // Public data, so readable from other sites' scripts; errors are JSON (plugins/errors.ts).
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/api/')) {
-      request.headers.accept = 'application/json'
-      reply.header('access-control-allow-origin', '*')
-    }
+    if (request.url.startsWith('/api/')) reply.header('access-control-allow-origin', '*')
   })
 
   app.get('/api/communities', async () => {
