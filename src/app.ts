@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import type { WorkerOptions } from './features/notices/outbox-worker.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
 import shareRoutes from './features/cards/share.routes.js'
@@ -18,6 +19,8 @@ import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import meetupsRoutes from './features/meetups/meetups.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
+import hostMessagesRoutes from './features/meetups/host-messages.routes.js'
+import noticesRoutes from './features/notices/notices.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
@@ -36,6 +39,7 @@ import flash from './plugins/flash.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
 import live from './plugins/live.js'
+import outbox from './plugins/outbox.js'
 import security from './plugins/security.js'
 import session from './plugins/session.js'
 import staticFiles from './plugins/static.js'
@@ -50,6 +54,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Fastify logger options; the server passes its own, tests usually pass false. */
   logger?: FastifyServerOptions['logger']
+  /** Outbox worker timings; tests shorten them. */
+  mailWorker?: Partial<WorkerOptions>
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -79,6 +85,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(flash)
   await app.register(views, { config })
   await app.register(errors, { config })
+  await app.register(outbox, { config, worker: options.mailWorker })
 
   await app.register(healthRoutes)
   await app.register(homeRoutes)
@@ -103,6 +110,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(apiRoutes)
   await app.register(meetupsRoutes)
   await app.register(meRoutes)
+  await app.register(hostMessagesRoutes)
+  await app.register(noticesRoutes)
   await app.register(shareRoutes)
   await app.register(tagsRoutes)
 

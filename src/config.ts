@@ -23,6 +23,12 @@ export interface Config {
   migrateOnStart: boolean
   /** Trust X-Forwarded-* from a reverse proxy (needed for per-IP limits and https detection). */
   trustProxy: boolean
+  /** smtp(s)://user:pass@host:port; null → every email is written to dataDir/mail and listed at /dev/mail. */
+  smtpUrl: string | null
+  /** The From of every email: an address, optionally with a name ("Hashcamp <hello@example.org>"). */
+  mailFrom: string
+  /** Run the outbox worker in this process (on by default; tests and one-off scripts turn it off). */
+  mailWorker: boolean
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +74,13 @@ function parseBaseUrl(raw: string | undefined, host: string, port: number): stri
   return url.origin + url.pathname.replace(/\/+$/, '')
 }
 
+function parseSmtpUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null
+  // The URL holds a password: the message names the rule, never the value.
+  if (!/^smtps?:\/\/[^/]/.test(raw)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…')
+  return raw
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT)
   const host = env.HOST || 'localhost'
@@ -81,10 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (sessionSecret !== null && sessionSecret.length < 32) {
     throw new ConfigError('SESSION_SECRET must be at least 32 characters long')
   }
+  const baseUrl = parseBaseUrl(env.BASE_URL, host, port)
   return {
     port,
     host,
-    baseUrl: parseBaseUrl(env.BASE_URL, host, port),
+    baseUrl,
     dataDir,
     database: parseDatabase(env.DATABASE_URL, dataDir),
     sessionSecret,
@@ -93,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     migrateOnStart: true,
     trustProxy: parseOnOff('TRUST_PROXY', env.TRUST_PROXY, false),
+    smtpUrl: parseSmtpUrl(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM || `Hashcamp <hashcamp@${new URL(baseUrl).hostname}>`,
+    mailWorker: parseOnOff('HASHCAMP_MAIL_WORKER', env.HASHCAMP_MAIL_WORKER, true),
   }
 }
 

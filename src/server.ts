@@ -2,7 +2,7 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { seedDemoIfEmpty } from './features/demo/demo.seed.js'
-import { redactCalendarToken } from './lib/redact.js'
+import { redactUrlSecrets } from './lib/redact.js'
 
 let config
 try {
@@ -21,7 +21,7 @@ const app = await buildApp(config, {
     // A personal calendar's address is its secret: never write it to the log.
     serializers: {
       req(request) {
-        return { method: request.method, url: redactCalendarToken(request.url), host: request.host, remoteAddress: request.ip }
+        return { method: request.method, url: redactUrlSecrets(request.url), host: request.host, remoteAddress: request.ip }
       },
     },
   },

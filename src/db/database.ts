@@ -305,6 +305,8 @@ export interface MeetupsTable {
   rsvp_version: Generated<number>
   /** Calendar SEQUENCE: bumped on every edit and on cancelling. */
   sequence: Generated<number>
+  /** The starts_at whose day-before reminders are queued; null until then. */
+  reminded_for: Generated<string | null>
   created_by: number | null
   created_at: string
   updated_at: string
@@ -325,6 +327,40 @@ export interface RsvpsTable {
   hide_name: Generated<number>
   created_at: string
   updated_at: string
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed'
+
+export interface OutboxTable {
+  id: Generated<number>
+  idempotency_key: string
+  kind: string
+  user_id: number
+  /** JSON, rendered into the email when it is sent. */
+  payload: string
+  status: Generated<OutboxStatus>
+  attempts: Generated<number>
+  next_attempt_at: string
+  claimed_until: string | null
+  claimed_by: string | null
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+export interface EmailOptOutsTable {
+  user_id: number
+  topic: string
+  created_at: string
+}
+
+export interface MeetupMessagesTable {
+  id: Generated<number>
+  meetup_id: number
+  sender_id: number
+  body: string
+  recipients: number
+  created_at: string
 }
 
 export interface Database {
@@ -351,10 +387,14 @@ export interface Database {
   meetups: MeetupsTable
   meetup_hosts: MeetupHostsTable
   rsvps: RsvpsTable
+  outbox: OutboxTable
+  email_opt_outs: EmailOptOutsTable
+  meetup_messages: MeetupMessagesTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
 }
 
+export type OutboxRow = Selectable<OutboxTable>
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>
 export type UserUpdate = Updateable<UsersTable>

@@ -5,6 +5,7 @@
 //   the same until something changes (and its ETag with it);
 // - stable UIDs and SEQUENCE passed in by the caller;
 // - one VCALENDAR, METHOD:PUBLISH with no ATTENDEE, no ORGANIZER (no email in a public feed);
+//   only an emailed METHOD:CANCEL names the organiser and its one recipient, as iTIP wants;
 // - the calendar's NAME / X-WR-CALNAME and REFRESH-INTERVAL / X-PUBLISHED-TTL;
 // - lines folded at 75 octets, not characters (the package counts characters), CRLF.
 import { createEvents, type EventAttributes } from 'ics'
@@ -23,12 +24,19 @@ export interface CalendarItem {
   /** When the item last changed (UTC ISO): DTSTAMP and LAST-MODIFIED. */
   lastModified: string
   categories?: string[]
+  /**
+   * Only in an emailed CANCEL (iTIP, RFC 5546 §3.2.5 wants both): the site as organiser and
+   * the one recipient as attendee. Never in a feed or a download.
+   */
+  invite?: { organizer: { name: string; email: string }; attendee: { name: string; email: string } }
 }
 
 export interface CalendarInfo {
   name: string
   /** Suggested minimum time between refreshes, as an ISO duration. */
   refresh?: string
+  /** PUBLISH (feeds, downloads, emailed confirmations) unless it is an emailed cancellation. */
+  method?: 'PUBLISH' | 'CANCEL'
 }
 
 const PRODUCT_ID = '-//Hashcamp//Hashcamp//EN'
@@ -73,6 +81,10 @@ function titled(value: string): string {
   return clean(value)?.trim() || '–'
 }
 
+function plainName(name: string): string {
+  return titled(name).replace(/"/g, "'")
+}
+
 function attributes(item: CalendarItem): EventAttributes {
   const stamp = Date.parse(item.lastModified)
   return {
@@ -92,12 +104,19 @@ function attributes(item: CalendarItem): EventAttributes {
     timestamp: stamp,
     lastModified: stamp,
     ...(item.categories?.length ? { categories: item.categories.map((c) => clean(c)!.replace(/,/g, ' ')) } : {}),
+    ...(item.invite
+      ? {
+          // The package writes a DQUOTE in a CN as \", which RFC 5545 forbids: names lose theirs.
+          organizer: { name: plainName(item.invite.organizer.name), email: item.invite.organizer.email },
+          attendees: [{ name: plainName(item.invite.attendee.name), email: item.invite.attendee.email, rsvp: false, role: 'REQ-PARTICIPANT' }],
+        }
+      : {}),
   } as EventAttributes
 }
 
 /** One VCALENDAR with every item, as text/calendar wants it. */
 export function calendarText(info: CalendarInfo, items: readonly CalendarItem[]): string {
-  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: 'PUBLISH', calName: titled(info.name) })
+  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: info.method ?? 'PUBLISH', calName: titled(info.name) })
   if (error || value === null) throw error ?? new Error('ics produced nothing')
   const refresh = info.refresh ?? 'PT1H'
   const lines = value

@@ -1,5 +1,5 @@
-// Secrets that travel in URLs (the personal calendar feed's token) are cut out before a URL
-// is logged.
-export function redactCalendarToken(url: string): string {
-  return url.replace(/\/calendar\/[^/?#]+\.ics/, '/calendar/[secret].ics')
+// Secrets that travel in URLs are cut out before a URL is logged: the personal calendar
+// feed's token, and an unsubscribe link's signature (which turns someone's emails off).
+export function redactUrlSecrets(url: string): string {
+  return url.replace(/\/calendar\/[^/?#]+\.ics/, '/calendar/[secret].ics').replace(/\/unsubscribe\/[^/?#]+/, '/unsubscribe/[secret]')
 }

@@ -1,6 +1,16 @@
 import csrfProtection from '@fastify/csrf-protection'
 import fp from 'fastify-plugin'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * false only where the URL itself is the credential and the request comes from outside
+     * any page of ours: the one-click unsubscribe POST a mail client makes (RFC 8058).
+     */
+    csrf?: false
+  }
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
@@ -14,7 +24,7 @@ export default fp(
     await app.register(csrfProtection, { sessionPlugin: '@fastify/secure-session' })
     app.addHook('preHandler', (request, reply, done) => {
       // A POST to no route at all is a 404, not a CSRF failure.
-      if (SAFE_METHODS.has(request.method) || request.is404) return done()
+      if (SAFE_METHODS.has(request.method) || request.is404 || request.routeOptions.config.csrf === false) return done()
       app.csrfProtection(request, reply, done)
     })
   },

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import ICAL from 'ical.js'
 import { buildApp } from '../../src/app.js'
 import { calendarText } from '../../src/lib/ics.js'
-import { redactCalendarToken } from '../../src/lib/redact.js'
+import { redactUrlSecrets } from '../../src/lib/redact.js'
 import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
 import type { Browser, Page } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
@@ -272,6 +272,6 @@ describe('calendars', () => {
     assert.notEqual(fresh, url)
     assert.equal((await calendarApp.get(fresh)).status, 200)
     assert.equal((await calendarApp.get('/calendar/not-a-real-token-at-all-aaaaaaaaaaaaaaa.ics')).status, 404)
-    assert.equal(redactCalendarToken(`${fresh}?x=1`), '/calendar/[secret].ics?x=1', 'the secret never reaches the log')
+    assert.equal(redactUrlSecrets(`${fresh}?x=1`), '/calendar/[secret].ics?x=1', 'the secret never reaches the log')
   })
 })

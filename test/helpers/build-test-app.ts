@@ -18,6 +18,10 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     logLevel: 'silent',
     migrateOnStart: true,
     trustProxy: false,
+    smtpUrl: null,
+    mailFrom: 'Hashcamp <hashcamp@localhost>',
+    // Tests that are about email start their own worker (see test/helpers/mail.ts).
+    mailWorker: false,
     ...overrides,
   }
   return { config, drop: fresh.drop }

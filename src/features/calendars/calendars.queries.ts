@@ -70,6 +70,12 @@ export async function oneSession(db: Kysely<Database>, eventId: number, proposal
   return sessions(db).where('e.event_id', '=', eventId).where('e.proposal_id', '=', proposalId).executeTakeFirst()
 }
 
+/** Some sessions of one event as they are now, cancelled ones included: what a notice of a change says. */
+export async function sessionsOfProposals(db: Kysely<Database>, eventId: number, proposalIds: number[]): Promise<SessionRow[]> {
+  if (!proposalIds.length) return []
+  return sessions(db).where('e.event_id', '=', eventId).where('e.proposal_id', 'in', proposalIds).execute()
+}
+
 /** The sessions one person starred or runs, across published events. */
 export async function personalSessions(db: Kysely<Database>, userId: number, since: string): Promise<SessionRow[]> {
   return sessions(db)

@@ -8,11 +8,12 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { bumpEventEntries } from '../schedule/grid.queries.js'
 import { hasSlotsOutside } from '../schedule/slots.queries.js'
 import { retimeSlots } from '../schedule/slots.service.js'
-import { LIVE_STATES } from './phases.js'
+import { queueNotice } from '../notices/queue.js'
+import { DECIDABLE_STATES, LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
 import { addOrganiser, insertEvent, isEventSlugTaken, lockEvent, updateEvent } from './events.queries.js'
-import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, updateProposal } from './proposals.queries.js'
+import { addHost, copyHosts, copyVotes, findProposal, insertProposal, listQueue, nextQueuePosition, setProposalStates, updateProposal } from './proposals.queries.js'
 
 export type CreateEventResult =
   | { ok: true; event: EventRow }
@@ -186,5 +187,24 @@ export async function moveInQueue(db: Kysely<Database>, eventId: number, proposa
     if (index === -1 || !other) return
     await updateProposal(trx, proposal.id, { queue_position: other.queue_position, updated_at: stamp })
     await updateProposal(trx, other.id, { queue_position: proposal.queue_position, updated_at: stamp })
+  })
+}
+
+/**
+ * Accepts or declines proposals (or takes the decision back, to 'proposed'); returns how
+ * many changed. Each proposer hears of an acceptance or a decline, in the same transaction.
+ */
+export async function decideProposals(db: Kysely<Database>, event: Pick<EventRow, 'id' | 'slug' | 'name'>, ids: number[], to: 'accepted' | 'declined' | 'proposed', now: Date): Promise<number> {
+  const stamp = now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    const changed = await setProposalStates(trx, event.id, ids, DECIDABLE_STATES, to, stamp)
+    if (to !== 'proposed') {
+      for (const proposal of changed) {
+        if (proposal.proposer_id === null) continue
+        const notice = { kind: 'proposalDecided' as const, event: { slug: event.slug, name: event.name }, proposal: { id: proposal.id, title: proposal.title }, state: to }
+        await queueNotice(trx, notice, [proposal.proposer_id], `p${proposal.id}:${to}:${stamp}`, stamp)
+      }
+    }
+    return changed.length
   })
 }

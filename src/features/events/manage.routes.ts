@@ -9,13 +9,13 @@ import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, WalkUpBody, walkUpMessages } from './events.schemas.js'
-import { addWalkUpPitch, adjacentPhases, changePhase, mergeProposals, moveInQueue } from './events.service.js'
+import { addWalkUpPitch, adjacentPhases, changePhase, decideProposals, mergeProposals, moveInQueue } from './events.service.js'
 import { addOrganiser, listOrganisers } from './events.queries.js'
 import { eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
 import { DECIDABLE_STATES, LIVE_STATES, assertPhaseAllows, phaseAllows } from './phases.js'
 import { liveTopic } from '../schedule/schedule-access.js'
-import { listProposalsForManaging, listQueue, setProposalStates } from './proposals.queries.js'
+import { listProposalsForManaging, listQueue } from './proposals.queries.js'
 
 const PhaseBody = Type.Object({ phase: Type.Union(EVENT_PHASES.map((p) => Type.Literal(p))), _csrf: CsrfField })
 const BulkBody = Type.Object({
@@ -76,7 +76,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     assertPhaseAllows(context.event.phase, 'decide')
     const ids = request.body.ids === undefined ? [] : Array.isArray(request.body.ids) ? request.body.ids : [request.body.ids]
-    const changed = await setProposalStates(db, context.event.id, ids, DECIDABLE_STATES, request.body.action, new Date().toISOString())
+    const changed = await decideProposals(db, context.event, ids, request.body.action, new Date())
     reply.flash(request.body.action === 'accepted' ? 'manage.bulk.accepted' : 'manage.bulk.declined', { count: changed })
     return reply.redirect(eventPath(context.event, '/manage'), 303)
   })

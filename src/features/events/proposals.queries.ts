@@ -101,17 +101,17 @@ export async function updateProposal(db: Kysely<Database>, id: number, changes: 
   await db.updateTable('proposals').set(changes).where('id', '=', id).execute()
 }
 
-/** Changes the state of several proposals of one event at once; returns how many changed. */
-export async function setProposalStates(db: Kysely<Database>, eventId: number, ids: number[], from: ProposalState[], to: ProposalState, now: string): Promise<number> {
-  if (!ids.length) return 0
-  const result = await db
+/** Changes the state of several proposals of one event at once; returns the ones that changed. */
+export async function setProposalStates(db: Kysely<Database>, eventId: number, ids: number[], from: ProposalState[], to: ProposalState, now: string): Promise<Pick<ProposalRow, 'id' | 'title' | 'proposer_id'>[]> {
+  if (!ids.length) return []
+  return db
     .updateTable('proposals')
     .set({ state: to, updated_at: now })
     .where('event_id', '=', eventId)
     .where('id', 'in', ids)
-    .where('state', 'in', from)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
+    .where('state', 'in', from.filter((state) => state !== to))
+    .returning(['id', 'title', 'proposer_id'])
+    .execute()
 }
 
 // --- Hosts ---

@@ -15,6 +15,7 @@ import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
 import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
+import { decideProposals } from './events.service.js'
 import { DECIDABLE_STATES, LIVE_STATES, OPEN_STATES, assertPhaseAllows, assertVotable, isSchedulePublished, phaseAllows } from './phases.js'
 import { placementOf } from '../schedule/grid.queries.js'
 import { hasStarred } from '../schedule/stars.queries.js'
@@ -220,7 +221,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertPhaseAllows(context.event.phase, 'decide')
     const { proposal } = context
     if (!DECIDABLE_STATES.includes(proposal.state)) throw new RefusedError('proposals.refused.decide', { state: proposal.state })
-    await updateProposal(db, proposal.id, { state: request.body.state, updated_at: new Date().toISOString() })
+    await decideProposals(db, context.event, [proposal.id], request.body.state, new Date())
     reply.flash('proposals.stateChanged', { title: proposal.title })
     return reply.redirect(eventPath(context.event, `/proposals/${proposal.id}`), 303)
   })

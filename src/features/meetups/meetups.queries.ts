@@ -91,3 +91,9 @@ export async function listMyMeetups(db: Kysely<Database>, userId: number, now: D
     .execute()
   return rows.map(({ host, status, ...row }) => ({ ...row, status: status === 'going' || status === 'waitlisted' ? status : host !== null ? 'host' : 'not_going' }))
 }
+
+/** Who has this RSVP status: the recipients of a notice about the meetup. */
+export async function rsvpUserIds(db: Kysely<Database>, meetupId: number, status: RsvpStatus): Promise<number[]> {
+  const rows = await db.selectFrom('rsvps').select('user_id').where('meetup_id', '=', meetupId).where('status', '=', status).execute()
+  return rows.map((r) => r.user_id)
+}

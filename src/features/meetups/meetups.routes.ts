@@ -1,13 +1,10 @@
 // Meetups: the list, creating and editing, the page with its RSVP form and attendee list,
 // RSVPs, cancelling, and the hosts' CSV of who is coming.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
-import type { Database } from '../../db/database.js'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
-import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
 import { CsrfField } from '../../lib/schema-fields.js'
-import { requireSignIn, type CurrentUser } from '../../plugins/auth.js'
+import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
 import { listCommunities } from '../communities/communities.queries.js'
 import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
@@ -15,8 +12,9 @@ import { listEvents } from '../events/events.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { attendeesCsv, visibleAttendees } from './attendees.js'
 import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm } from './meetups.schemas.js'
+import { hostOnly, meetupOr404 } from './meetup-access.js'
 import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
-import { addMeetupHost, findMeetupBySlug, findMyRsvp, isMeetupHost, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
+import { addMeetupHost, findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
 import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
@@ -32,19 +30,6 @@ function repliesClosedReason(meetup: { starts_at: string; rsvp_opens_at: string 
   if (meetup.rsvp_opens_at && at < meetup.rsvp_opens_at) return 'rsvp.refused.notOpen'
   if (meetup.rsvp_closes_at && at >= meetup.rsvp_closes_at) return 'rsvp.refused.closed'
   return null
-}
-
-async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
-  const meetup = await findMeetupBySlug(db, slug)
-  if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
-  const isHost = user !== null && (user.role === 'admin' || (await isMeetupHost(db, meetup.id, user.id)))
-  return { meetup, isHost }
-}
-
-async function hostOnly(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
-  const context = await meetupOr404(db, slug, user)
-  if (!context.isHost) throw new ForbiddenError('only hosts may do this')
-  return context
 }
 
 const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -6,8 +6,9 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import { findEventBySlug, isOrganiser } from '../events/events.queries.js'
 import type { MeetupInput } from './meetups.schemas.js'
-import { addMeetupHost, isMeetupSlugTaken } from './meetups.queries.js'
-import { changeCapacity } from './rsvps.service.js'
+import { queueNotice } from '../notices/queue.js'
+import { addMeetupHost, isMeetupSlugTaken, rsvpUserIds } from './meetups.queries.js'
+import { changeCapacity, noticePromoted } from './rsvps.service.js'
 
 export type SaveMeetupResult =
   | { ok: true; meetup: MeetupRow }
@@ -82,22 +83,47 @@ export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input:
   const { community, event } = await links(db, input, user, meetup)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
+  const stamp = now.toISOString()
   await db.transaction().execute(async (trx) => {
-    await changeCapacity(trx, meetup.id, input.capacity, now)
-    await trx
+    const { before, promoted } = await changeCapacity(trx, meetup.id, input.capacity, now)
+    const after = await trx
       .updateTable('meetups')
-      .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, now.toISOString()), sequence: eb('sequence', '+', 1) }))
+      .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, stamp), sequence: eb('sequence', '+', 1) }))
       .where('id', '=', meetup.id)
-      .execute()
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await noticePromoted(trx, after, promoted, stamp)
+    if (movedOrRelocated(before, after)) await noticeEveryone(trx, after, 'meetupChanged', stamp)
   })
   return { ok: true, meetup }
 }
 
-/** Cancelling keeps every RSVP; the page then says plainly that it is off. */
+/** What changes people's plans: when it is, and where. A new description is not worth an email. */
+function movedOrRelocated(before: MeetupRow, after: MeetupRow): boolean {
+  const keys = ['starts_at', 'ends_at', 'venue_name', 'venue_address', 'online_url'] as const
+  return keys.some((key) => before[key] !== after[key])
+}
+
+/** Everyone with a seat or a place in the queue hears of a change or a cancellation. */
+async function noticeEveryone(trx: Kysely<Database>, meetup: MeetupRow, kind: 'meetupChanged' | 'meetupCancelled', stamp: string): Promise<void> {
+  const cause = `m${meetup.id}:s${meetup.sequence}`
+  const [going, waiting] = await Promise.all([rsvpUserIds(trx, meetup.id, 'going'), rsvpUserIds(trx, meetup.id, 'waitlisted')])
+  if (kind === 'meetupCancelled') return queueNotice(trx, { kind, meetup }, [...going, ...waiting], cause, stamp)
+  await queueNotice(trx, { kind, meetup, waiting: false }, going, cause, stamp)
+  await queueNotice(trx, { kind, meetup, waiting: true }, waiting, cause, stamp)
+}
+
+/** Cancelling keeps every RSVP; the page then says plainly that it is off, and everyone is told. */
 export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
-  await db
-    .updateTable('meetups')
-    .set((eb) => ({ state: 'cancelled', updated_at: now.toISOString(), sequence: eb('sequence', '+', 1) }))
-    .where('id', '=', meetupId)
-    .execute()
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    const meetup = await trx
+      .updateTable('meetups')
+      .set((eb) => ({ state: 'cancelled', updated_at: stamp, sequence: eb('sequence', '+', 1) }))
+      .where('id', '=', meetupId)
+      .where('state', '!=', 'cancelled')
+      .returningAll()
+      .executeTakeFirst()
+    if (meetup) await noticeEveryone(trx, meetup, 'meetupCancelled', stamp)
+  })
 }

@@ -13,6 +13,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { queueNotice } from '../notices/queue.js'
 
 export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number } | { status: 'not_going' }
 
@@ -73,6 +74,11 @@ async function saveSeats(trx: Transaction<Database>, meetupId: number, seatsTake
   await trx.updateTable('meetups').set({ seats_taken: seatsTaken }).where('id', '=', meetupId).execute()
 }
 
+/** Tells the people who just got a seat, in the transaction that gave it to them. */
+export async function noticePromoted(trx: Kysely<Database>, meetup: MeetupRow, promoted: number[], now: string): Promise<void> {
+  await queueNotice(trx, { kind: 'rsvpPromoted', meetup }, promoted, `m${meetup.id}:r${meetup.rsvp_version}`, now)
+}
+
 export async function waitlistPosition(db: Kysely<Database>, meetupId: number, rsvp: Pick<RsvpRow, 'seq' | 'id'>): Promise<number> {
   const row = await db
     .selectFrom('rsvps')
@@ -110,12 +116,20 @@ export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: 
       .executeTakeFirstOrThrow()
     let seats = seatsWithoutMe + (seated ? partySize : 0)
     // A smaller party frees seats for those waiting.
-    if (heldBefore > partySize) seats = (await promoteWaitlist(trx, meetup, seats, stamp)).seatsTaken
+    if (heldBefore > partySize) {
+      const promotion = await promoteWaitlist(trx, meetup, seats, stamp)
+      seats = promotion.seatsTaken
+      await noticePromoted(trx, meetup, promotion.promoted, stamp)
+    }
     await saveSeats(trx, meetupId, seats)
-    return row
+    const cause = `m${meetupId}:r${meetup.rsvp_version}`
+    if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
+    const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
+    if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
+    return { row, position }
   })
-  if (saved.status === 'going') return { status: 'going' }
-  return { status: 'waitlisted', position: await waitlistPosition(db, meetupId, saved) }
+  if (saved.row.status === 'going') return { status: 'going' }
+  return { status: 'waitlisted', position: saved.position }
 }
 
 /** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */
@@ -138,19 +152,22 @@ export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userI
     }
     const { seatsTaken, promoted } = await promoteWaitlist(trx, meetup, meetup.seats_taken - existing.party_size, stamp)
     await saveSeats(trx, meetupId, seatsTaken)
+    await noticePromoted(trx, meetup, promoted, stamp)
     return promoted
   })
 }
 
 /**
  * Changes the number of seats. Fewer seats than are already taken is refused (nobody
- * loses a seat they were given); more seats promote from the waitlist at once.
+ * loses a seat they were given); more seats promote from the waitlist at once. Returns the
+ * meetup as it was and who was promoted: the caller tells them once its edit is written.
  */
-export async function changeCapacity(trx: Transaction<Database>, meetupId: number, capacity: number | null, now: Date): Promise<void> {
+export async function changeCapacity(trx: Transaction<Database>, meetupId: number, capacity: number | null, now: Date): Promise<{ before: MeetupRow; promoted: number[] }> {
   const meetup = await lockMeetup(trx, meetupId)
   if (capacity !== null && capacity < meetup.seats_taken) throw new RefusedError('meetup.refused.capacityBelowTaken', { count: String(meetup.seats_taken) })
   await trx.updateTable('meetups').set({ capacity }).where('id', '=', meetupId).execute()
-  if (meetup.state === 'cancelled') return
-  const { seatsTaken } = await promoteWaitlist(trx, { ...meetup, capacity }, meetup.seats_taken, now.toISOString())
+  if (meetup.state === 'cancelled') return { before: meetup, promoted: [] }
+  const { seatsTaken, promoted } = await promoteWaitlist(trx, { ...meetup, capacity }, meetup.seats_taken, now.toISOString())
   await saveSeats(trx, meetupId, seatsTaken)
+  return { before: meetup, promoted }
 }

@@ -13,7 +13,8 @@ import { updateProposal } from '../events/proposals.queries.js'
 import { costOf } from './autoschedule/cost.js'
 import { checkInstance, InvalidInstance, type Cost, type Instance } from './autoschedule/instance.js'
 import { solve } from './autoschedule/solver.js'
-import { cancelEntry, deleteEntry, insertChange, insertEntry, listEntries, listInterested, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
+import { recordChanges } from './changes.service.js'
+import { cancelEntry, deleteEntry, insertEntry, listEntries, listInterested, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
 import { listRooms } from './rooms.queries.js'
 import { listSlots } from './slots.queries.js'
 
@@ -180,6 +181,7 @@ async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, 
       const entry = entries.get(change.proposalId)
       if (entry && entry.cancelled_at === null) await stepAside(trx, entry.id, stamp)
     }
+    const changelog: Parameters<typeof recordChanges>[2] = []
     for (const { proposalId, to } of changes) {
       const entry = entries.get(proposalId)
       const wasLive = entry !== undefined && entry.cancelled_at === null
@@ -188,7 +190,7 @@ async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, 
       if (!to) {
         if (published) {
           await cancelEntry(trx, entry!.id, stamp)
-          await insertChange(trx, { event_id: event.id, proposal_id: proposalId, kind: 'cancelled', title, from_room: from!.room, from_starts_at: from!.startsAt, to_room: null, to_starts_at: null, created_at: stamp })
+          changelog.push({ event_id: event.id, proposal_id: proposalId, kind: 'cancelled', title, from_room: from!.room, from_starts_at: from!.startsAt, to_room: null, to_starts_at: null, created_at: stamp })
         } else {
           await deleteEntry(trx, entry!.id)
         }
@@ -199,10 +201,12 @@ async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, 
       else await insertEntry(trx, { event_id: event.id, proposal_id: proposalId, slot_id: to.slot, room_id: to.room }, stamp)
       if (published) {
         const there = where(to)
-        await insertChange(trx, { event_id: event.id, proposal_id: proposalId, kind: from ? 'moved' : 'added', title, from_room: from?.room ?? null, from_starts_at: from?.startsAt ?? null, to_room: there.room, to_starts_at: there.startsAt, created_at: stamp })
+        changelog.push({ event_id: event.id, proposal_id: proposalId, kind: from ? 'moved' : 'added', title, from_room: from?.room ?? null, from_starts_at: from?.startsAt ?? null, to_room: there.room, to_starts_at: there.startsAt, created_at: stamp })
       }
       await updateProposal(trx, proposalId, { state: 'scheduled', queue_position: null, updated_at: stamp })
     }
+    // Written once everything has moved, so each notice describes where its session ended up.
+    await recordChanges(trx, event.time_zone, changelog)
     return changes.length
   })
 }

@@ -157,10 +157,6 @@ export async function listUnscheduled(db: Kysely<Database>, eventId: number): Pr
     .execute()
 }
 
-export async function insertChange(db: Kysely<Database>, change: Omit<ScheduleChangeRow, 'id'>): Promise<void> {
-  await db.insertInto('schedule_changes').values(change).execute()
-}
-
 export async function listChanges(db: Kysely<Database>, eventId: number, limit = 200): Promise<ScheduleChangeRow[]> {
   return db.selectFrom('schedule_changes').selectAll().where('event_id', '=', eventId).orderBy('id', 'desc').limit(limit).execute()
 }

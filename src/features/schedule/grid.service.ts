@@ -11,7 +11,8 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { isSchedulePublished } from '../events/phases.js'
 import { findProposal, updateProposal } from '../events/proposals.queries.js'
-import { cancelEntry, deleteEntry, findEntryInCell, findEntryOfProposal, insertChange, insertEntry, placeEntry, setEntryPinned, stepAside } from './grid.queries.js'
+import { recordChanges } from './changes.service.js'
+import { cancelEntry, deleteEntry, findEntryInCell, findEntryOfProposal, insertEntry, placeEntry, setEntryPinned, stepAside } from './grid.queries.js'
 import { findRoom } from './rooms.queries.js'
 import { findSlot } from './slots.queries.js'
 
@@ -45,7 +46,7 @@ async function takeOff(trx: Trx, event: EventRow, entry: ScheduleEntryRow, title
   if (published) {
     const from = await whereIs(trx, event.id, entry)
     await cancelEntry(trx, entry.id, stamp)
-    await insertChange(trx, { event_id: event.id, proposal_id: entry.proposal_id, kind: 'cancelled', title, from_room: from.room, from_starts_at: from.startsAt, to_room: null, to_starts_at: null, created_at: stamp })
+    await recordChanges(trx, event.time_zone, [{ event_id: event.id, proposal_id: entry.proposal_id, kind: 'cancelled', title, from_room: from.room, from_starts_at: from.startsAt, to_room: null, to_starts_at: null, created_at: stamp }])
   } else {
     await deleteEntry(trx, entry.id)
   }
@@ -88,7 +89,7 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
           await placeEntry(trx, ownLive.id, slot.id, room.id, stamp)
           await placeEntry(trx, occupant.id, ownLive.slot_id, ownLive.room_id, stamp)
           if (published) {
-            await insertChange(trx, { event_id: event.id, proposal_id: occupant.proposal_id, kind: 'moved', title: occupantTitle, from_room: to.room, from_starts_at: to.startsAt, to_room: ownFrom!.room, to_starts_at: ownFrom!.startsAt, created_at: stamp })
+            await recordChanges(trx, event.time_zone, [{ event_id: event.id, proposal_id: occupant.proposal_id, kind: 'moved', title: occupantTitle, from_room: to.room, from_starts_at: to.startsAt, to_room: ownFrom!.room, to_starts_at: ownFrom!.startsAt, created_at: stamp }])
           }
         } else {
           // A waiting session would push the occupant off the grid (cancelling it, once
@@ -104,7 +105,7 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
         await insertEntry(trx, { event_id: event.id, proposal_id: proposal.id, slot_id: slot.id, room_id: room.id }, stamp)
       }
       if (published) {
-        await insertChange(trx, {
+        await recordChanges(trx, event.time_zone, [{
           event_id: event.id,
           proposal_id: proposal.id,
           kind: ownFrom ? 'moved' : 'added',
@@ -114,7 +115,7 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
           to_room: to.room,
           to_starts_at: to.startsAt,
           created_at: stamp,
-        })
+        }])
       }
       if (proposal.state !== 'scheduled') await updateProposal(trx, proposal.id, { state: 'scheduled', queue_position: null, updated_at: stamp })
       return { title: proposal.title }

@@ -6,7 +6,8 @@ import { SESSION_SLOT_KINDS } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { isSchedulePublished } from '../events/phases.js'
-import { bumpEventEntries, bumpSlotEntries, countLiveEntries, insertChange, liveEntriesInSlot, liveEntriesOfEvent } from './grid.queries.js'
+import { recordChanges } from './changes.service.js'
+import { bumpEventEntries, bumpSlotEntries, countLiveEntries, liveEntriesInSlot, liveEntriesOfEvent } from './grid.queries.js'
 import { planDay, slotFields, slotProblem, type DayPlan, type SlotInput, type SlotProblem } from './slot-times.js'
 import { deleteSlot, findSlot, insertSlots, listSlots, updateSlot } from './slots.queries.js'
 
@@ -60,19 +61,22 @@ export async function editSlot(db: Kysely<Database>, event: EventRow, slotId: nu
     if (retimed) {
       await bumpSlotEntries(trx, slotId, stamp)
       if (published) {
-        for (const entry of await liveEntriesInSlot(trx, slotId)) {
-          await insertChange(trx, {
+        const entries = await liveEntriesInSlot(trx, slotId)
+        await recordChanges(
+          trx,
+          event.time_zone,
+          entries.map((entry) => ({
             event_id: event.id,
             proposal_id: entry.proposal_id,
-            kind: 'retimed',
+            kind: 'retimed' as const,
             title: entry.title,
             from_room: entry.room,
             from_starts_at: slot.starts_at,
             to_room: entry.room,
             to_starts_at: fields.starts_at,
             created_at: stamp,
-          })
-        }
+          })),
+        )
       }
     }
     return { ok: true, count: 1 }
@@ -123,5 +127,5 @@ export async function retimeSlots(trx: Kysely<Database>, event: EventRow, timeZo
       to_starts_at: moved.get(e.slot_id)!.to,
       created_at: stamp,
     }))
-  if (changes.length) await trx.insertInto('schedule_changes').values(changes).execute()
+  await recordChanges(trx, timeZone, changes)
 }

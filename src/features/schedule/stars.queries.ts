@@ -104,3 +104,18 @@ export async function listAgenda(db: Kysely<Database>, userId: number, today: st
 export async function hasStarred(db: Kysely<Database>, proposalId: number, userId: number): Promise<boolean> {
   return (await db.selectFrom('stars').select('user_id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
 }
+
+/** Who a change to these sessions concerns: whoever starred one, its proposer, its hosts. */
+export async function sessionAudience(db: Kysely<Database>, proposalIds: number[]): Promise<{ proposal_id: number; user_id: number }[]> {
+  if (!proposalIds.length) return []
+  const stars = db.selectFrom('stars').select(['proposal_id', 'user_id']).where('proposal_id', 'in', proposalIds)
+  const hosts = db.selectFrom('proposal_hosts').select(['proposal_id', 'user_id']).where('proposal_id', 'in', proposalIds)
+  const proposers = db
+    .selectFrom('proposals')
+    .select(['id as proposal_id', 'proposer_id as user_id'])
+    .where('id', 'in', proposalIds)
+    .where('proposer_id', 'is not', null)
+    .$narrowType<{ user_id: number }>()
+  // UNION, not UNION ALL: a host who also starred their session hears of it once.
+  return stars.union(hosts).union(proposers).execute()
+}

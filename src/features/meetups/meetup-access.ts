@@ -1,0 +1,19 @@
+// Who may see and who may run a meetup: anyone may read it; its hosts (and admins) manage it.
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
+import type { CurrentUser } from '../../plugins/auth.js'
+import { findMeetupBySlug, isMeetupHost } from './meetups.queries.js'
+
+export async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
+  const meetup = await findMeetupBySlug(db, slug)
+  if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
+  const isHost = user !== null && (user.role === 'admin' || (await isMeetupHost(db, meetup.id, user.id)))
+  return { meetup, isHost }
+}
+
+export async function hostOnly(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
+  const context = await meetupOr404(db, slug, user)
+  if (!context.isHost) throw new ForbiddenError('only hosts may do this')
+  return context
+}

@@ -1,0 +1,174 @@
+// Turns a queued notice into an email for one person, in their language: a subject, a few
+// sentences, one link to the page, an invite where it is about a calendar item (same UID
+// and SEQUENCE as the feeds), and a footer that says why it came and how to stop it.
+import crypto from 'node:crypto'
+import type { OutboxRow } from '../../db/database.js'
+import { formatInstant } from '../../i18n/format.js'
+import { DEFAULT_LOCALE, isLocale, translator, type Translator } from '../../i18n/i18n.js'
+import { calendarText, type CalendarItem } from '../../lib/ics.js'
+import type { OutgoingMail } from '../../lib/mailer.js'
+import { meetupItem, sessionItem, siteOf, type Site } from '../calendars/calendar-items.js'
+import { type Notice, TOPIC_OF } from './notices.js'
+import type { Recipient } from './outbox.queries.js'
+import type { UnsubscribeTokens } from './unsubscribe-token.js'
+import type { MeetupRow } from '../../db/database.js'
+
+export interface EmailView {
+  lang: string
+  subject: string
+  paragraphs: string[]
+  /** The host's own words, shown as a quotation (escaped like everything else). */
+  quote: string | null
+  action: { label: string; url: string }
+  footer: { why: string; unsubscribeLabel: string; unsubscribeUrl: string; preferencesLabel: string; preferencesUrl: string }
+}
+
+export interface ComposeContext {
+  baseUrl: string
+  from: string
+  tokens: UnsubscribeTokens
+  /** views/emails/notice.eta, compiled once by the app's view engine. */
+  renderHtml(view: EmailView): Promise<string>
+}
+
+interface Content {
+  subject: string
+  paragraphs: string[]
+  quote?: string
+  path: string
+  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal'
+  calendar?: { method: 'PUBLISH' | 'CANCEL'; item: CalendarItem; name: string }
+}
+
+function where(meetup: MeetupRow): string {
+  return [meetup.venue_name, meetup.venue_address.replace(/\n/g, ', '), meetup.online_url ?? ''].filter(Boolean).join(', ')
+}
+
+function whenMeetup(t: Translator, meetup: MeetupRow): string {
+  return formatInstant(t.locale, meetup.starts_at, meetup.time_zone, 'dateTimeWithZone')
+}
+
+function content(notice: Notice, t: Translator, site: Site): Content {
+  const tr = t.t
+  switch (notice.kind) {
+    case 'rsvpGoing':
+    case 'rsvpPromoted':
+    case 'meetupReminder':
+    case 'meetupChanged': {
+      const { meetup } = notice
+      const waiting = notice.kind === 'meetupChanged' && notice.waiting
+      const params = { title: meetup.title, when: whenMeetup(t, meetup), where: where(meetup) }
+      return {
+        subject: tr(`notice.${notice.kind}.subject`, params),
+        paragraphs: [tr(`notice.${notice.kind}.body`, params), ...(waiting ? [tr('notice.meetupChanged.waiting')] : [])],
+        path: `/meetups/${meetup.slug}`,
+        actionKey: 'notice.action.meetup',
+        calendar: { method: 'PUBLISH', name: meetup.title, item: meetupItem(site, tr, meetup, { status: waiting ? 'waitlisted' : 'going', updated: meetup.updated_at }) },
+      }
+    }
+    case 'rsvpWaitlisted': {
+      const { meetup } = notice
+      const params = { title: meetup.title, when: whenMeetup(t, meetup), count: notice.position }
+      // No invite: a place in the queue is not a seat, and a calendar entry would say it was.
+      return { subject: tr('notice.rsvpWaitlisted.subject', params), paragraphs: [tr('notice.rsvpWaitlisted.body', params)], path: `/meetups/${meetup.slug}`, actionKey: 'notice.action.meetup' }
+    }
+    case 'meetupCancelled': {
+      const { meetup } = notice
+      const params = { title: meetup.title, when: whenMeetup(t, meetup) }
+      return {
+        subject: tr('notice.meetupCancelled.subject', params),
+        paragraphs: [tr('notice.meetupCancelled.body', params)],
+        path: `/meetups/${meetup.slug}`,
+        actionKey: 'notice.action.meetup',
+        calendar: { method: 'CANCEL', name: meetup.title, item: meetupItem(site, tr, meetup, { status: 'going', updated: meetup.updated_at }) },
+      }
+    }
+    case 'sessionChanged': {
+      const { session } = notice
+      const params = { title: session.title, event: session.event_name, room: session.room, when: formatInstant(t.locale, session.starts_at, notice.time_zone, 'dateTimeWithZone') }
+      const cancelled = notice.change === 'cancelled'
+      return {
+        subject: tr(cancelled ? 'notice.sessionCancelled.subject' : 'notice.sessionMoved.subject', params),
+        paragraphs: [tr(cancelled ? 'notice.sessionCancelled.body' : 'notice.sessionMoved.body', params)],
+        path: `/events/${session.event_slug}/proposals/${session.proposal_id}`,
+        actionKey: 'notice.action.session',
+        calendar: { method: cancelled ? 'CANCEL' : 'PUBLISH', name: session.event_name, item: sessionItem(site, session) },
+      }
+    }
+    case 'proposalDecided': {
+      const params = { title: notice.proposal.title, event: notice.event.name }
+      const key = notice.state === 'accepted' ? 'accepted' : 'declined'
+      return {
+        subject: tr(`notice.proposal.${key}.subject`, params),
+        paragraphs: [tr(`notice.proposal.${key}.body`, params)],
+        path: `/events/${notice.event.slug}/proposals/${notice.proposal.id}`,
+        actionKey: 'notice.action.proposal',
+      }
+    }
+    case 'hostMessage': {
+      const params = { title: notice.meetup.title, name: notice.from }
+      return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
+    }
+  }
+}
+
+/** "Hashcamp <hello@example.org>" → hello@example.org */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim()
+}
+
+function textOf(view: EmailView): string {
+  const quote = view.quote ? [view.quote.split(/\r?\n/).map((line) => `> ${line}`).join('\n')] : []
+  return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, `${view.footer.unsubscribeLabel}: ${view.footer.unsubscribeUrl}`, `${view.footer.preferencesLabel}: ${view.footer.preferencesUrl}`].join('\n\n') + '\n'
+}
+
+export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipient: Recipient): Promise<OutgoingMail> {
+  const notice = JSON.parse(row.payload) as Notice
+  const t = translator(isLocale(recipient.locale) ? recipient.locale : DEFAULT_LOCALE)
+  const site = siteOf(ctx.baseUrl)
+  const body = content(notice, t, site)
+  const topic = TOPIC_OF[notice.kind]
+  const unsubscribeUrl = `${ctx.baseUrl}/unsubscribe/${ctx.tokens.sign(recipient.id, topic)}`
+  const view: EmailView = {
+    lang: t.locale,
+    subject: body.subject,
+    paragraphs: [t.t('notice.greeting', { name: recipient.display_name }), ...body.paragraphs],
+    quote: body.quote ?? null,
+    action: { label: t.t(body.actionKey), url: `${ctx.baseUrl}${body.path}` },
+    footer: {
+      why: t.t('notice.footer.why', { topic: t.t(`notice.topic.${topic}`) }),
+      unsubscribeLabel: t.t('notice.footer.unsubscribe'),
+      unsubscribeUrl,
+      preferencesLabel: t.t('notice.footer.preferences'),
+      preferencesUrl: `${ctx.baseUrl}/me/email`,
+    },
+  }
+  const calendar = body.calendar
+    ? {
+        method: body.calendar.method,
+        filename: 'invite.ics',
+        content: calendarText(
+          { name: body.calendar.name, method: body.calendar.method },
+          // A CANCEL names the organiser and the one person it is for, as iTIP requires.
+          [body.calendar.method === 'CANCEL' ? { ...body.calendar.item, invite: { organizer: { name: 'Hashcamp', email: addressOf(ctx.from) }, attendee: { name: recipient.display_name, email: recipient.email } } } : body.calendar.item],
+        ),
+      }
+    : undefined
+  return {
+    to: recipient.email,
+    from: ctx.from,
+    subject: body.subject,
+    text: textOf(view),
+    html: await ctx.renderHtml(view),
+    // The same notice always has the same Message-ID: a resend after a crash is a duplicate
+    // that mail systems can recognise, not a second message.
+    messageId: `<${crypto.createHash('sha256').update(row.idempotency_key).digest('hex').slice(0, 32)}@${site.host}>`,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Auto-Submitted': 'auto-generated',
+      'Content-Language': t.locale,
+    },
+    ...(calendar ? { calendar } : {}),
+  }
+}

@@ -1,0 +1,40 @@
+// What each email notice is about. A notice is queued with a snapshot of the facts as they
+// were when it happened (the outbox's payload) and rendered from that when it is sent, so
+// a message says what changed even if something changed again before it went.
+import type { MeetupRow } from '../../db/database.js'
+import type { SessionRow } from '../calendars/calendars.queries.js'
+
+/** What a person can turn off, one switch per topic (preferences and unsubscribe links). */
+export const NOTICE_TOPICS = ['rsvps', 'meetupChanges', 'reminders', 'sessionChanges', 'proposals', 'hostMessages'] as const
+export type NoticeTopic = (typeof NOTICE_TOPICS)[number]
+
+export type SessionChange = 'moved' | 'retimed' | 'cancelled'
+
+export type Notice =
+  | { kind: 'rsvpGoing'; meetup: MeetupRow }
+  | { kind: 'rsvpWaitlisted'; meetup: MeetupRow; position: number }
+  | { kind: 'rsvpPromoted'; meetup: MeetupRow }
+  | { kind: 'meetupChanged'; meetup: MeetupRow; waiting: boolean }
+  | { kind: 'meetupCancelled'; meetup: MeetupRow }
+  | { kind: 'meetupReminder'; meetup: MeetupRow }
+  | { kind: 'sessionChanged'; session: SessionRow; change: SessionChange; time_zone: string }
+  | { kind: 'proposalDecided'; event: { slug: string; name: string }; proposal: { id: number; title: string }; state: 'accepted' | 'declined' }
+  | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string }
+
+export type NoticeKind = Notice['kind']
+
+export const TOPIC_OF: Record<NoticeKind, NoticeTopic> = {
+  rsvpGoing: 'rsvps',
+  rsvpWaitlisted: 'rsvps',
+  rsvpPromoted: 'rsvps',
+  meetupChanged: 'meetupChanges',
+  meetupCancelled: 'meetupChanges',
+  meetupReminder: 'reminders',
+  sessionChanged: 'sessionChanges',
+  proposalDecided: 'proposals',
+  hostMessage: 'hostMessages',
+}
+
+export function isNoticeTopic(value: unknown): value is NoticeTopic {
+  return typeof value === 'string' && (NOTICE_TOPICS as readonly string[]).includes(value)
+}

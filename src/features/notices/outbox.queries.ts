@@ -1,0 +1,107 @@
+// The outbox table: queueing, claiming what is due, and recording what happened. Kysely
+// only, db first; the caller owns the transaction.
+import type { Kysely } from 'kysely'
+import type { Database, OutboxRow } from '../../db/database.js'
+import type { Dialect } from '../../db/dialect.js'
+import type { NoticeTopic } from './notices.js'
+
+export interface NewOutboxRow {
+  idempotency_key: string
+  kind: string
+  user_id: number
+  payload: string
+}
+
+/** Inserts, skipping any key already queued (the same cause never makes two messages). */
+export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[], stamp: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200).map((row) => ({ ...row, next_attempt_at: stamp, created_at: stamp }))
+    await db.insertInto('outbox').values(chunk).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute()
+  }
+}
+
+/** Of these people, who has turned this topic off. */
+export async function optedOut(db: Kysely<Database>, topic: NoticeTopic, userIds: number[]): Promise<Set<number>> {
+  if (!userIds.length) return new Set()
+  const rows = await db.selectFrom('email_opt_outs').select('user_id').where('topic', '=', topic).where('user_id', 'in', userIds).execute()
+  return new Set(rows.map((r) => r.user_id))
+}
+
+export async function listOptOuts(db: Kysely<Database>, userId: number): Promise<NoticeTopic[]> {
+  const rows = await db.selectFrom('email_opt_outs').select('topic').where('user_id', '=', userId).execute()
+  return rows.map((r) => r.topic as NoticeTopic)
+}
+
+export async function optOut(db: Kysely<Database>, userId: number, topic: NoticeTopic, stamp: string): Promise<void> {
+  await db.insertInto('email_opt_outs').values({ user_id: userId, topic, created_at: stamp }).onConflict((oc) => oc.columns(['user_id', 'topic']).doNothing()).execute()
+}
+
+export async function optIn(db: Kysely<Database>, userId: number, topic: NoticeTopic): Promise<void> {
+  await db.deleteFrom('email_opt_outs').where('user_id', '=', userId).where('topic', '=', topic).execute()
+}
+
+/**
+ * Claims up to `limit` due messages for `owner` until `until`. On PostgreSQL the inner
+ * SELECT … FOR UPDATE SKIP LOCKED lets several processes claim at once without waiting on
+ * or taking each other's rows; on SQLite the single UPDATE runs under the database's one
+ * write lock, which gives the same guarantee. A claim that has run out (its worker died)
+ * is due again.
+ */
+export async function claimDue(db: Kysely<Database>, dialect: Dialect, owner: string, now: string, until: string, limit: number): Promise<OutboxRow[]> {
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('id')
+    .limit(limit)
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked()
+  return db
+    .updateTable('outbox')
+    .set((eb) => ({ claimed_by: owner, claimed_until: until, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute()
+}
+
+/**
+ * Extends this owner's claim just before sending; false when the claim was lost (it ran
+ * out and another worker took the message), in which case this worker must not send it.
+ */
+export async function renewClaim(db: Kysely<Database>, id: number, owner: string, until: string): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ claimed_until: until }).where('id', '=', id).where('claimed_by', '=', owner).where('status', '=', 'pending').executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+export async function markSent(db: Kysely<Database>, id: number, owner: string, stamp: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: stamp, claimed_until: null, last_error: null }).where('id', '=', id).where('claimed_by', '=', owner).execute()
+}
+
+/** Gives the message back for a later attempt, or gives up on it (`nextAttemptAt` null). */
+export async function markAttemptFailed(db: Kysely<Database>, id: number, owner: string, error: string, nextAttemptAt: string | null): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set(nextAttemptAt === null ? { status: 'failed', claimed_until: null, last_error: error } : { next_attempt_at: nextAttemptAt, claimed_until: null, last_error: error })
+    .where('id', '=', id)
+    .where('claimed_by', '=', owner)
+    .execute()
+}
+
+export async function outboxCounts(db: Kysely<Database>): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]))
+}
+
+export interface Recipient {
+  id: number
+  email: string
+  display_name: string
+  locale: string | null
+}
+
+export async function findRecipients(db: Kysely<Database>, userIds: number[]): Promise<Map<number, Recipient>> {
+  if (!userIds.length) return new Map()
+  const rows = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale']).where('id', 'in', userIds).execute()
+  return new Map(rows.map((r) => [r.id, r]))
+}

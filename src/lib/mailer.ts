@@ -1,0 +1,112 @@
+// Sending one email: through SMTP when SMTP_URL is set, otherwise into a folder (data/mail)
+// that /dev/mail lists, so a newcomer sees every notice without a mail server. Both build
+// the same RFC 5322 message with nodemailer; only the last step differs.
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import nodemailer, { type Transporter } from 'nodemailer'
+
+export interface OutgoingMail {
+  /** Exactly one recipient: a notice to many people is many messages, so nobody sees another's address. */
+  to: string
+  from: string
+  subject: string
+  text: string
+  html: string
+  /** Stable for the notice (from its idempotency key): a resend is recognisably the same message. */
+  messageId: string
+  headers: Record<string, string>
+  /** An invite: the body's METHOD and the MIME part's method= parameter are the same by construction. */
+  calendar?: { method: 'PUBLISH' | 'CANCEL'; filename: string; content: string }
+}
+
+export interface Mailer {
+  readonly kind: 'smtp' | 'folder'
+  send(mail: OutgoingMail): Promise<void>
+  close(): void
+}
+
+/** What a folder message looks like to /dev/mail, next to the .eml itself. */
+export interface StoredMailSummary {
+  file: string
+  to: string
+  subject: string
+  date: string
+  text: string
+  calendar: string | null
+}
+
+/** A 5xx reply is the server saying "never": retrying would only annoy it. */
+export function isPermanentFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode
+  return typeof code === 'number' && code >= 500 && code < 600
+}
+
+function message(mail: OutgoingMail) {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    headers: mail.headers,
+    ...(mail.calendar ? { icalEvent: { method: mail.calendar.method, filename: mail.calendar.filename, content: mail.calendar.content } } : {}),
+  }
+}
+
+class SmtpMailer implements Mailer {
+  readonly kind = 'smtp'
+  private readonly transport: Transporter
+  constructor(url: string) {
+    // One pooled connection per process is plenty for notices, and polite to the server.
+    this.transport = nodemailer.createTransport(url.includes('?') || !url.startsWith('smtp') ? url : `${url}?pool=true&maxConnections=2`)
+  }
+  async send(mail: OutgoingMail): Promise<void> {
+    await this.transport.sendMail(message(mail))
+  }
+  close(): void {
+    this.transport.close()
+  }
+}
+
+/** Safe for a file name, and sorts by time. */
+function fileStem(mail: OutgoingMail, now: Date): string {
+  const id = mail.messageId.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 60)
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${id}`
+}
+
+class FolderMailer implements Mailer {
+  readonly kind = 'folder'
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
+  constructor(private readonly dir: string) {}
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = await this.transport.sendMail(message(mail))
+    await fs.mkdir(this.dir, { recursive: true })
+    const stem = fileStem(mail, new Date())
+    const summary: StoredMailSummary = { file: `${stem}.eml`, to: mail.to, subject: mail.subject, date: new Date().toISOString(), text: mail.text, calendar: mail.calendar?.content ?? null }
+    await fs.writeFile(path.join(this.dir, `${stem}.eml`), info.message as Buffer)
+    await fs.writeFile(path.join(this.dir, `${stem}.json`), JSON.stringify(summary))
+  }
+  close(): void {}
+}
+
+export function mailFolder(dataDir: string): string {
+  return path.join(dataDir, 'mail')
+}
+
+export function createMailer(config: { smtpUrl: string | null; dataDir: string }): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new FolderMailer(mailFolder(config.dataDir))
+}
+
+/** The newest folder messages first, for /dev/mail. */
+export async function listStoredMail(dataDir: string, limit = 100): Promise<StoredMailSummary[]> {
+  let names: string[]
+  try {
+    names = await fs.readdir(mailFolder(dataDir))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const newest = names.filter((n) => n.endsWith('.json')).sort().reverse().slice(0, limit)
+  return Promise.all(newest.map(async (name) => JSON.parse(await fs.readFile(path.join(mailFolder(dataDir), name), 'utf8')) as StoredMailSummary))
+}

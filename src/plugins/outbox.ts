@@ -1,0 +1,48 @@
+// Email: the mailer (SMTP, or the data/mail folder), the unsubscribe-link signer, and the
+// outbox worker that sends what the features queue. The worker runs in every app process
+// (HASHCAMP_MAIL_WORKER=off turns it off); on PostgreSQL they share the work safely.
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import { composeNotice, type EmailView } from '../features/notices/compose.js'
+import { OutboxWorker, type WorkerOptions } from '../features/notices/outbox-worker.js'
+import { UnsubscribeTokens } from '../features/notices/unsubscribe-token.js'
+import { createMailer, type Mailer } from '../lib/mailer.js'
+import { sessionKey } from './session.js'
+
+export interface Outbox {
+  mailer: Mailer
+  tokens: UnsubscribeTokens
+  worker: OutboxWorker
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    outbox: Outbox
+  }
+}
+
+export default fp<{ config: Config; worker?: Partial<WorkerOptions> }>(
+  async (app, { config, worker: workerOptions }) => {
+    const mailer = createMailer(config)
+    const tokens = new UnsubscribeTokens(sessionKey(config))
+    const renderHtml = (view: EmailView) => app.view('emails/notice', view) as Promise<string>
+    const compose = (row: Parameters<typeof composeNotice>[1], recipient: Parameters<typeof composeNotice>[2]) =>
+      composeNotice({ baseUrl: config.baseUrl, from: config.mailFrom, tokens, renderHtml }, row, recipient)
+    const worker = new OutboxWorker(app.db, app.dialect, mailer, compose, app.log.child({ component: 'outbox' }), workerOptions)
+    app.decorate('outbox', { mailer, tokens, worker })
+
+    if (config.mailWorker) {
+      app.addHook('onReady', async () => worker.start())
+      // A change that queued mail was just committed: send it now rather than at the next poll.
+      app.addHook('onResponse', async (request) => {
+        if (request.method === 'POST') worker.kick()
+      })
+    }
+    app.addHook('preClose', async () => {
+      await worker.stop()
+      mailer.close()
+    })
+    if (mailer.kind === 'folder') app.log.info('SMTP_URL is not set: emails are written to data/mail and listed at /dev/mail')
+  },
+  { name: 'outbox', dependencies: ['db', 'views'] },
+)
