@@ -318,6 +318,18 @@ describe('email notices', () => {
     assert.equal((await rows())[0]!.status, 'sent')
   })
 
+  test('with the worker on, as the server runs it, a reply’s email goes out by itself', async (t) => {
+    const smtp = await startSmtp()
+    const app = await buildTestApp(t, { smtpUrl: smtp.url, mailWorker: true })
+    t.after(() => smtp.close())
+    const host = await person(app, 'Hana Host')
+    const ann = await person(app, 'Ann')
+    await createMeetup(host)
+    await rsvp(ann, 'lunch-on-saturday')
+    const [received] = await smtp.waitFor(1)
+    assert.match(received!.mail.subject ?? '', /You’re going to Lunch on Saturday/)
+  })
+
   test('/dev/mail lists what the folder mailer wrote, for the site admin only', async (t) => {
     const app = await buildTestApp(t)
     const admin = await person(app, 'Site Admin')

@@ -1,0 +1,294 @@
+// `npm run bench`: the app on a big generated site (bench/generate.ts), measured with
+// autocannon page by page, side by side with a bare Fastify server sending a static body of
+// the same size (bench/bare-server.ts): the most this machine can do. Also start-up time,
+// memory after the load, 1,000 live-grid clients hearing an organiser's edit, and the
+// auto-scheduler. Writes the tables into docs/benchmarks.md between the bench markers.
+//
+//   BENCH_SECONDS=5 (per page and server)  BENCH_CONNECTIONS=10  BENCH_SSE_CLIENTS=1000
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import readline from 'node:readline'
+import autocannon from 'autocannon'
+import { createDb } from '../src/db/create-db.js'
+import { runAutoscheduleBench, type AutoscheduleRow } from './autoschedule.js'
+import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, BENCH_PASSWORD, SHAPE, generateBenchData } from './generate.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 1000)
+const ROOT = path.resolve(import.meta.dirname, '..')
+
+interface Server {
+  child: ChildProcess
+  base: string
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! })
+    lines.on('line', (line) => {
+      const match = pattern.exec(line)
+      if (match) resolve(match)
+    })
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}`)))
+  })
+}
+
+async function startApp(dataDir: string, port: number): Promise<Server & { startupMs: number }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const base = `http://127.0.0.1:${port}`
+  for (;;) {
+    try {
+      const status = await new Promise<number>((resolve, reject) => http.get(`${base}/healthz`, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject))
+      if (status === 200) break
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error('the app exited while starting')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return { child, base, startupMs: performance.now() - started }
+}
+
+async function startBare(): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const [, base] = await waitForLine(child, /^listening (\S+)/)
+  return { child, base: base! }
+}
+
+interface Response {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+/** Signs a bench person in, as a browser would: the form's CSRF token, then the POST. */
+async function signIn(base: string, email: string): Promise<{ cookie: string }> {
+  const form = await request(`${base}/sign-in`)
+  let cookie = String(form.headers['set-cookie']?.[0] ?? '').split(';')[0]!
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!
+  const body = new URLSearchParams({ _csrf: csrf, email, password: BENCH_PASSWORD }).toString()
+  const done = await request(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body })
+  if (done.status !== 303) throw new Error(`sign-in failed: ${done.status}`)
+  cookie = String(done.headers['set-cookie']?.[0] ?? cookie).split(';')[0]!
+  return { cookie }
+}
+
+async function csrfOf(base: string, pagePath: string, cookie: string): Promise<{ csrf: string; cookie: string }> {
+  const page = await request(`${base}${pagePath}`, { headers: { cookie } })
+  return { csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, cookie: String(page.headers['set-cookie']?.[0] ?? cookie).split(';')[0]! }
+}
+
+interface Load {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  statuses: string
+}
+
+async function load(url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, method: options.method ?? 'GET', headers: options.headers, body: options.body })
+  const codes = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, stat]) => `${code}×${(stat as { count: number }).count}`)
+    .join(' ')
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, statuses: codes }
+}
+
+interface PageCase {
+  name: string
+  path: string
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+  /** The status every response should have. */
+  expect: number
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
+}
+
+/** 1,000 open live-grid pages; an organiser moves a session; how long until each page hears it. */
+async function liveClients(base: string, file: string, organiserCookie: string, clients: number): Promise<{ connected: number; received: number; p50: number; p99: number; max: number }> {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity })
+  const heard: number[] = []
+  const requests: http.ClientRequest[] = []
+  let editAt = 0
+  await Promise.all(
+    Array.from(
+      { length: clients },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.get(`${base}/events/${BENCH_EVENT}/schedule/live`, { agent }, (res) => {
+            res.setEncoding('utf8')
+            let seen = false
+            res.on('data', (chunk: string) => {
+              if (!seen && chunk.includes('retry:')) {
+                seen = true
+                resolve()
+              }
+              if (editAt && chunk.includes('event: schedule')) heard.push(performance.now() - editAt)
+            })
+          })
+          req.on('error', reject)
+          requests.push(req)
+        }),
+    ),
+  )
+  // Swap the first two sessions of the first slot: a real edit through the editor's form.
+  const editor = await csrfOf(base, `/events/${BENCH_EVENT}/schedule/edit`, organiserCookie)
+  const db = createDb({ dialect: 'sqlite', file })
+  const [a, b] = await db.selectFrom('schedule_entries').select(['proposal_id', 'slot_id', 'room_id']).where('cancelled_at', 'is', null).orderBy('id').limit(2).execute()
+  await db.destroy()
+  const body = new URLSearchParams({ _csrf: editor.csrf, proposal: String(a!.proposal_id), slot: String(b!.slot_id), room: String(b!.room_id), expected: String(b!.proposal_id) }).toString()
+  editAt = performance.now()
+  const edit = await request(`${base}/events/${BENCH_EVENT}/schedule/place`, { method: 'POST', headers: { cookie: editor.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body })
+  if (edit.status !== 303) throw new Error(`the edit failed: ${edit.status}`)
+  const until = performance.now() + 5000
+  while (heard.length < clients && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10))
+  for (const req of requests) req.destroy()
+  agent.destroy()
+  const sorted = [...heard].sort((x, y) => x - y)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN
+  return { connected: requests.length, received: heard.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN }
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hashcamp-bench-'))
+  const file = path.join(dataDir, 'hashcamp.sqlite')
+  process.stdout.write('generating data…\n')
+  const generated = await generateBenchData(file)
+  process.stdout.write(`generated in ${fmt(generated.ms / 1000, 1)} s\n`)
+
+  const app = await startApp(dataDir, 3900 + Math.floor(Math.random() * 50))
+  const bare = await startBare()
+  try {
+    const person = await signIn(app.base, 'person5000@bench.example.org')
+    const organiser = await signIn(app.base, 'person1@bench.example.org')
+    const rsvpForm = await csrfOf(app.base, '/meetups/lunch-7', person.cookie)
+    const ics = await request(`${app.base}/events/${BENCH_EVENT}/schedule.ics`)
+    const etag = String(ics.headers.etag)
+
+    const cases: PageCase[] = [
+      { name: 'home', path: '/', expect: 200 },
+      { name: 'community page', path: '/communities/community-1', expect: 200 },
+      { name: 'event page', path: `/events/${BENCH_EVENT}`, expect: 200 },
+      { name: 'public grid (1,000 sessions)', path: `/events/${BENCH_EVENT}/schedule`, expect: 200 },
+      { name: 'proposals list', path: `/events/${BENCH_EVENT}/proposals`, expect: 200 },
+      { name: 'meetup page', path: '/meetups/lunch-7', expect: 200 },
+      { name: 'event ICS, full (1,000 sessions)', path: `/events/${BENCH_EVENT}/schedule.ics`, expect: 200 },
+      { name: 'event ICS, 304', path: `/events/${BENCH_EVENT}/schedule.ics`, headers: { 'if-none-match': etag }, expect: 304 },
+      { name: 'personal ICS', path: `/calendar/${BENCH_CALENDAR_TOKEN}.ics`, expect: 200 },
+      { name: 'schedule.json', path: `/events/${BENCH_EVENT}/schedule.json`, expect: 200 },
+      {
+        name: 'RSVP POST',
+        path: '/meetups/lunch-7/rsvp',
+        method: 'POST',
+        headers: { cookie: rsvpForm.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: rsvpForm.csrf, going: 'yes', partySize: '1' }).toString(),
+        expect: 303,
+      },
+    ]
+
+    const rows: { name: string; bytes: number; app: Load; bare: Load }[] = []
+    for (const page of cases) {
+      const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body })
+      if (probe.status !== page.expect) throw new Error(`${page.name}: ${probe.status}, expected ${page.expect}`)
+      const bytes = Buffer.byteLength(probe.body)
+      process.stdout.write(`${page.name} (${fmt(bytes)} bytes)… `)
+      const measured = await load(`${app.base}${page.path}`, page)
+      const limit = await load(`${bare.base}/bytes/${bytes}`)
+      rows.push({ name: page.name, bytes, app: measured, bare: limit })
+      process.stdout.write(`${fmt(measured.rps)} req/s (bare ${fmt(limit.rps)}), p50 ${measured.p50} ms, p99 ${measured.p99} ms [${measured.statuses}]\n`)
+    }
+    const rss = rssOf(app.child.pid!)
+    process.stdout.write(`RSS after the load: ${fmt(rss)} MB\n`)
+    process.stdout.write(`${SSE_CLIENTS} live-grid clients… `)
+    const live = await liveClients(app.base, file, organiser.cookie, SSE_CLIENTS)
+    process.stdout.write(`${live.received}/${live.connected} heard the edit: p50 ${fmt(live.p50)} ms, p99 ${fmt(live.p99)} ms\n`)
+    const rssAfterLive = rssOf(app.child.pid!)
+
+    process.stdout.write('auto-scheduler…\n')
+    const autoschedule = runAutoscheduleBench()
+    writeReport({ rows, rss, rssAfterLive, startupMs: app.startupMs, generatedMs: generated.ms, live, autoschedule })
+  } finally {
+    app.child.kill('SIGTERM')
+    bare.child.kill('SIGTERM')
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+function writeReport(r: {
+  rows: { name: string; bytes: number; app: Load; bare: Load }[]
+  rss: number
+  rssAfterLive: number
+  startupMs: number
+  generatedMs: number
+  live: Awaited<ReturnType<typeof liveClients>>
+  autoschedule: AutoscheduleRow[]
+}): void {
+  const ratio = (row: (typeof r.rows)[number]) => row.app.rps / row.bare.rps
+  const find = (name: string) => r.rows.find((row) => row.name.startsWith(name))!
+  const targets = [
+    ['public grid ≥ 50 % of bare req/s', `${fmt(ratio(find('public grid')) * 100)} %`, ratio(find('public grid')) >= 0.5],
+    ['ICS 304 ≥ 80 % of bare req/s', `${fmt(ratio(find('event ICS, 304')) * 100)} %`, ratio(find('event ICS, 304')) >= 0.8],
+    ['full ICS of 1,000 sessions < 20 ms at p50', `${find('event ICS, full').app.p50} ms`, find('event ICS, full').app.p50 < 20],
+    ['RSS < 150 MB after the load', `${fmt(r.rss)} MB (${fmt(r.rssAfterLive)} MB with ${r.live.connected} live clients open)`, r.rss < 150],
+    [`${r.live.connected} live clients hear an edit within 250 ms at p99`, `${r.live.received} heard it; p99 ${fmt(r.live.p99)} ms (p50 ${fmt(r.live.p50)}, max ${fmt(r.live.max)})`, r.live.received === r.live.connected && r.live.p99 < 250],
+  ] as const
+  const lines = [
+    '<!-- bench:start (written by `npm run bench`; edit bench/run.ts, not this part) -->',
+    `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} cores, SQLite; autocannon with ${CONNECTIONS} connections for ${SECONDS} s per page and per server, from the same machine.`,
+    `Data (bench/generate.ts, ${fmt(r.generatedMs / 1000, 1)} s to generate): ${SHAPE.communities} communities, ${fmt(SHAPE.people)} people, one event with ${fmt(SHAPE.proposals)} proposals and ${fmt(SHAPE.people * SHAPE.votesEach)} votes on ${SHAPE.rooms} rooms × 25 slots, ${SHAPE.meetups} meetups.`,
+    '',
+    '| page | bytes | req/s | p50 ms | p99 ms | bare req/s (same bytes) | app ÷ bare | responses |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    ...r.rows.map((row) => `| ${row.name} | ${fmt(row.bytes)} | ${fmt(row.app.rps)} | ${row.app.p50} | ${row.app.p99} | ${fmt(row.bare.rps)} | ${fmt(ratio(row) * 100)} % | ${row.app.statuses}${row.app.errors ? `, ${row.app.errors} errors` : ''} |`),
+    '',
+    `Start-up (spawn to the first 200 from /healthz, including tsx compiling the TypeScript): ${fmt(r.startupMs)} ms.`,
+    '',
+    '| target | measured | met |',
+    '|---|---|---|',
+    ...targets.map(([target, measured, met]) => `| ${target} | ${measured} | ${met ? 'yes' : '**no**'} |`),
+    '',
+    '| auto-scheduler instance | time | greedy → result (missed person-sessions) | clash | overflow | unscheduled |',
+    '|---|---|---|---|---|---|',
+    ...r.autoschedule.map(
+      (a) =>
+        `| ${fmt(a.shape.sessions)} sessions, ${a.shape.rooms} rooms, ${a.shape.slots} slots, ${fmt(a.shape.people)} people (budget ${fmt(a.budgetMs)} ms) | ${fmt(a.ms)} ms | ${fmt(a.greedy)} → ${fmt(a.cost.total)} of ${fmt(a.wanted)} | ${fmt(a.cost.clash)} | ${fmt(a.cost.overflow)} | ${fmt(a.cost.unscheduled)} (${a.unscheduledSessions} sessions) |`,
+    ),
+    '<!-- bench:end -->',
+  ]
+  const docs = path.join(ROOT, 'docs/benchmarks.md')
+  const current = fs.readFileSync(docs, 'utf8')
+  const section = lines.join('\n')
+  const next = /<!-- bench:start[\s\S]*<!-- bench:end -->/.test(current) ? current.replace(/<!-- bench:start[\s\S]*<!-- bench:end -->/, section) : `${current.trimEnd()}\n\n## Latest run (\`npm run bench\`)\n\n${section}\n`
+  fs.writeFileSync(docs, next)
+  process.stdout.write(`\n${section}\n\nwritten to docs/benchmarks.md\n`)
+}
+
+await main()
