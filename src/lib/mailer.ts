@@ -37,8 +37,10 @@ export interface StoredMailSummary {
 
 /** A 5xx reply is the server saying "never": retrying would only annoy it. */
 export function isPermanentFailure(error: unknown): boolean {
-  const code = (error as { responseCode?: number }).responseCode
-  return typeof code === 'number' && code >= 500 && code < 600
+  const { responseCode, command } = error as { responseCode?: number; command?: string }
+  // Only a refusal of this recipient or this message is final. A 5xx to the greeting, AUTH or
+  // MAIL FROM is about the server's set-up (or ours): every message would fail the same way.
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && (command === 'RCPT TO' || command === 'DATA')
 }
 
 function message(mail: OutgoingMail) {
@@ -108,5 +110,14 @@ export async function listStoredMail(dataDir: string, limit = 100): Promise<Stor
     throw error
   }
   const newest = names.filter((n) => n.endsWith('.json')).sort().reverse().slice(0, limit)
-  return Promise.all(newest.map(async (name) => JSON.parse(await fs.readFile(path.join(mailFolder(dataDir), name), 'utf8')) as StoredMailSummary))
+  const read = await Promise.all(
+    newest.map(async (name) => {
+      try {
+        return JSON.parse(await fs.readFile(path.join(mailFolder(dataDir), name), 'utf8')) as StoredMailSummary
+      } catch {
+        return null // half-written (a crash mid-write) or removed meanwhile: skip it
+      }
+    }),
+  )
+  return read.filter((m): m is StoredMailSummary => m !== null)
 }

@@ -70,7 +70,9 @@ export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rs
     end: new Date(meetup.ends_at),
     // Waiting for a seat is not going yet: TENTATIVE in every client that shows it.
     status: meetup.state === 'cancelled' ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
-    sequence: rsvp ? meetup.sequence + meetup.rsvp_version : meetup.sequence,
+    // rsvp_version in every feed, not only the personal one: an invite emailed from the personal
+    // view must never be ahead of the page's .ics or the community feed for the same UID.
+    sequence: meetup.sequence + meetup.rsvp_version,
     lastModified: rsvp ? latest(meetup.updated_at, rsvp.updated) : meetup.updated_at,
   }
 }

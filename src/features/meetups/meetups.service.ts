@@ -86,6 +86,8 @@ export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input:
   const stamp = now.toISOString()
   await db.transaction().execute(async (trx) => {
     const { before, promoted } = await changeCapacity(trx, meetup.id, input.capacity, now)
+    // Cancelled while this edit was on its way: the check above read the meetup before the lock.
+    if (before.state === 'cancelled') throw new RefusedError('meetup.refused.cancelledEdit')
     const after = await trx
       .updateTable('meetups')
       .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, stamp), sequence: eb('sequence', '+', 1) }))

@@ -31,9 +31,10 @@ export async function queueDueReminders(db: Kysely<Database>, now: Date): Promis
         .returningAll()
         .executeTakeFirst()
       if (!meetup) return 0 // another process got there first
-      // Whoever said yes within the last day has just had a confirmation: no reminder on top.
+      // Whoever first replied within the last day has just had a confirmation: no reminder on
+      // top. (created_at: a party-size change since does not count as replying.)
       const dayBefore = new Date(Date.parse(starts_at) - DAY_MS).toISOString()
-      const going = await trx.selectFrom('rsvps').select('user_id').where('meetup_id', '=', id).where('status', '=', 'going').where('updated_at', '<=', dayBefore).execute()
+      const going = await trx.selectFrom('rsvps').select('user_id').where('meetup_id', '=', id).where('status', '=', 'going').where('created_at', '<=', dayBefore).execute()
       await queueNotice(trx, { kind: 'meetupReminder', meetup }, going.map((r) => r.user_id), `m${id}:${starts_at}`, now)
       return going.length
     })

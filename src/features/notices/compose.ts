@@ -2,6 +2,7 @@
 // sentences, one link to the page, an invite where it is about a calendar item (same UID
 // and SEQUENCE as the feeds), and a footer that says why it came and how to stop it.
 import crypto from 'node:crypto'
+import { domainToASCII } from 'node:url'
 import type { OutboxRow } from '../../db/database.js'
 import { formatInstant } from '../../i18n/format.js'
 import { DEFAULT_LOCALE, isLocale, translator, type Translator } from '../../i18n/i18n.js'
@@ -117,6 +118,12 @@ function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim()
 }
 
+/** An address as a mailto: URI wants it (RFC 6068): UTF-8 local part percent-encoded, IDNA domain. */
+function mailtoAddress(address: string): string {
+  const at = address.lastIndexOf('@')
+  return `${encodeURIComponent(address.slice(0, at))}@${domainToASCII(address.slice(at + 1)) || address.slice(at + 1)}`
+}
+
 function textOf(view: EmailView): string {
   const quote = view.quote ? [view.quote.split(/\r?\n/).map((line) => `> ${line}`).join('\n')] : []
   return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, `${view.footer.unsubscribeLabel}: ${view.footer.unsubscribeUrl}`, `${view.footer.preferencesLabel}: ${view.footer.preferencesUrl}`].join('\n\n') + '\n'
@@ -150,7 +157,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
         content: calendarText(
           { name: body.calendar.name, method: body.calendar.method },
           // A CANCEL names the organiser and the one person it is for, as iTIP requires.
-          [body.calendar.method === 'CANCEL' ? { ...body.calendar.item, invite: { organizer: { name: 'Hashcamp', email: addressOf(ctx.from) }, attendee: { name: recipient.display_name, email: recipient.email } } } : body.calendar.item],
+          [body.calendar.method === 'CANCEL' ? { ...body.calendar.item, invite: { organizer: { name: 'Hashcamp', email: mailtoAddress(addressOf(ctx.from)) }, attendee: { name: recipient.display_name, email: mailtoAddress(recipient.email) } } } : body.calendar.item],
         ),
       }
     : undefined

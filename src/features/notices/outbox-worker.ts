@@ -130,7 +130,14 @@ export class OutboxWorker {
       if (!recipient) throw new Error('recipient no longer exists')
       const mail = await this.compose(row, recipient)
       if (!(await renewClaim(this.db, row.id, this.owner, this.until(at)))) return
-      await this.mailer.send(mail)
+      // Keep the claim alive while the SMTP server takes its time (nodemailer waits up to 10 min
+      // for a reply, longer than a claim): only a dead process lets its claim lapse.
+      const heartbeat = setInterval(() => void renewClaim(this.db, row.id, this.owner, this.until(new Date())).catch(() => {}), this.options.claimMs / 3)
+      try {
+        await this.mailer.send(mail)
+      } finally {
+        clearInterval(heartbeat)
+      }
       await markSent(this.db, row.id, this.owner, new Date().toISOString())
     } catch (error) {
       const permanent = !recipient || isPermanentFailure(error)

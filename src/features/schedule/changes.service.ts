@@ -16,7 +16,8 @@ const NOTIFIED: readonly string[] = ['moved', 'retimed', 'cancelled'] satisfies 
 export async function recordChanges(trx: Kysely<Database>, timeZone: string, changes: NewChange[]): Promise<void> {
   if (!changes.length) return
   await trx.insertInto('schedule_changes').values(changes).execute()
-  const notified = changes.filter((c): c is NewChange & { proposal_id: number } => NOTIFIED.includes(c.kind) && c.proposal_id !== null)
+  // 'added' too: a session put back after being cancelled was announced as cancelled.
+  const notified = changes.filter((c): c is NewChange & { proposal_id: number } => (NOTIFIED.includes(c.kind) || c.kind === 'added') && c.proposal_id !== null)
   if (!notified.length) return
   const eventId = notified[0]!.event_id
   const ids = [...new Set(notified.map((c) => c.proposal_id))]
@@ -25,8 +26,11 @@ export async function recordChanges(trx: Kysely<Database>, timeZone: string, cha
   for (const change of notified) {
     const session = sessionOf.get(change.proposal_id)
     if (!session) continue
+    // A fresh entry starts at SEQUENCE 0; one back from cancelled has been written before.
+    if (change.kind === 'added' && session.sequence === 0) continue
+    const kind = (change.kind === 'added' ? 'moved' : change.kind) as SessionChange
     const people = audience.filter((a) => a.proposal_id === change.proposal_id).map((a) => a.user_id)
     // The entry's SEQUENCE is bumped by every change, so it names this version of the session.
-    await queueNotice(trx, { kind: 'sessionChanged', session, change: change.kind as SessionChange, time_zone: timeZone }, people, `p${session.proposal_id}:s${session.sequence}`, change.created_at)
+    await queueNotice(trx, { kind: 'sessionChanged', session, change: kind, time_zone: timeZone }, people, `p${session.proposal_id}:s${session.sequence}`, change.created_at)
   }
 }
