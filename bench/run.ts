@@ -5,6 +5,8 @@
 // auto-scheduler. Writes the tables into docs/benchmarks.md between the bench markers.
 //
 //   BENCH_SECONDS=5 (per page and server)  BENCH_CONNECTIONS=10  BENCH_SSE_CLIENTS=1000
+//   BENCH_DATA_DIR=dir (keep the generated site there and reuse it; the edit test changes it)
+//   BENCH_ONLY=grid (measure only the pages whose name contains it)
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -178,11 +180,17 @@ async function liveClients(base: string, file: string, organiserCookie: string, 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hashcamp-bench-'))
+  // BENCH_DATA_DIR keeps the generated site between runs (and for profiling by hand).
+  const keep = process.env.BENCH_DATA_DIR
+  const dataDir = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'hashcamp-bench-'))
   const file = path.join(dataDir, 'hashcamp.sqlite')
-  process.stdout.write('generating data…\n')
-  const generated = await generateBenchData(file)
-  process.stdout.write(`generated in ${fmt(generated.ms / 1000, 1)} s\n`)
+  fs.mkdirSync(dataDir, { recursive: true })
+  let generated = { ms: 0 }
+  if (!fs.existsSync(file)) {
+    process.stdout.write('generating data…\n')
+    generated = await generateBenchData(file)
+    process.stdout.write(`generated in ${fmt(generated.ms / 1000, 1)} s\n`)
+  }
 
   const app = await startApp(dataDir, 3900 + Math.floor(Math.random() * 50))
   const bare = await startBare()
@@ -215,7 +223,7 @@ async function main(): Promise<void> {
     ]
 
     const rows: { name: string; bytes: number; app: Load; bare: Load }[] = []
-    for (const page of cases) {
+    for (const page of cases.filter((c) => !process.env.BENCH_ONLY || c.name.includes(process.env.BENCH_ONLY))) {
       const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body })
       if (probe.status !== page.expect) throw new Error(`${page.name}: ${probe.status}, expected ${page.expect}`)
       const bytes = Buffer.byteLength(probe.body)
@@ -238,7 +246,7 @@ async function main(): Promise<void> {
   } finally {
     app.child.kill('SIGTERM')
     bare.child.kill('SIGTERM')
-    fs.rmSync(dataDir, { recursive: true, force: true })
+    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true })
   }
 }
 

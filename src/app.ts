@@ -25,6 +25,7 @@ import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
 import calendarsRoutes from './features/calendars/calendars.routes.js'
+import eventFeedCache from './features/calendars/event-feed-cache.js'
 import apiRoutes from './features/api/api.routes.js'
 import feedsRoutes from './features/api/feeds.routes.js'
 import gridRoutes from './features/schedule/grid.routes.js'
@@ -75,6 +76,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(db, { config })
   await app.register(live, { config })
+  // Before the session and every other hook: answers a calendar app's poll from memory.
+  await app.register(eventFeedCache)
   await app.register(security, { config })
   await app.register(staticFiles)
   await app.register(forms)

@@ -23,6 +23,31 @@ export interface CreateDbOptions {
   onIdleConnectionError?: (error: Error) => void
 }
 
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query afresh, and preparing costs SQLite more than running most of
+ * our queries: a statement is prepared once per distinct SQL text and reused (values are
+ * bound per run, so this holds any number of different requests). Kysely runs a statement
+ * to completion before the next, so one statement is never in use twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'close' | 'prepare'> {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare: ((source: string) => {
+      let statement = statements.get(source)
+      if (!statement) {
+        // A query built with values inlined would fill the cache with one-offs: start afresh.
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear()
+        statement = sqlite.prepare(source)
+        statements.set(source, statement)
+      }
+      return statement
+    }) as SQLite.Database['prepare'],
+  }
+}
+
 export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}): Kysely<Database> {
   if (config.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, types: pgTypes, max: 10 })
@@ -37,5 +62,5 @@ export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}):
   sqlite.pragma('foreign_keys = ON') // SQLite leaves foreign keys unenforced unless asked
   sqlite.pragma('busy_timeout = 5000') // wait for another process's write instead of failing at once
   sqlite.pragma('synchronous = NORMAL') // safe with WAL, and much faster than FULL
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
 }

@@ -9,6 +9,8 @@ import type { Database } from '../db/database.js'
 
 export interface Cacheable {
   body: string
+  /** The body's ETag, when it was worked out already (a cached feed keeps it with the body). */
+  etag?: string
   /** When the content last changed (any of its data); sent to whole seconds, as HTTP dates are. */
   lastModified: string | Date
   contentType: string
@@ -50,7 +52,7 @@ export async function feedVersion(db: Kysely<Database>, key: string, body: strin
 }
 
 export function sendCacheable(request: FastifyRequest, reply: FastifyReply, content: Cacheable): FastifyReply {
-  const etag = etagOf(content.body)
+  const etag = content.etag ?? etagOf(content.body)
   const modified = Math.floor(new Date(content.lastModified).getTime() / 1000) * 1000
   reply.header('etag', etag)
   reply.header('last-modified', new Date(modified).toUTCString())

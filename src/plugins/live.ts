@@ -23,6 +23,12 @@ export interface Live {
   subscribe(topic: string, listener: () => void): () => void
   /** Open Server-Sent Event streams, ended when the app closes so shutdown never waits on them. */
   streams: Set<ServerResponse>
+  /**
+   * Changes whenever `topic` is announced in any process (and for every topic after the
+   * LISTEN connection was lost, since announcements may have been missed): what in-memory
+   * caches of a topic's pages and feeds are keyed by.
+   */
+  version(topic: string): string
 }
 
 declare module 'fastify' {
@@ -39,6 +45,12 @@ export default fp<{ config: Config }>(
     const streams = new Set<ServerResponse>()
     let listener: pg.Client | null = null
     let closing = false
+    const counts = new Map<string, number>()
+    let epoch = 0
+    const announce = (topic: string): void => {
+      counts.set(topic, (counts.get(topic) ?? 0) + 1)
+      emitter.emit(topic)
+    }
 
     // One LISTEN connection per process. If it drops (a database restart, a failover), retry
     // with a growing pause until it is back, then tell every open page to catch up on what
@@ -46,7 +58,7 @@ export default fp<{ config: Config }>(
     const listen = async (url: string): Promise<void> => {
       const client = new pg.Client({ connectionString: url })
       client.on('notification', (message) => {
-        if (message.channel === CHANNEL && message.payload) emitter.emit(message.payload)
+        if (message.channel === CHANNEL && message.payload) announce(message.payload)
       })
       client.on('error', (error) => {
         app.log.warn({ err: error }, 'live-update connection lost; reconnecting')
@@ -68,7 +80,8 @@ export default fp<{ config: Config }>(
         if (closing) return
         listen(url).then(
           () => {
-            for (const topic of emitter.eventNames()) emitter.emit(topic)
+            epoch += 1
+            for (const topic of emitter.eventNames()) announce(String(topic))
           },
           (error: unknown) => {
             app.log.warn({ err: error }, 'live-update reconnect failed; trying again')
@@ -82,14 +95,19 @@ export default fp<{ config: Config }>(
 
     const live: Live = {
       async publish(topic) {
-        if (config.database.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, ${topic})`.execute(app.db)
-        else emitter.emit(topic)
+        if (config.database.dialect === 'postgres') {
+          // This process's caches move on at once (its next request must see its own change);
+          // its subscribers hear of it with everyone else's, when the NOTIFY comes back.
+          counts.set(topic, (counts.get(topic) ?? 0) + 1)
+          await sql`select pg_notify(${CHANNEL}, ${topic})`.execute(app.db)
+        } else announce(topic)
       },
       subscribe(topic, fn) {
         emitter.on(topic, fn)
         return () => emitter.off(topic, fn)
       },
       streams,
+      version: (topic) => `${epoch}.${counts.get(topic) ?? 0}`,
     }
     app.decorate('live', live)
 

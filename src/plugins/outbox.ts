@@ -34,8 +34,9 @@ export default fp<{ config: Config; worker?: Partial<WorkerOptions> }>(
     if (config.mailWorker) {
       app.addHook('onReady', async () => worker.start())
       // A change that queued mail was just committed: send it now rather than at the next poll.
-      app.addHook('onResponse', async (request) => {
+      app.addHook('onResponse', (request, _reply, done) => {
         if (request.method === 'POST') worker.kick()
+        done()
       })
     }
     app.addHook('preClose', async () => {

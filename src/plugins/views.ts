@@ -44,6 +44,7 @@ export interface PageLocals {
 declare module 'fastify' {
   interface FastifyReply {
     locals: PageLocals
+    pageLocals: PageLocals | null
   }
 }
 
@@ -92,15 +93,21 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    // Declared before @fastify/view so it does not install its own locals reset.
-    app.decorateReply('locals', null as unknown as PageLocals)
+    // Declared before @fastify/view so it does not install its own locals reset. Built on
+    // first use: a feed, a file or a redirect never pays for a page's locals.
+    app.decorateReply('pageLocals', null as unknown as PageLocals | null)
+    app.decorateReply('locals', {
+      getter(this: FastifyReply) {
+        return (this.pageLocals ??= pageLocals(this.request, this, config))
+      },
+      setter(this: FastifyReply, value: PageLocals) {
+        this.pageLocals = value
+      },
+    })
     await app.register(fastifyView, {
       engine: { eta: new Eta({ autoEscape: true, autoTrim: [false, 'nl'] }) },
       root: VIEWS_DIR,
       production: true,
-    })
-    app.addHook('onRequest', async (request, reply) => {
-      reply.locals = pageLocals(request, reply, config)
     })
   },
   { name: 'views', dependencies: ['i18n', 'auth', 'csrf', 'flash'] },

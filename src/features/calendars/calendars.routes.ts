@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { calendarText, type CalendarInfo, type CalendarItem } from '../../lib/ics.js'
-import { feedVersion, sendCacheable } from '../../lib/http-cache.js'
+import { etagOf, feedVersion, sendCacheable } from '../../lib/http-cache.js'
 import { NotFoundError } from '../../lib/http-errors.js'
 import { CsrfField, Id, Slug } from '../../lib/schema-fields.js'
 import { isValidDate } from '../../lib/zoned-time.js'
@@ -54,35 +54,41 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sendCacheable(request, reply, { body, lastModified, contentType: ICS_TYPE, ...extra })
   }
 
+  // An event's feeds are built once per change of the event: see event-feed-cache.ts.
+  const feedOf = (event: { id: number; slug: string; phase: string }) => ({ id: event.id, slug: event.slug, isPublic: event.phase !== 'draft' })
+
   app.get('/events/:slug/schedule.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
     const { event } = await eventOr404(db, request.params.slug, request.currentUser)
-    const rows = await eventSessions(db, event.id, windowStart(new Date()).toISOString())
-    return serve(request, reply, `event-${event.id}`, { name: request.i18n.t('calendar.eventName', { name: event.name }) }, rows.map((r) => sessionItem(site, r)))
+    const locale = request.i18n.locale
+    const built = await app.eventFeeds.get('ics', locale, feedOf(event), async () => {
+      const rows = await eventSessions(db, event.id, windowStart(new Date()).toISOString())
+      const body = calendarText({ name: request.i18n.t('calendar.eventName', { name: event.name }) }, rows.map((r) => sessionItem(site, r)))
+      return { body, etag: etagOf(body), lastModified: await feedVersion(db, `${locale}:event-${event.id}`, body, new Date()) }
+    })
+    return sendCacheable(request, reply, { ...built, contentType: ICS_TYPE })
   })
 
   // Schedule files for conference apps: published sessions only (no cancelled ones: these
   // formats have no way to say so).
-  const frabFor = async (slug: string, user: Parameters<typeof eventOr404>[2]) => {
-    const { event } = await eventOr404(db, slug, user)
+  const frabModelOf = async (event: Awaited<ReturnType<typeof eventOr404>>['event']) => {
     const [rooms, sessions, people] = await Promise.all([listRooms(db, event.id), eventSessions(db, event.id, windowStart(new Date()).toISOString()), listSessionPeople(db, event.id)])
     // Cancelled sessions are not in the files, but their cancelling is a change of version.
     const version = [event.updated_at, ...sessions.flatMap((s) => [s.entry_updated, s.proposal_updated, s.slot_updated, s.room_updated])].sort().at(-1)!
-    return { event, model: frabModel(site, event, rooms, sessions, people, version) }
+    return frabModel(site, event, rooms, sessions, people, version)
+  }
+  /** schedule.json and schedule.xml, cached like the event's feed. */
+  const serveFrab = async (request: FastifyRequest, reply: FastifyReply, slug: string, format: 'json' | 'xml') => {
+    const { event } = await eventOr404(db, slug, request.currentUser)
+    const built = await app.eventFeeds.get(format, request.i18n.locale, feedOf(event), async () => {
+      const model = await frabModelOf(event)
+      const body = format === 'json' ? JSON.stringify(frabJson(model)) : frabXml(model, `${app.config.baseUrl}/events/${event.slug}/schedule.xml`)
+      return { body, etag: etagOf(body), lastModified: await feedVersion(db, `frab-${format}-${event.id}`, body, new Date()) }
+    })
+    return sendCacheable(request, reply, { ...built, contentType: format === 'json' ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8' })
   }
 
-  app.get('/events/:slug/schedule.json', { schema: { params: SlugOnly } }, async (request, reply) => {
-    const { event, model } = await frabFor(request.params.slug, request.currentUser)
-    const body = JSON.stringify(frabJson(model))
-    const lastModified = await feedVersion(db, `frab-json-${event.id}`, body, new Date())
-    return sendCacheable(request, reply, { body, lastModified, contentType: 'application/json; charset=utf-8' })
-  })
-
-  app.get('/events/:slug/schedule.xml', { schema: { params: SlugOnly } }, async (request, reply) => {
-    const { event, model } = await frabFor(request.params.slug, request.currentUser)
-    const body = frabXml(model, `${app.config.baseUrl}/events/${event.slug}/schedule.xml`)
-    const lastModified = await feedVersion(db, `frab-xml-${event.id}`, body, new Date())
-    return sendCacheable(request, reply, { body, lastModified, contentType: 'application/xml; charset=utf-8' })
-  })
+  app.get('/events/:slug/schedule.json', { schema: { params: SlugOnly } }, async (request, reply) => serveFrab(request, reply, request.params.slug, 'json'))
+  app.get('/events/:slug/schedule.xml', { schema: { params: SlugOnly } }, async (request, reply) => serveFrab(request, reply, request.params.slug, 'xml'))
 
   app.get('/events/:slug/proposals/:id/calendar.ics', { schema: { params: SessionParams } }, async (request, reply) => {
     const { event } = await eventOr404(db, request.params.slug, request.currentUser)

@@ -125,6 +125,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('events/manage', await renderManage(context, request.i18n.locale, { merge: { values: keptValues(request.body), errors } }))
     }
     const kept = await mergeProposals(db, context.event.id, duplicate, target, new Date())
+    await app.live.publish(liveTopic(context.event.id))
     reply.flash('merge.done', { title: kept.title })
     return reply.redirect(eventPath(context.event, '/manage#merge'), 303)
   })

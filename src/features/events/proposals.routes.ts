@@ -18,6 +18,7 @@ import { assertOrganiser, eventOr404, type EventContext } from './event-access.j
 import { decideProposals } from './events.service.js'
 import { DECIDABLE_STATES, LIVE_STATES, OPEN_STATES, assertPhaseAllows, assertVotable, isSchedulePublished, phaseAllows } from './phases.js'
 import { placementOf } from '../schedule/grid.queries.js'
+import { liveTopic } from '../schedule/schedule-access.js'
 import { hasStarred } from '../schedule/stars.queries.js'
 import { formatInstant } from '../../i18n/format.js'
 import {
@@ -192,6 +193,8 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       needs: readNeeds(request.body.needs),
       updated_at: new Date().toISOString(),
     })
+    // A new title shows on open grids, and in the event's feeds (which are kept until a change is announced).
+    await app.live.publish(liveTopic(event.id))
     reply.flash('proposals.saved')
     return reply.redirect(eventPath(event, `/proposals/${proposal.id}`), 303)
   })
@@ -263,6 +266,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
     }
     if (person.id !== context.proposal.proposer_id) await addHost(db, context.proposal.id, person.id)
+    await app.live.publish(liveTopic(context.event.id)) // schedule.json and .xml list hosts
     reply.flash('proposals.hosts.added', { name: person.display_name })
     return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
   })
@@ -272,6 +276,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const self = request.params.userId === request.currentUser!.id
     if (context.proposal.proposer_id !== request.currentUser!.id && !context.isOrganiser && !self) throw new ForbiddenError('only the proposer, organisers or the co-host themselves')
     await removeHost(db, context.proposal.id, request.params.userId)
+    await app.live.publish(liveTopic(context.event.id))
     reply.flash('proposals.hosts.removed')
     return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
   })

@@ -18,15 +18,19 @@ export interface GridData {
   conflicts: Map<number, Conflict[]>
 }
 
-export async function loadGrid(db: Kysely<Database>, event: EventRow, viewerId: number | null): Promise<GridData> {
+/**
+ * `withInterest: false` for the public grid, which shows neither interest nor conflicts:
+ * counting interest reads every vote and star of the event (300,000 at a large camp).
+ */
+export async function loadGrid(db: Kysely<Database>, event: EventRow, viewerId: number | null, { withInterest = true } = {}): Promise<GridData> {
   const [rooms, slots, entries, people, interest, starred] = await Promise.all([
     listRooms(db, event.id),
     listSlots(db, event.id),
     listEntries(db, event.id),
     listSessionPeople(db, event.id),
-    interestCounts(db, event.id),
+    withInterest ? interestCounts(db, event.id) : new Map<number, number>(),
     viewerId === null ? Promise.resolve(new Set<number>()) : starredIn(db, event.id, viewerId),
   ])
-  const conflicts = findConflicts(entries, new Map(rooms.map((r) => [r.id, r])), people, interest)
+  const conflicts = withInterest ? findConflicts(entries, new Map(rooms.map((r) => [r.id, r])), people, interest) : new Map<number, Conflict[]>()
   return { rooms, slots, entries, people, interest, starred, conflicts }
 }

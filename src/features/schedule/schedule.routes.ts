@@ -2,6 +2,7 @@
 // phones), the projector view, the changelog and its Atom feed, and the live-update stream
 // that open grid and projector pages listen to.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
 import { formatInstant } from '../../i18n/format.js'
 import { atomXml, tagUri } from '../../lib/atom.js'
 import { isValidDate, isValidTime, zonedToUtc } from '../../lib/zoned-time.js'
@@ -31,8 +32,13 @@ function instantFrom(at: string | undefined, timeZone: string): Date {
   return new Date()
 }
 
+/** Stands for the CSRF token in a kept page; it cannot occur in escaped HTML. */
+const TOKEN_MARK = '\u0000csrf\u0000'
+
 const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
+  const publicGrids = new VersionedCache<string>({ ttlMs: EVENT_CACHE_TTL_MS, maxEntries: 50 })
+  const publicPages = new VersionedCache<Buffer[]>({ ttlMs: EVENT_CACHE_TTL_MS, maxEntries: 50 })
 
   app.get('/events/:slug/schedule', { schema: { params: EventSlugParams, querystring: PublicGridQuery } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
@@ -40,18 +46,39 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const published = isSchedulePublished(event)
     const viewerId = request.currentUser?.id ?? null
     const mine = request.query.mine === '1' && viewerId !== null
-    const data = published ? await loadGrid(db, event, viewerId) : null
-    return reply.viewAsync('schedule/grid', {
+    const canStar = viewerId !== null && phaseAllows(event.phase, 'star')
+    const gridOf = async () => toGrid(request.i18n, event, await loadGrid(db, event, viewerId, { withInterest: false }), { at: new Date(), viewerId, mine, showCancelled: true })
+    // Signed out, the grid is the same for everyone: rendered once per change of the event.
+    const gridHtml =
+      published && viewerId === null
+        ? await publicGrids.get(`${request.i18n.locale}:${event.id}`, app.live.version(liveTopic(event.id)), async () =>
+            app.view('schedule/_public-grid', { t: request.i18n.t, grid: await gridOf(), event: { slug: event.slug }, canStar: false, listPath: eventPath(event, '/schedule') }) as Promise<string>,
+          )
+        : null
+    const page = async () => ({
       event: toEventHeader(request.i18n.locale, event),
       isOrganiser: context.isOrganiser,
       published,
-      grid: data ? toGrid(request.i18n, event, data, { at: new Date(), viewerId, mine, showCancelled: true }) : null,
+      grid: published && !gridHtml ? await gridOf() : null,
+      gridHtml,
       mine,
-      canStar: viewerId !== null && phaseAllows(event.phase, 'star'),
+      canStar,
       refreshSeconds: GRID_REFRESH,
       listPath: request.url,
       subscribe: subscribeLinks(config.baseUrl, eventPath(event, '/schedule.ics')),
     })
+    // The page most people open on the day, signed out, is the same for all of them but for
+    // its CSRF token (the language switch is a form): the whole page is kept, cut where the
+    // token goes, and joined with each visitor's own token.
+    if (gridHtml && !context.isOrganiser && request.url === eventPath(event, '/schedule') && !request.session?.get('flash')) {
+      const parts = await publicPages.get(`${request.i18n.locale}:${event.id}`, app.live.version(liveTopic(event.id)), async () => {
+        const html = (await app.view('schedule/grid', { ...reply.locals, csrfToken: () => TOKEN_MARK, takeFlash: () => null, ...(await page()) })) as string
+        return html.split(TOKEN_MARK).map((part) => Buffer.from(part))
+      })
+      const token = Buffer.from(reply.locals.csrfToken())
+      return reply.type('text/html; charset=utf-8').send(Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [token, part]))))
+    }
+    return reply.viewAsync('schedule/grid', await page())
   })
 
   app.get('/events/:slug/now', { schema: { params: EventSlugParams, querystring: NowQuery } }, async (request, reply) => {
@@ -59,7 +86,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event } = context
     const at = instantFrom(request.query.at, event.time_zone)
     const published = isSchedulePublished(event)
-    const data = published ? await loadGrid(db, event, null) : null
+    const data = published ? await loadGrid(db, event, null, { withInterest: false }) : null
     const grid = data ? toGrid(request.i18n, event, data, { at, viewerId: null, mine: false, showCancelled: false }) : null
     const scheduleUrl = absolute(config.baseUrl, eventPath(event, '/schedule'))
     return reply.viewAsync('schedule/now', {

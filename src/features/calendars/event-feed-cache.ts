@@ -1,0 +1,84 @@
+// An event's feeds (schedule.ics, .json, .xml) are the same for everyone who may see the
+// event, the biggest thing the site serves, and what every calendar app polls: each is
+// built once per change of its event (announced on the live channel, plugins/live.ts) and
+// kept. A poll that carries the current ETag is then answered from memory before any other
+// hook runs (no session, no database): the 304 costs about what a bare server's reply does.
+import fp from 'fastify-plugin'
+import { fromAcceptLanguage } from '../../i18n/negotiate.js'
+import { DEFAULT_LOCALE } from '../../i18n/i18n.js'
+import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
+import { liveTopic } from '../schedule/schedule-access.js'
+
+export interface BuiltFeed {
+  body: string
+  etag: string
+  lastModified: string
+}
+
+type Cached = BuiltFeed & { builtAt: number }
+
+export type FeedFormat = 'ics' | 'json' | 'xml'
+
+interface Known {
+  eventId: number
+  /** Only feeds of events everyone may see are answered before the access checks. */
+  public: boolean
+  built: Cached
+  version: string
+}
+
+export interface EventFeedCache {
+  /** The feed as the routes build and serve it; `isPublic`: the event is not a draft. */
+  get(format: FeedFormat, locale: string, event: { id: number; slug: string; isPublic: boolean }, build: () => Promise<BuiltFeed>): Promise<BuiltFeed>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    eventFeeds: EventFeedCache
+  }
+}
+
+const FEED_PATH = /^\/events\/([a-z0-9-]+)\/schedule\.(ics|json|xml)$/
+const CACHE_CONTROL = 'public, max-age=300, must-revalidate'
+
+export default fp(
+  async (app) => {
+    const cache = new VersionedCache<Cached>({ ttlMs: EVENT_CACHE_TTL_MS, maxEntries: 300 })
+    // What the early answer needs, by format, slug and language: only the ICS has words in it.
+    const known = new Map<string, Known>()
+    const knownKey = (format: FeedFormat, slug: string, locale: string) => `${format}:${slug}:${format === 'ics' ? locale : ''}`
+
+    app.decorate('eventFeeds', {
+      async get(format, locale, event, build) {
+        const version = app.live.version(liveTopic(event.id))
+        const built = await cache.get(`${format}:${event.id}:${format === 'ics' ? locale : ''}`, version, async () => ({ ...(await build()), builtAt: Date.now() }))
+        const key = knownKey(format, event.slug, locale)
+        if (known.size > 300 && !known.has(key)) known.clear()
+        known.set(key, { eventId: event.id, public: event.isPublic, built, version })
+        return built
+      },
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      const ifNoneMatch = request.headers['if-none-match']
+      // Cookies may choose the language or the person; those requests take the full path.
+      if (!ifNoneMatch || request.headers.cookie || (request.method !== 'GET' && request.method !== 'HEAD')) return done()
+      const match = FEED_PATH.exec(request.url)
+      if (!match) return done()
+      const format = match[2] as FeedFormat
+      const entry = known.get(knownKey(format, match[1]!, fromAcceptLanguage(request.headers['accept-language']) ?? DEFAULT_LOCALE))
+      const fresh = entry && entry.public && entry.version === app.live.version(liveTopic(entry.eventId)) && Date.now() - entry.built.builtAt < EVENT_CACHE_TTL_MS
+      if (!fresh || !ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.built.etag)) return done()
+      void reply
+        .code(304)
+        .headers({
+          etag: entry.built.etag,
+          'last-modified': new Date(Math.floor(Date.parse(entry.built.lastModified) / 1000) * 1000).toUTCString(),
+          'cache-control': CACHE_CONTROL,
+          vary: 'Accept-Language, Cookie',
+        })
+        .send()
+    })
+  },
+  { name: 'event-feed-cache', dependencies: ['live'] },
+)
