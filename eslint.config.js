@@ -5,7 +5,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'static/js/vendor/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'test-artifacts/', 'static/js/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

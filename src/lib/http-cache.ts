@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 
 export interface Cacheable {
-  body: string
+  /** A Buffer for a body that is kept and sent many times: no copy and no encoding per request. */
+  body: string | Buffer
   /** The body's ETag, when it was worked out already (a cached feed keeps it with the body). */
   etag?: string
   /** When the content last changed (any of its data); sent to whole seconds, as HTTP dates are. */
@@ -27,7 +28,7 @@ function tagsOf(header: string): string[] {
   return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''))
 }
 
-export function etagOf(body: string): string {
+export function etagOf(body: string | Buffer): string {
   return `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`
 }
 

@@ -23,7 +23,7 @@ export function chosenLocale(request: FastifyRequest): Locale | null {
 export default fp(
   async (app) => {
     app.decorateRequest('i18n', null as unknown as Translator)
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       const locale = negotiateLocale({
         query: (request.query as Record<string, unknown> | undefined)?.lang,
         account: request.currentUser?.locale,
@@ -31,13 +31,17 @@ export default fp(
         acceptLanguage: request.headers['accept-language'],
       })
       request.i18n = translator(locale)
+      done()
     })
-    app.addHook('onSend', async (request, reply) => {
-      if (!request.i18n) return
-      reply.header('content-language', request.i18n.locale)
-      // Caches must keep one copy per language choice.
-      const vary = reply.getHeader('vary')
-      reply.header('vary', [vary, 'Accept-Language, Cookie'].filter(Boolean).join(', '))
+    // Callback style, not async: it runs for every response, and a promise each time shows.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.i18n) {
+        reply.header('content-language', request.i18n.locale)
+        // Caches must keep one copy per language choice.
+        const vary = reply.getHeader('vary')
+        reply.header('vary', vary ? `${String(vary)}, Accept-Language, Cookie` : 'Accept-Language, Cookie')
+      }
+      done(null, payload)
     })
   },
   { name: 'i18n', dependencies: ['session', 'auth'] },

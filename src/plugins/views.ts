@@ -7,10 +7,11 @@ import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
 import { formatInstant, formatLocalDate, formatNumber, weekdayName, type DateStyle } from '../i18n/format.js'
 import { LOCALES, type Locale, type MessageParams } from '../i18n/i18n.js'
+import { PROJECT_ROOT } from '../project-root.js'
 import type { CurrentUser } from './auth.js'
 import { takeFlash, type Flash } from './flash.js'
 
-export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views')
+export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views')
 
 /** What every template can rely on, besides the page's own data. */
 export interface PageLocals {

@@ -15,7 +15,8 @@ export interface BuiltFeed {
   lastModified: string
 }
 
-type Cached = BuiltFeed & { builtAt: number }
+/** Kept as bytes: sent as they are, many times. */
+type Cached = Omit<BuiltFeed, 'body'> & { body: Buffer; builtAt: number; lastModifiedHeader: string }
 
 export type FeedFormat = 'ics' | 'json' | 'xml'
 
@@ -29,7 +30,7 @@ interface Known {
 
 export interface EventFeedCache {
   /** The feed as the routes build and serve it; `isPublic`: the event is not a draft. */
-  get(format: FeedFormat, locale: string, event: { id: number; slug: string; isPublic: boolean }, build: () => Promise<BuiltFeed>): Promise<BuiltFeed>
+  get(format: FeedFormat, locale: string, event: { id: number; slug: string; isPublic: boolean }, build: () => Promise<BuiltFeed>): Promise<Cached>
 }
 
 declare module 'fastify' {
@@ -51,7 +52,11 @@ export default fp(
     app.decorate('eventFeeds', {
       async get(format, locale, event, build) {
         const version = app.live.version(liveTopic(event.id))
-        const built = await cache.get(`${format}:${event.id}:${format === 'ics' ? locale : ''}`, version, async () => ({ ...(await build()), builtAt: Date.now() }))
+        const built = await cache.get(`${format}:${event.id}:${format === 'ics' ? locale : ''}`, version, async () => {
+          const built = await build()
+          const lastModifiedHeader = new Date(Math.floor(Date.parse(built.lastModified) / 1000) * 1000).toUTCString()
+          return { ...built, body: Buffer.from(built.body), builtAt: Date.now(), lastModifiedHeader }
+        })
         const key = knownKey(format, event.slug, locale)
         if (known.size > 300 && !known.has(key)) known.clear()
         known.set(key, { eventId: event.id, public: event.isPublic, built, version })
@@ -73,7 +78,7 @@ export default fp(
         .code(304)
         .headers({
           etag: entry.built.etag,
-          'last-modified': new Date(Math.floor(Date.parse(entry.built.lastModified) / 1000) * 1000).toUTCString(),
+          'last-modified': entry.built.lastModifiedHeader,
           'cache-control': CACHE_CONTROL,
           vary: 'Accept-Language, Cookie',
         })

@@ -1,6 +1,7 @@
 // The public side of the schedule: the grid (a table on wide screens, a list by time on
 // phones), the projector view, the changelog and its Atom feed, and the live-update stream
 // that open grid and projector pages listen to.
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
 import { formatInstant } from '../../i18n/format.js'
@@ -75,8 +76,11 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const html = (await app.view('schedule/grid', { ...reply.locals, csrfToken: () => TOKEN_MARK, takeFlash: () => null, ...(await page()) })) as string
         return html.split(TOKEN_MARK).map((part) => Buffer.from(part))
       })
-      const token = Buffer.from(reply.locals.csrfToken())
-      return reply.type('text/html; charset=utf-8').send(Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [token, part]))))
+      const token = Buffer.from(reply.generateCsrf())
+      // Streamed as the kept buffers themselves: nothing the size of the page is copied per visitor.
+      const chunks = parts.flatMap((part, i) => (i === 0 ? [part] : [token, part]))
+      reply.header('content-length', chunks.reduce((sum, chunk) => sum + chunk.length, 0))
+      return reply.type('text/html; charset=utf-8').send(Readable.from(chunks))
     }
     return reply.viewAsync('schedule/grid', await page())
   })
