@@ -153,6 +153,11 @@ describe('email notices', () => {
 
     const { rooms, sessionSlots } = await gridIds(app, slug)
     assert.equal((await place(org, slug, altText, sessionSlots[0]!, rooms.Hall!)).status, 303)
+    // Put on the grid without a decision first: that is accepting it, and its proposer hears so.
+    const undecided = await propose(mo, slug, 'Plain English')
+    assert.equal((await place(org, slug, undecided, sessionSlots[2]!, rooms.Hall!)).status, 303)
+    await drain(app)
+    one(mailTo(smtp, moAddress), /Accepted: Plain English/)
     await setPhase(org, slug, 'pitching', 'published')
     await fan.get(`/events/${slug}/schedule`)
     assert.equal((await fan.post(`/events/${slug}/proposals/${altText}/star`, { starred: '1', next: '' })).status, 303)

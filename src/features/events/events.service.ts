@@ -8,7 +8,7 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { bumpEventEntries } from '../schedule/grid.queries.js'
 import { hasSlotsOutside } from '../schedule/slots.queries.js'
 import { retimeSlots } from '../schedule/slots.service.js'
-import { queueNotice } from '../notices/queue.js'
+import { queueDecisionNotices } from './decision-notices.js'
 import { DECIDABLE_STATES, LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
@@ -198,13 +198,7 @@ export async function decideProposals(db: Kysely<Database>, event: Pick<EventRow
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
     const changed = await setProposalStates(trx, event.id, ids, DECIDABLE_STATES, to, stamp)
-    if (to !== 'proposed') {
-      for (const proposal of changed) {
-        if (proposal.proposer_id === null) continue
-        const notice = { kind: 'proposalDecided' as const, event: { slug: event.slug, name: event.name }, proposal: { id: proposal.id, title: proposal.title }, state: to }
-        await queueNotice(trx, notice, [proposal.proposer_id], `p${proposal.id}:${to}:${stamp}`, stamp)
-      }
-    }
+    if (to !== 'proposed') await queueDecisionNotices(trx, event, changed, to, stamp)
     return changed.length
   })
 }

@@ -9,6 +9,7 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { needsList } from '../events/events.schemas.js'
 import { isSchedulePublished } from '../events/phases.js'
+import { queueAcceptedByPlacement } from '../events/decision-notices.js'
 import { updateProposal } from '../events/proposals.queries.js'
 import { costOf } from './autoschedule/cost.js'
 import { checkInstance, InvalidInstance, type Cost, type Instance } from './autoschedule/instance.js'
@@ -181,6 +182,7 @@ async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, 
       const entry = entries.get(change.proposalId)
       if (entry && entry.cancelled_at === null) await stepAside(trx, entry.id, stamp)
     }
+    await queueAcceptedByPlacement(trx, event, changes.filter((c) => c.to).map((c) => c.proposalId), stamp)
     const changelog: Parameters<typeof recordChanges>[2] = []
     for (const { proposalId, to } of changes) {
       const entry = entries.get(proposalId)

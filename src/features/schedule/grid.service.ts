@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { isSchedulePublished } from '../events/phases.js'
+import { queueAcceptedByPlacement } from '../events/decision-notices.js'
 import { findProposal, updateProposal } from '../events/proposals.queries.js'
 import { recordChanges } from './changes.service.js'
 import { cancelEntry, deleteEntry, findEntryInCell, findEntryOfProposal, insertEntry, placeEntry, setEntryPinned, stepAside } from './grid.queries.js'
@@ -117,6 +118,7 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
           created_at: stamp,
         }])
       }
+      if (proposal.state === 'proposed') await queueAcceptedByPlacement(trx, event, [proposal.id], stamp)
       if (proposal.state !== 'scheduled') await updateProposal(trx, proposal.id, { state: 'scheduled', queue_position: null, updated_at: stamp })
       return { title: proposal.title }
     })
