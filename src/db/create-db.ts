@@ -1,12 +1,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type { DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
 
 const PG_INT8_OID = 20
+
+/** pg is loaded only when PostgreSQL is used: a SQLite install never pays for it. */
+export function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg
+}
 
 // pg returns int8 (what count(*) and bigint sums are) as strings to avoid precision loss
 // above 2^53. Our counts never get there, and SQLite returns numbers, so normalise here,
@@ -14,7 +20,7 @@ const PG_INT8_OID = 20
 const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number.parseInt(value, 10)
-    return pg.types.getTypeParser(oid, format)
+    return loadPg().types.getTypeParser(oid, format)
   },
 }
 
@@ -50,7 +56,7 @@ function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'clo
 
 export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}): Kysely<Database> {
   if (config.dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, types: pgTypes, max: 10 })
+    const pool = new (loadPg().Pool)({ connectionString: config.url, types: pgTypes, max: 10 })
     // Without a listener, an idle connection that the server drops is an uncaught error
     // that takes the whole process down; the pool replaces the connection by itself.
     pool.on('error', (error) => options.onIdleConnectionError?.(error))

@@ -3,7 +3,7 @@
 // the same RFC 5322 message with nodemailer; only the last step differs.
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import nodemailer, { type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 
 export interface OutgoingMail {
   /** Exactly one recipient: a notice to many people is many messages, so nobody sees another's address. */
@@ -56,18 +56,22 @@ function message(mail: OutgoingMail) {
   }
 }
 
+/** nodemailer is loaded with the first email, not at start. */
+async function nodemailer() {
+  return (await import('nodemailer')).default
+}
+
 class SmtpMailer implements Mailer {
   readonly kind = 'smtp'
-  private readonly transport: Transporter
-  constructor(url: string) {
-    // One pooled connection per process is plenty for notices, and polite to the server.
-    this.transport = nodemailer.createTransport(url.includes('?') || !url.startsWith('smtp') ? url : `${url}?pool=true&maxConnections=2`)
-  }
+  private transport: Transporter | null = null
+  constructor(private readonly url: string) {}
   async send(mail: OutgoingMail): Promise<void> {
+    // One pooled connection per process is plenty for notices, and polite to the server.
+    this.transport ??= (await nodemailer()).createTransport(this.url.includes('?') ? this.url : `${this.url}?pool=true&maxConnections=2`)
     await this.transport.sendMail(message(mail))
   }
   close(): void {
-    this.transport.close()
+    this.transport?.close()
   }
 }
 
@@ -79,9 +83,10 @@ function fileStem(mail: OutgoingMail, now: Date): string {
 
 class FolderMailer implements Mailer {
   readonly kind = 'folder'
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
+  private transport: Transporter | null = null
   constructor(private readonly dir: string) {}
   async send(mail: OutgoingMail): Promise<void> {
+    this.transport ??= (await nodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
     const info = await this.transport.sendMail(message(mail))
     await fs.mkdir(this.dir, { recursive: true })
     const stem = fileStem(mail, new Date())

@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
+import { loadPg } from '../db/create-db.js'
 import type { Config } from '../config.js'
 
 const CHANNEL = 'hashcamp_live'
@@ -56,7 +57,7 @@ export default fp<{ config: Config }>(
     // with a growing pause until it is back, then tell every open page to catch up on what
     // it may have missed meanwhile.
     const listen = async (url: string): Promise<void> => {
-      const client = new pg.Client({ connectionString: url })
+      const client = new (loadPg().Client)({ connectionString: url })
       client.on('notification', (message) => {
         if (message.channel === CHANNEL && message.payload) announce(message.payload)
       })

@@ -2,7 +2,7 @@
 // hash, so they can be raised later without invalidating existing passwords.
 import crypto from 'node:crypto'
 import { promisify } from 'node:util'
-import { dictionary } from '@zxcvbn-ts/language-common'
+import { createRequire } from 'node:module'
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>
 
@@ -42,11 +42,16 @@ export function hashForUnknownAccount(): Promise<string> {
 // The 49,000 most common passwords from @zxcvbn-ts/language-common (breach corpora);
 // only those long enough to pass the length rule matter.
 export const MIN_PASSWORD_LENGTH = 8
-const COMMON_PASSWORDS = new Set(
-  (dictionary['passwords-common'] as string[]).filter((p) => p.length >= MIN_PASSWORD_LENGTH).map((p) => p.toLowerCase()),
-)
+// The list (several MB with its siblings) is loaded at the first sign-up, not at start:
+// most processes serve pages for hours without anyone choosing a password.
+let commonPasswords: Set<string> | null = null
+function loadCommonPasswords(): Set<string> {
+  const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+  return new Set((dictionary['passwords-common'] as string[]).filter((p) => p.length >= MIN_PASSWORD_LENGTH).map((p) => p.toLowerCase()))
+}
 
 /** NCSC/NIST advice: no composition rules, but refuse passwords attackers try first. */
 export function isCommonPassword(password: string): boolean {
-  return COMMON_PASSWORDS.has(password.toLowerCase())
+  commonPasswords ??= loadCommonPasswords()
+  return commonPasswords.has(password.toLowerCase())
 }
