@@ -8,20 +8,14 @@ import { describe, test } from 'node:test'
 import { VersionedCache } from '../../src/lib/versioned-cache.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, text } from '../helpers/browser.js'
-import { person } from '../helpers/communities.js'
-import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
-import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+import { propose, setPhase } from '../helpers/events.js'
+import { campWithRooms, gridIds, place } from '../helpers/schedule.js'
 
 const SLUG = 'ukgc27'
 
 async function publishedCamp(t: Parameters<typeof buildTestApp>[0]) {
   const app = await buildTestApp(t)
-  const admin = await person(app, 'Site Admin')
-  const org = await organiser(app, admin, 'Olu Organiser')
-  await createEvent(org)
-  await setPhase(org, SLUG, 'proposals')
-  await addRoom(org, SLUG, { name: 'Hall', capacity: '20' })
-  await layOutDay(org, SLUG)
+  const { org } = await campWithRooms(app)
   const first = await propose(org, SLUG, 'Alt text that helps')
   const second = await propose(org, SLUG, 'Plain English')
   const { rooms, sessionSlots } = await gridIds(app, SLUG)

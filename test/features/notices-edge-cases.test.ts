@@ -15,9 +15,9 @@ import { createMailer } from '../../src/lib/mailer.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, signUp } from '../helpers/browser.js'
 import { person } from '../helpers/communities.js'
-import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { propose, setPhase } from '../helpers/events.js'
 import { createMeetup, lunchForm, rsvp } from '../helpers/meetups.js'
-import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+import { campWithRooms, gridIds, place } from '../helpers/schedule.js'
 import { drain, feedEvents, inviteOf, mailTo, startSmtp, type Received, type TestSmtp } from '../helpers/mail.js'
 
 type T = Parameters<typeof buildTestApp>[0]
@@ -80,15 +80,9 @@ describe('email outbox edge cases', () => {
 
   test('a cancelled session put back on the grid after publishing tells whoever was sent the cancellation', async (t) => {
     const { app, smtp } = await mailApp(t)
-    const admin = await person(app, 'Site Admin')
-    const org = await organiser(app, admin, 'Olu Organiser')
+    const { org, slug } = await campWithRooms(app)
     const mo = await person(app, 'Mo Member')
     const fan = await person(app, 'Fay Fan')
-    const slug = 'ukgc27'
-    await createEvent(org)
-    await setPhase(org, slug, 'proposals')
-    await addRoom(org, slug, { name: 'Hall', capacity: '20' })
-    await layOutDay(org, slug)
     const id = await propose(mo, slug, 'Alt text that helps')
     await org.get(`/events/${slug}/manage`)
     await org.post(`/events/${slug}/proposals/decide`, { action: 'accepted', ids: [String(id)] })

@@ -10,9 +10,9 @@ import { redactUrlSecrets } from '../../src/lib/redact.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, text } from '../helpers/browser.js'
 import { person } from '../helpers/communities.js'
-import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { propose, setPhase } from '../helpers/events.js'
 import { cancelRsvp, createMeetup, daysFromNow, lunchForm, rsvp } from '../helpers/meetups.js'
-import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+import { campWithRooms, gridIds, place } from '../helpers/schedule.js'
 import { drain, feedEvents, inviteOf, mailTo, rawHeader, startSmtp, type Received, type TestSmtp } from '../helpers/mail.js'
 
 type T = Parameters<typeof buildTestApp>[0]
@@ -130,16 +130,9 @@ describe('email notices', () => {
 
   test('proposers hear of decisions; a starred or hosted session moved or cancelled after publishing reaches its people with the feed’s UID', async (t) => {
     const { app, smtp } = await mailApp(t)
-    const admin = await person(app, 'Site Admin')
-    const org = await organiser(app, admin, 'Olu Organiser')
+    const { org, slug } = await campWithRooms(app, [{ name: 'Hall' }, { name: 'Snug', capacity: '8' }])
     const mo = await person(app, 'Mo Member')
     const fan = await person(app, 'Fay Fan')
-    const slug = 'ukgc27'
-    await createEvent(org)
-    await setPhase(org, slug, 'proposals')
-    await addRoom(org, slug, { name: 'Hall', capacity: '20' })
-    await addRoom(org, slug, { name: 'Snug', capacity: '8' })
-    await layOutDay(org, slug)
     const altText = await propose(mo, slug, 'Alt text that helps')
     const other = await propose(mo, slug, 'Open data')
     await org.get(`/events/${slug}/manage`)

@@ -1,6 +1,8 @@
 // Rooms, slots and the grid, set up the way organisers do it: through the forms.
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from './browser.js'
+import { person } from './communities.js'
+import { createEvent, organiser, setPhase } from './events.js'
 
 export const roomForm = { name: 'Room 1', capacity: '30', location: '', accessibilityNotes: '' }
 
@@ -30,4 +32,20 @@ export async function place(org: Browser, slug: string, proposal: number, slot: 
 
 export async function liveEntries(app: FastifyInstance): Promise<{ proposal_id: number; slot_id: number; room_id: number }[]> {
   return app.db.selectFrom('schedule_entries').select(['proposal_id', 'slot_id', 'room_id']).where('cancelled_at', 'is', null).orderBy('proposal_id').execute()
+}
+
+/**
+ * The start of most schedule stories: the site admin makes Olu an organiser, who creates the
+ * camp (slug ukgc27, from campForm's hashtag), opens it for proposals, adds these rooms (20 seats each unless
+ * given) and lays out a day. Returns Olu's browser and the slug.
+ */
+export async function campWithRooms(app: FastifyInstance, rooms: { name: string; capacity?: string }[] = [{ name: 'Hall' }]): Promise<{ org: Browser; slug: string }> {
+  const admin = await person(app, 'Site Admin')
+  const org = await organiser(app, admin, 'Olu Organiser')
+  const slug = 'ukgc27'
+  await createEvent(org)
+  await setPhase(org, slug, 'proposals')
+  for (const room of rooms) await addRoom(org, slug, { name: room.name, capacity: room.capacity ?? '20' })
+  await layOutDay(org, slug)
+  return { org, slug }
 }
