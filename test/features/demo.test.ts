@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { seedDemoIfEmpty } from '../../src/features/demo/demo.seed.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
-import { Browser, signIn } from '../helpers/browser.js'
+import { Browser, signIn, text } from '../helpers/browser.js'
 
 test('the demo seeds labelled people with random passwords that sign in, once', async (t) => {
   const app = await buildTestApp(t)
@@ -17,6 +17,13 @@ test('the demo seeds labelled people with random passwords that sign in, once', 
   assert.equal((await signIn(browser, organiser.email, organiser.password)).status, 303)
   assert.equal((await browser.get('/admin/people')).status, 200, 'the demo organiser is the site admin')
   assert.match((await browser.get('/people/olu')).html, /\(demo\)/)
+  // The demo's first emails, sent into data/mail as the running app's worker would.
+  while ((await app.outbox.worker.runOnce()) > 0) {
+    // next round
+  }
+  const mail = text((await browser.get('/dev/mail')).html)
+  assert.match(mail, /You’re going to Lunch on Saturday at the unconference \(demo\)/)
+  assert.match(mail, /You’re on the waiting list for Lunch on Saturday/)
 
   const community = await browser.get('/communities/lgovsm')
   assert.equal(community.status, 200)

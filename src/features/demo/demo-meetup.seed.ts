@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { zonedToUtc } from '../../lib/zoned-time.js'
 import { addMeetupHost } from '../meetups/meetups.queries.js'
+import { queueNotice } from '../notices/queue.js'
 
 export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, communityId: number, eventId: number, eventDay: string, people: number[], now: Date): Promise<void> {
   const stamp = now.toISOString()
@@ -48,4 +49,9 @@ export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, commu
     updated_at: stamp,
   }))
   await db.insertInto('rsvps').values(rsvps).execute()
+  // The emails those replies sent, for the first of each kind, so a newcomer finds them at
+  // /dev/mail (signed in as the demo admin) without a mail server.
+  const row = await db.selectFrom('meetups').selectAll().where('id', '=', meetup.id).executeTakeFirstOrThrow()
+  await queueNotice(db, { kind: 'rsvpGoing', meetup: row }, [people[0]!], `m${meetup.id}:demo`, now)
+  await queueNotice(db, { kind: 'rsvpWaitlisted', meetup: row, position: 1 }, [people[11]!], `m${meetup.id}:demo`, now)
 }
