@@ -29,8 +29,4 @@ export class VersionedCache<T> {
     })
     return value
   }
-
-  clear(): void {
-    this.entries.clear()
-  }
 }

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { calendarText, type CalendarInfo, type CalendarItem } from '../../lib/ics.js'
-import { etagOf, feedVersion, sendCacheable } from '../../lib/http-cache.js'
+import { feedVersion, sendCacheable } from '../../lib/http-cache.js'
 import { NotFoundError } from '../../lib/http-errors.js'
 import { CsrfField, Id, Slug } from '../../lib/schema-fields.js'
 import { isValidDate } from '../../lib/zoned-time.js'
@@ -59,11 +59,9 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:slug/schedule.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
     const { event } = await eventOr404(db, request.params.slug, request.currentUser)
-    const locale = request.i18n.locale
-    const built = await app.eventFeeds.get('ics', locale, feedOf(event), async () => {
+    const built = await app.eventFeeds.get('ics', request.i18n.locale, feedOf(event), async () => {
       const rows = await eventSessions(db, event.id, windowStart(new Date()).toISOString())
-      const body = calendarText({ name: request.i18n.t('calendar.eventName', { name: event.name }) }, rows.map((r) => sessionItem(site, r)))
-      return { body, etag: etagOf(body), lastModified: await feedVersion(db, `${locale}:event-${event.id}`, body, new Date()) }
+      return calendarText({ name: request.i18n.t('calendar.eventName', { name: event.name }) }, rows.map((r) => sessionItem(site, r)))
     })
     return sendCacheable(request, reply, { ...built, contentType: ICS_TYPE })
   })
@@ -81,8 +79,7 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event } = await eventOr404(db, slug, request.currentUser)
     const built = await app.eventFeeds.get(format, request.i18n.locale, feedOf(event), async () => {
       const model = await frabModelOf(event)
-      const body = format === 'json' ? JSON.stringify(frabJson(model)) : frabXml(model, `${app.config.baseUrl}/events/${event.slug}/schedule.xml`)
-      return { body, etag: etagOf(body), lastModified: await feedVersion(db, `frab-${format}-${event.id}`, body, new Date()) }
+      return format === 'json' ? JSON.stringify(frabJson(model)) : frabXml(model, `${app.config.baseUrl}/events/${event.slug}/schedule.xml`)
     })
     return sendCacheable(request, reply, { ...built, contentType: format === 'json' ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8' })
   }

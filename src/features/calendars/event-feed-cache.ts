@@ -6,17 +6,19 @@
 import fp from 'fastify-plugin'
 import { fromAcceptLanguage } from '../../i18n/negotiate.js'
 import { DEFAULT_LOCALE } from '../../i18n/i18n.js'
+import { etagOf, feedVersion } from '../../lib/http-cache.js'
 import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
 import { liveTopic } from '../schedule/schedule-access.js'
 
-export interface BuiltFeed {
-  body: string
+/** Kept as bytes (sent as they are, many times), with its validators. */
+interface Cached {
+  body: Buffer
   etag: string
+  /** When the body last changed (feed_versions). */
   lastModified: string
+  lastModifiedHeader: string
+  builtAt: number
 }
-
-/** Kept as bytes: sent as they are, many times. */
-type Cached = Omit<BuiltFeed, 'body'> & { body: Buffer; builtAt: number; lastModifiedHeader: string }
 
 export type FeedFormat = 'ics' | 'json' | 'xml'
 
@@ -29,8 +31,8 @@ interface Known {
 }
 
 export interface EventFeedCache {
-  /** The feed as the routes build and serve it; `isPublic`: the event is not a draft. */
-  get(format: FeedFormat, locale: string, event: { id: number; slug: string; isPublic: boolean }, build: () => Promise<BuiltFeed>): Promise<Cached>
+  /** The feed as the routes serve it, built by `build` when its event changed; `isPublic`: not a draft. */
+  get(format: FeedFormat, locale: string, event: { id: number; slug: string; isPublic: boolean }, build: () => Promise<string>): Promise<Cached>
 }
 
 declare module 'fastify' {
@@ -53,9 +55,10 @@ export default fp(
       async get(format, locale, event, build) {
         const version = app.live.version(liveTopic(event.id))
         const built = await cache.get(`${format}:${event.id}:${format === 'ics' ? locale : ''}`, version, async () => {
-          const built = await build()
-          const lastModifiedHeader = new Date(Math.floor(Date.parse(built.lastModified) / 1000) * 1000).toUTCString()
-          return { ...built, body: Buffer.from(built.body), builtAt: Date.now(), lastModifiedHeader }
+          const body = await build()
+          const lastModified = await feedVersion(app.db, format === 'ics' ? `${locale}:event-${event.id}` : `frab-${format}-${event.id}`, body, new Date())
+          const lastModifiedHeader = new Date(Math.floor(Date.parse(lastModified) / 1000) * 1000).toUTCString()
+          return { body: Buffer.from(body), etag: etagOf(body), lastModified, lastModifiedHeader, builtAt: Date.now() }
         })
         const key = knownKey(format, event.slug, locale)
         if (known.size > 300 && !known.has(key)) known.clear()
@@ -85,5 +88,5 @@ export default fp(
         .send()
     })
   },
-  { name: 'event-feed-cache', dependencies: ['live'] },
+  { name: 'event-feed-cache', dependencies: ['db', 'live'] },
 )

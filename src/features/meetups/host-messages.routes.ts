@@ -1,7 +1,9 @@
 // /meetups/:slug/message: hosts write to everyone going (each gets their own email).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import type { MeetupRow } from '../../db/database.js'
 import { formatInstant } from '../../i18n/format.js'
+import type { Locale } from '../../i18n/i18n.js'
 import { errorsFromValidation, keptValues, withError, type FieldMessages } from '../../lib/forms.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { CsrfField } from '../../lib/schema-fields.js'
@@ -16,7 +18,7 @@ const messages: FieldMessages = { body: { required: 'meetup.message.required', m
 const hostMessagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
-  const page = async (meetup: { id: number; slug: string; title: string; time_zone: string }, locale: 'en' | 'cy') => ({
+  const page = async (meetup: Pick<MeetupRow, 'id' | 'slug' | 'title' | 'time_zone'>, locale: Locale) => ({
     meetup: { slug: meetup.slug, title: meetup.title },
     perDay: HOST_MESSAGES_PER_DAY,
     maxLength: HOST_MESSAGE_MAX_LENGTH,

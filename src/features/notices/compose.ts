@@ -3,7 +3,7 @@
 // and SEQUENCE as the feeds), and a footer that says why it came and how to stop it.
 import crypto from 'node:crypto'
 import { domainToASCII } from 'node:url'
-import type { OutboxRow } from '../../db/database.js'
+import type { MeetupRow, OutboxRow } from '../../db/database.js'
 import { formatInstant } from '../../i18n/format.js'
 import { DEFAULT_LOCALE, isLocale, translator, type Translator } from '../../i18n/i18n.js'
 import { calendarText, type CalendarItem } from '../../lib/ics.js'
@@ -12,7 +12,6 @@ import { meetupItem, sessionItem, siteOf, type Site } from '../calendars/calenda
 import { type Notice, TOPIC_OF } from './notices.js'
 import type { Recipient } from './outbox.queries.js'
 import type { UnsubscribeTokens } from './unsubscribe-token.js'
-import type { MeetupRow } from '../../db/database.js'
 
 export interface EmailView {
   lang: string
