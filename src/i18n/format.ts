@@ -29,6 +29,10 @@ const STYLES = {
     hourCycle: 'h23',
     timeZoneName: 'long',
   },
+  /** Thursday (for weekdayName) */
+  weekday: { weekday: 'long' },
+  /** United Kingdom Time (for zoneName) */
+  zoneName: { timeZoneName: 'longGeneric' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>
 
 export type DateStyle = keyof typeof STYLES
@@ -51,8 +55,15 @@ export function formatInstant(locale: Locale, instant: string | Date, timeZone: 
   return formatter(locale, timeZone, style).format(date)
 }
 
+const numberFormats = new Map<Locale, Intl.NumberFormat>()
+
 export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(INTL_LOCALE[locale]).format(value)
+  let format = numberFormats.get(locale)
+  if (!format) {
+    format = new Intl.NumberFormat(INTL_LOCALE[locale])
+    numberFormats.set(locale, format)
+  }
+  return format.format(value)
 }
 
 /** The zone to show site-wide facts (like "member since") in, until people set their own. */
@@ -63,17 +74,34 @@ export const SITE_TIME_ZONE = 'Europe/London'
  * at the start of a sentence or alone. Mid-sentence Welsh writes it "dydd Mercher".
  */
 export function weekdayName(locale: Locale, isoWeekday: number, midSentence = false): string {
-  // 1 January 2024 was a Monday.
-  const date = new Date(Date.UTC(2024, 0, isoWeekday, 12))
-  const name = new Intl.DateTimeFormat(INTL_LOCALE[locale], { weekday: 'long', timeZone: 'UTC' }).format(date)
-  const capitalised = name.charAt(0).toLocaleUpperCase(INTL_LOCALE[locale]) + name.slice(1)
-  return midSentence && locale === 'cy' ? name.charAt(0).toLocaleLowerCase('cy') + name.slice(1) : capitalised
+  return remembered(`weekday|${locale}|${isoWeekday}|${midSentence}`, () => {
+    // 1 January 2024 was a Monday.
+    const date = new Date(Date.UTC(2024, 0, isoWeekday, 12))
+    const name = formatter(locale, 'UTC', 'weekday').format(date)
+    const capitalised = name.charAt(0).toLocaleUpperCase(INTL_LOCALE[locale]) + name.slice(1)
+    return midSentence && locale === 'cy' ? name.charAt(0).toLocaleLowerCase('cy') + name.slice(1) : capitalised
+  })
 }
 
 /** The zone's generic name in the reader's language: "United Kingdom Time" / "Amser Y Deyrnas Unedig". */
 export function zoneName(locale: Locale, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(INTL_LOCALE[locale], { timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date())
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  return remembered(`zone|${locale}|${timeZone}`, () => {
+    const parts = formatter(locale, timeZone, 'zoneName').formatToParts(new Date())
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  })
+}
+
+/** Names that depend only on their inputs: worked out once (a page names the same weekday and zone many times). */
+const names = new Map<string, string>()
+function remembered(key: string, work: () => string): string {
+  let name = names.get(key)
+  if (name === undefined) {
+    name = work()
+    // Bounded, though the keys are few: two languages, seven days, the zones in use.
+    if (names.size >= 1000) names.clear()
+    names.set(key, name)
+  }
+  return name
 }
 
 /** A local calendar date ('YYYY-MM-DD') in words, with no time zone arithmetic. */

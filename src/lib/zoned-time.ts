@@ -54,6 +54,22 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
  * calendar apps do; a time that happens twice (the autumn night) is the first of the two.
  */
 export function zonedToUtc(date: string, time: string, timeZone: string): Date {
+  // Pure, and asked the same questions again and again (a weekly chat's next year of dates
+  // on every community page and feed), while each answer costs several Intl calls.
+  const key = `${date} ${time} ${timeZone}`
+  let instant = instants.get(key)
+  if (instant === undefined) {
+    instant = zonedToUtcUncached(date, time, timeZone)
+    if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear()
+    instants.set(key, instant)
+  }
+  return new Date(instant)
+}
+
+const MAX_REMEMBERED_INSTANTS = 20_000
+const instants = new Map<string, number>()
+
+function zonedToUtcUncached(date: string, time: string, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]
   const [hh, mm] = time.split(':').map(Number) as [number, number]
   const wall = Date.UTC(y, m - 1, d, hh, mm)
@@ -65,8 +81,7 @@ export function zonedToUtc(date: string, time: string, timeZone: string): Date {
   )
   const right = candidates.filter((c) => offsetMinutes(new Date(c.instant), timeZone) === c.offset).map((c) => c.instant)
   // Overlap: both are right, keep the earlier. Gap: neither is, take the one after the gap.
-  const candidate = right.length ? Math.min(...right) : Math.max(...candidates.map((c) => c.instant))
-  return new Date(candidate)
+  return right.length ? Math.min(...right) : Math.max(...candidates.map((c) => c.instant))
 }
 
 /** The local date ('YYYY-MM-DD') and time ('HH:MM') that `instant` shows in `timeZone`. */

@@ -28,6 +28,13 @@ describe('zoned time', () => {
     assert.equal(iso(zonedToUtc('2027-10-31', '01:30', 'Europe/London')), '2027-10-31T00:30:00.000Z') // the BST one
   })
 
+  test('answers are remembered, but each caller gets a Date of its own', () => {
+    const first = zonedToUtc('2027-05-05', '20:00', 'Europe/London')
+    first.setUTCFullYear(1999)
+    assert.equal(iso(zonedToUtc('2027-05-05', '20:00', 'Europe/London')), '2027-05-05T19:00:00.000Z')
+    assert.equal(iso(zonedToUtc('2027-05-05', '20:00', 'Asia/Kolkata')), '2027-05-05T14:30:00.000Z', 'the zone is part of the question')
+  })
+
   test('zones far from UTC, and the southern hemisphere', () => {
     assert.equal(iso(zonedToUtc('2027-01-15', '09:00', 'Pacific/Auckland')), '2027-01-14T20:00:00.000Z')
     assert.equal(iso(zonedToUtc('2027-07-15', '09:00', 'Pacific/Auckland')), '2027-07-14T21:00:00.000Z')
