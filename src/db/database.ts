@@ -182,6 +182,8 @@ export interface ProposalsTable {
   pitched: Generated<number>
   merged_into: number | null
   notes_url: string | null
+  /** How many proposal_votes rows it has: kept by database triggers, never written by the app. */
+  vote_count: Generated<number>
   created_at: string
   updated_at: string
 }

@@ -17,6 +17,15 @@ async function setUp(t: Parameters<typeof buildTestApp>[0]) {
 const votesOf = async (app: Awaited<ReturnType<typeof buildTestApp>>, proposalId: number) =>
   (await app.db.selectFrom('proposal_votes').select('user_id').where('proposal_id', '=', proposalId).execute()).map((r) => r.user_id).sort((a, b) => a - b)
 
+/** Each proposal's kept count (database triggers) against its votes counted afresh. */
+const assertCountsKept = async (app: Awaited<ReturnType<typeof buildTestApp>>) => {
+  const rows = await app.db
+    .selectFrom('proposals as p')
+    .select(['p.id', 'p.vote_count', (eb) => eb.selectFrom('proposal_votes as v').select((e) => e.fn.countAll<number>().as('n')).whereRef('v.proposal_id', '=', 'p.id').as('counted')])
+    .execute()
+  for (const row of rows) assert.equal(row.vote_count, Number(row.counted), `proposal ${row.id}'s kept vote count`)
+}
+
 describe('events', () => {
   test('the phase table: what each phase allows', () => {
     const allowed = (action: Parameters<typeof phaseAllows>[1]) => EVENT_PHASES.filter((phase) => phaseAllows(phase, action))
@@ -180,6 +189,13 @@ describe('events', () => {
     assert.deepEqual([...newest.html.matchAll(/<p class="topic__title"><a [^>]+>([^<]+)<\/a>/g)].map((m) => m[1]), ['Quiet', 'Popular'])
     const talks = await new Browser(app, '10.70.0.3').get('/events/ukgc27/proposals?format=talk')
     assert.match(talks.html, /No proposals match/)
+
+    // A person's account going takes their votes (a cascade) and the counts follow.
+    await assertCountsKept(app)
+    const voterIds = await app.db.selectFrom('proposal_votes').select('user_id').where('proposal_id', '=', popular).execute()
+    await app.db.deleteFrom('users').where('id', 'in', voterIds.slice(0, 3).map((v) => v.user_id)).execute()
+    await assertCountsKept(app)
+    assert.match((await new Browser(app, '10.70.0.4').get('/events/ukgc27/proposals')).html, /8 would go/)
   })
 
   test('merging a duplicate keeps the union of voters and hosts without counting anyone twice', async (t) => {
@@ -222,6 +238,7 @@ describe('events', () => {
     assert.equal(old.status, 301)
     assert.equal(old.location, `/events/ukgc27/proposals/${keep}`)
     assert.match((await new Browser(app, '10.71.0.2').get(`/events/ukgc27/proposals/${keep}`)).html, /4 would go/)
+    await assertCountsKept(app)
   })
 
   test('merges and the queue hold when organisers act at the same moment; dead proposals cannot take votes by merging', async (t) => {

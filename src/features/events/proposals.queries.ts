@@ -1,6 +1,6 @@
-// Proposals, their hosts and the interest votes on them. Vote counts come from one
-// grouped join per list, never a query per row; votes are kept per person because the
-// scheduler needs to know who wants what.
+// Proposals, their hosts and the interest votes on them. Votes are kept per person because
+// the scheduler needs to know who wants what; each proposal's count is kept beside it by
+// database triggers, so a list never counts.
 import { sql, type Kysely } from 'kysely'
 import type { Database, ProposalFormat, ProposalRow, ProposalState } from '../../db/database.js'
 import { LIVE_STATES } from './phases.js'
@@ -43,9 +43,9 @@ function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: num
       'p.walk_up',
       'u.display_name as proposer_name',
       'p.pitcher_name',
-      // Counted per proposal through the (proposal_id, user_id) primary key, not by
-      // grouping every vote on the site first.
-      (eb) => eb.selectFrom('proposal_votes as pv').select((e) => e.fn.countAll<number>().as('n')).whereRef('pv.proposal_id', '=', 'p.id').as('votes'),
+      // Kept on the proposal by triggers (migration 2026_11_26_1900): counting here read
+      // every vote of the event on every request.
+      'p.vote_count as votes',
       sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
       'p.queue_position',
       'p.pitched',
@@ -93,11 +93,11 @@ export async function findProposal(db: Kysely<Database>, eventId: number, id: nu
   return db.selectFrom('proposals').selectAll().where('event_id', '=', eventId).where('id', '=', id).executeTakeFirst()
 }
 
-export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into'> & { walk_up?: number }): Promise<ProposalRow> {
+export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into' | 'vote_count'> & { walk_up?: number }): Promise<ProposalRow> {
   return db.insertInto('proposals').values(proposal).returningAll().executeTakeFirstOrThrow()
 }
 
-export async function updateProposal(db: Kysely<Database>, id: number, changes: Partial<Omit<ProposalRow, 'id' | 'event_id' | 'created_at'>>): Promise<void> {
+export async function updateProposal(db: Kysely<Database>, id: number, changes: Partial<Omit<ProposalRow, 'id' | 'event_id' | 'created_at' | 'vote_count'>>): Promise<void> {
   await db.updateTable('proposals').set(changes).where('id', '=', id).execute()
 }
 
@@ -164,8 +164,8 @@ export async function setProposalVote(db: Kysely<Database>, proposalId: number, 
 }
 
 export async function countProposalVotes(db: Kysely<Database>, proposalId: number): Promise<number> {
-  const row = await db.selectFrom('proposal_votes').select((eb) => eb.fn.countAll<number>().as('n')).where('proposal_id', '=', proposalId).executeTakeFirstOrThrow()
-  return Number(row.n)
+  const row = await db.selectFrom('proposals').select('vote_count').where('id', '=', proposalId).executeTakeFirst()
+  return row?.vote_count ?? 0
 }
 
 export async function hasVoted(db: Kysely<Database>, proposalId: number, userId: number): Promise<boolean> {
