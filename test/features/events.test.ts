@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { EVENT_PHASES } from '../../src/db/database.js'
 import { phaseAllows } from '../../src/features/events/phases.js'
+import { PROPOSALS_PER_PAGE } from '../../src/features/events/proposals.routes.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, text } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
@@ -196,6 +197,41 @@ describe('events', () => {
     await app.db.deleteFrom('users').where('id', 'in', voterIds.slice(0, 3).map((v) => v.user_id)).execute()
     await assertCountsKept(app)
     assert.match((await new Browser(app, '10.70.0.4').get('/events/ukgc27/proposals')).html, /8 would go/)
+  })
+
+  test('a long proposals list comes in pages that keep the sort and filters', async (t) => {
+    const { app, org } = await setUp(t)
+    await createEvent(org)
+    await setPhase(org, 'ukgc27', 'proposals')
+    const { id: eventId } = await app.db.selectFrom('events').select('id').where('slug', '=', 'ukgc27').executeTakeFirstOrThrow()
+    const stamp = new Date().toISOString()
+    const count = PROPOSALS_PER_PAGE + 5
+    const rows = Array.from({ length: count }, (_, i) => ({ event_id: eventId, title: `Session ${String(i + 1).padStart(3, '0')}`, format: 'discussion' as const, proposer_id: null, pitcher_name: 'Walk-up', created_at: stamp, updated_at: stamp }))
+    await app.db.insertInto('proposals').values(rows).execute()
+    const titles = (html: string) => [...html.matchAll(/<p class="topic__title"><a [^>]+>([^<]+)<\/a>/g)].map((m) => m[1])
+
+    const visitor = new Browser(app, '10.72.0.1')
+    const first = await visitor.get('/events/ukgc27/proposals?sort=newest')
+    assert.equal(titles(first.html).length, PROPOSALS_PER_PAGE)
+    assert.equal(titles(first.html)[0], `Session ${count}`)
+    assert.match(text(first.html), new RegExp(`${count} proposals · Page 1 of 2`))
+    assert.match(first.html, /<a href="\/events\/ukgc27\/proposals\?sort=newest&amp;page=2" rel="next">Next page<\/a>/)
+    assert.doesNotMatch(first.html, /rel="prev"/)
+
+    const second = await visitor.get('/events/ukgc27/proposals?sort=newest&page=2')
+    assert.deepEqual(titles(second.html), ['Session 005', 'Session 004', 'Session 003', 'Session 002', 'Session 001'])
+    assert.match(second.html, /<ol class="topic-list" start="101">/, 'numbering carries on from the first page')
+    assert.match(second.html, /<a href="\/events\/ukgc27\/proposals\?sort=newest" rel="prev">Previous page<\/a>/)
+    assert.match(second.html, /aria-current="page"[^>]*>2</)
+
+    // Past the end: nothing to show, and the way back; a page that is no number is refused.
+    const past = await visitor.get('/events/ukgc27/proposals?page=9')
+    assert.equal(past.status, 200)
+    assert.match(past.html, /No proposals match/)
+    assert.match(past.html, /<a href="\/events\/ukgc27\/proposals\?page=2" rel="prev">/)
+    assert.equal((await visitor.get('/events/ukgc27/proposals?page=0')).status, 400)
+    const welsh = await visitor.get('/events/ukgc27/proposals?lang=cy')
+    assert.match(welsh.html, /Tudalen nesaf/)
   })
 
   test('merging a duplicate keeps the union of voters and hosts without counting anyone twice', async (t) => {

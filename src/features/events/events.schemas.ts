@@ -156,6 +156,7 @@ export const ProposalListQuery = Type.Object({
   sort: Type.Optional(Type.Union([Type.Literal('interest'), Type.Literal('newest')])),
   format: Type.Optional(Type.Union([Type.Literal(''), ...PROPOSAL_FORMATS.map((f) => Type.Literal(f))])),
   state: Type.Optional(Type.Union([Type.Literal(''), ...PROPOSAL_STATES.filter((s) => s !== 'merged').map((s) => Type.Literal(s))])),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
 })
 
 export function isFormat(value: unknown): value is ProposalFormat {

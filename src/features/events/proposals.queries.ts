@@ -65,12 +65,25 @@ function toItem(row: Row): ProposalListItem {
   }
 }
 
-export async function listProposals(db: Kysely<Database>, eventId: number, viewerId: number | null, filter: ProposalFilter): Promise<ProposalListItem[]> {
+/** One page of an event's proposals as the list shows them, and how many match in all. */
+export async function listProposals(
+  db: Kysely<Database>,
+  eventId: number,
+  viewerId: number | null,
+  filter: ProposalFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: ProposalListItem[]; total: number }> {
   let query = proposalsWithVotes(db, eventId, viewerId)
+  let count = db.selectFrom('proposals as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.event_id', '=', eventId)
   query = filter.state ? query.where('p.state', '=', filter.state) : query.where('p.state', 'in', LIVE_STATES)
-  if (filter.format) query = query.where('p.format', '=', filter.format)
+  count = filter.state ? count.where('p.state', '=', filter.state) : count.where('p.state', 'in', LIVE_STATES)
+  if (filter.format) {
+    query = query.where('p.format', '=', filter.format)
+    count = count.where('p.format', '=', filter.format)
+  }
   query = filter.sort === 'newest' ? query.orderBy('p.id', 'desc') : query.orderBy('votes', 'desc').orderBy('p.id')
-  return (await query.execute()).map(toItem)
+  const [rows, counted] = await Promise.all([query.limit(page.limit).offset(page.offset).execute(), count.executeTakeFirstOrThrow()])
+  return { items: rows.map(toItem), total: Number(counted.n) }
 }
 
 /** Everything the organisers manage: all states but merged, most interest first. */

@@ -7,6 +7,7 @@ import { PROPOSAL_FORMATS, PROPOSAL_NEEDS, type Database, type ProposalRow } fro
 import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
 import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-errors.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import { pagination } from '../../lib/pagination.js'
 import { pageCard, shareLinks } from '../cards/cards.js'
 import { CsrfField, Id, NextField, Slug } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
@@ -35,6 +36,8 @@ import {
   updateProposal,
 } from './proposals.queries.js'
 
+/** A page a phone can take: a big camp's list runs to hundreds. */
+export const PROPOSALS_PER_PAGE = 100
 const NotesBody = Type.Object({ notesUrl: Type.String({ maxLength: 500, pattern: '^$|^https?://\\S+$' }), _csrf: CsrfField })
 const notesMessages: FieldMessages = { notesUrl: { default: 'community.chatUrl.invalid' } }
 const VoteBody = Type.Object({ want: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0')])), next: NextField, _csrf: CsrfField })
@@ -65,10 +68,14 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       format: isFormat(request.query.format) ? request.query.format : null,
       state: request.query.state || null,
     } as const
-    const proposals = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter)
+    const page = request.query.page ?? 1
+    const { items, total } = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter, { limit: PROPOSALS_PER_PAGE, offset: (page - 1) * PROPOSALS_PER_PAGE })
     return reply.viewAsync('events/proposals', {
       event: toEventHeader(request.i18n.locale, context.event),
-      proposals: proposals.map((p) => ({ ...p, votable: LIVE_STATES.includes(p.state) })),
+      proposals: items.map((p) => ({ ...p, votable: LIVE_STATES.includes(p.state) })),
+      total,
+      perPage: PROPOSALS_PER_PAGE,
+      pagination: pagination(eventPath(context.event, '/proposals'), { sort: request.query.sort, format: request.query.format, state: request.query.state }, page, Math.ceil(total / PROPOSALS_PER_PAGE)),
       filter,
       formats: PROPOSAL_FORMATS,
       canPropose: phaseAllows(context.event.phase, 'propose'),

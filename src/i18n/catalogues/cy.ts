@@ -16,6 +16,11 @@ export const cy: Catalogue = {
   'layout.language.en': 'English',
   'layout.language.cy': 'Cymraeg',
 
+  'pagination.label': 'Tudalennau',
+  'pagination.previous': 'Tudalen flaenorol',
+  'pagination.next': 'Tudalen nesaf',
+  'pagination.page': 'Tudalen {page}',
+  'pagination.pageOf': 'Tudalen {page} o {pages}',
   'form.errorTitlePrefix': 'Gwall:',
   'form.errorSummaryTitle': 'Mae problem',
   'form.missing': 'Roedd hwn ar goll o’r ffurflen. Ail-lwythwch y dudalen a rhowch gynnig arall arni',

@@ -17,6 +17,11 @@ export const en = {
   'layout.language.en': 'English',
   'layout.language.cy': 'Cymraeg',
 
+  'pagination.label': 'Pages',
+  'pagination.previous': 'Previous page',
+  'pagination.next': 'Next page',
+  'pagination.page': 'Page {page}',
+  'pagination.pageOf': 'Page {page} of {pages}',
   'form.errorTitlePrefix': 'Error:',
   'form.errorSummaryTitle': 'There is a problem',
   'form.missing': 'This was missing from the form. Reload the page and try again',
