@@ -8,7 +8,7 @@
 //   only an emailed METHOD:CANCEL names the organiser and its one recipient, as iTIP wants;
 // - the calendar's NAME / X-WR-CALNAME and REFRESH-INTERVAL / X-PUBLISHED-TTL;
 // - lines folded at 75 octets, not characters (the package counts characters), CRLF.
-import { createEvents, type EventAttributes } from 'ics'
+import { createEvents, type EventAttributes, type ReturnObject } from 'ics'
 
 export interface CalendarItem {
   /** kind-id@host, never reused. */
@@ -116,8 +116,39 @@ function attributes(item: CalendarItem): EventAttributes {
 
 /** One VCALENDAR with every item, as text/calendar wants it. */
 export function calendarText(info: CalendarInfo, items: readonly CalendarItem[]): string {
-  const { error, value } = createEvents(items.map(attributes), { productId: PRODUCT_ID, method: info.method ?? 'PUBLISH', calName: titled(info.name) })
-  if (error || value === null) throw error ?? new Error('ics produced nothing')
+  const method = info.method ?? 'PUBLISH'
+  const calendar = finished(createEvents([], { productId: PRODUCT_ID, method, calName: titled(info.name) }), info)
+  const footer = 'END:VCALENDAR\r\n'
+  return calendar.slice(0, -footer.length) + items.map((item) => veventText(attributes(item), method)).join('') + footer
+}
+
+/**
+ * An item's VEVENT, as lines ready to send. The package validates every event (yup) and that
+ * was most of a personal feed's cost, while the same session, meetup or chat is in many
+ * people's feeds and in its event's: so each is made once per content (its attributes are
+ * the key) and kept, the least recently used going first.
+ */
+function veventText(attrs: EventAttributes, method: string): string {
+  const key = `${method}\n${JSON.stringify(attrs)}`
+  let text = vevents.get(key)
+  if (text === undefined) {
+    const calendar = finished(createEvents([attrs], { productId: PRODUCT_ID, method }), { name: '' })
+    text = calendar.slice(calendar.indexOf('BEGIN:VEVENT\r\n'), calendar.lastIndexOf('END:VEVENT\r\n') + 'END:VEVENT\r\n'.length)
+    if (vevents.size >= MAX_KEPT_VEVENTS) vevents.delete(vevents.keys().next().value!)
+  } else {
+    vevents.delete(key) // re-inserted last: the Map's order is the eviction order
+  }
+  vevents.set(key, text)
+  return text
+}
+
+/** Enough for a big event's sessions and the chats and meetups around it; about 1 KB each. */
+const MAX_KEPT_VEVENTS = 3000
+const vevents = new Map<string, string>()
+
+/** The package's output with our fixes: its folding undone and redone by octets, the name and refresh lines. */
+function finished({ error, value }: ReturnObject, info: Pick<CalendarInfo, 'name' | 'refresh'>): string {
+  if (error || value === undefined || value === null) throw error ?? new Error('ics produced nothing')
   const refresh = info.refresh ?? 'PT1H'
   const lines = value
     .replace(/\r\n[ \t]/g, '') // unfold what the package folded by characters
