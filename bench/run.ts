@@ -20,6 +20,7 @@ import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, BENCH_PASSWORD, SHAPE, generateBench
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const WARM_UP_SECONDS = 1
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 1000)
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -133,9 +134,9 @@ function cpuTimeOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000
 }
 
-async function load(pid: number, url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): Promise<Load> {
+async function load(pid: number, url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}, seconds = SECONDS): Promise<Load> {
   const cpuBefore = cpuTimeOf(pid)
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, method: options.method ?? 'GET', headers: options.headers, body: options.body })
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, method: options.method ?? 'GET', headers: options.headers, body: options.body })
   const cpuUs = (cpuTimeOf(pid) - cpuBefore) / Math.max(1, result.requests.total)
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]))
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, statuses, cpuUs }
@@ -151,6 +152,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function sideBySide(app: { pid: number; url: string }, page: PageCase, bare: { pid: number; url: string }): Promise<{ app: Load; bare: Load; ratio: number }> {
   const apps: Load[] = []
   const bares: Load[] = []
+  // A second of each first, unmeasured: the first round otherwise times V8 compiling the path.
+  await load(app.pid, app.url, page, WARM_UP_SECONDS)
+  await load(bare.pid, bare.url, {}, WARM_UP_SECONDS)
   for (let round = 0; round < ROUNDS; round++) {
     apps.push(await load(app.pid, app.url, page))
     bares.push(await load(bare.pid, bare.url))
@@ -329,7 +333,7 @@ function writeReport(r: {
   ] as const
   const lines = [
     '<!-- bench:start (written by `npm run bench`; edit bench/run.ts, not this part) -->',
-    `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} cores, SQLite; autocannon with ${CONNECTIONS} connections, from the same machine, in ${ROUNDS} rounds of ${SECONDS} s for the app then the bare server; each column is the median round, and app ÷ bare the median of the rounds' ratios.`,
+    `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} cores, SQLite; autocannon with ${CONNECTIONS} connections, from the same machine, after a warm-up of ${WARM_UP_SECONDS} s each, in ${ROUNDS} rounds of ${SECONDS} s for the app then the bare server; each column is the median round, and app ÷ bare the median of the rounds' ratios.`,
     `Data (bench/generate.ts, ${fmt(r.generatedMs / 1000, 1)} s to generate): ${SHAPE.communities} communities, ${fmt(SHAPE.people)} people, one event with ${fmt(SHAPE.proposals)} proposals and ${fmt(SHAPE.people * SHAPE.votesEach)} votes on ${SHAPE.rooms} rooms × 25 slots, ${SHAPE.meetups} meetups.`,
     '',
     '| page | bytes | req/s | p50 ms | p99 ms | CPU µs per response | bare req/s (same response) | bare CPU µs | app ÷ bare (req/s) | responses |',
