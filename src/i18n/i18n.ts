@@ -3,6 +3,7 @@
 // concurrent requests in different languages can never see each other's words.
 import { cy } from './catalogues/cy.js'
 import { en, type MessageKey } from './catalogues/en.js'
+import { formatNumber } from './format.js'
 
 export const LOCALES = ['en', 'cy'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -41,17 +42,6 @@ function pluralRules(locale: Locale): Intl.PluralRules {
   return rules
 }
 
-const numberFormats = new Map<Locale, Intl.NumberFormat>()
-/** Building an Intl formatter costs far more than using one (and native memory each time). */
-function numberFormat(locale: Locale): Intl.NumberFormat {
-  let format = numberFormats.get(locale)
-  if (!format) {
-    format = new Intl.NumberFormat(locale)
-    numberFormats.set(locale, format)
-  }
-  return format
-}
-
 const translators = new Map<Locale, Translator>()
 
 /** Translators are immutable and shared per locale: cheap to hand to every request. */
@@ -67,7 +57,7 @@ export function translator(locale: Locale): Translator {
     // Like ICU's "=0": a zero form, where given, is used for exactly 0 in every language
     // ("No seats left"), though English's plural rules have no zero category.
     const form = (count === 0 ? message.zero : undefined) ?? message[pluralRules(locale).select(count)] ?? message.other
-    return interpolate(form, { ...params, count: numberFormat(locale).format(count) })
+    return interpolate(form, { ...params, count: formatNumber(locale, count) })
   }
   const created: Translator = { locale, t, has: (key: string): key is MessageKey => key in catalogue }
   translators.set(locale, created)
