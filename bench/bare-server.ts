@@ -24,5 +24,13 @@ app.get<{ Params: { id: string } }>('/bodies/:id', async (request, reply) => {
   if (!stored) return reply.code(404).send()
   return reply.code(stored.status).headers(stored.headers).send(stored.body)
 })
+// The old comparison, kept to show the difference: as many ASCII bytes as the page, as text/html.
+const ascii = new Map<number, Buffer>()
+app.get<{ Params: { n: string } }>('/ascii/:n', async (request, reply) => {
+  const n = Number(request.params.n)
+  let body = ascii.get(n)
+  if (!body) ascii.set(n, (body = Buffer.alloc(n, 'x')))
+  return reply.type('text/html; charset=utf-8').send(body)
+})
 const address = await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
 process.stdout.write(`listening ${address}\n`)

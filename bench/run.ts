@@ -281,7 +281,7 @@ async function main(): Promise<void> {
       },
     ]
 
-    const rows: { name: string; bytes: number; app: Load; bare: Load; ratio: number }[] = []
+    const rows: { name: string; bytes: number; app: Load; bare: Load; ratio: number; asciiRps: number }[] = []
     for (const page of cases.filter((c) => !process.env.BENCH_ONLY || c.name.includes(process.env.BENCH_ONLY))) {
       const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body })
       if (probe.status !== page.expect) throw new Error(`${page.name}: ${probe.status}, expected ${page.expect}`)
@@ -291,7 +291,8 @@ async function main(): Promise<void> {
       const id = String(rows.length)
       await request(`${bare.base}/bodies/${id}`, { method: 'PUT', headers: { 'x-bare-status': String(probe.status), 'x-bare-headers': JSON.stringify(replayable(probe.headers)) }, body: probe.bytes })
       const { app: measured, bare: limit, ratio } = await sideBySide({ pid: app.child.pid!, url: `${app.base}${page.path}` }, page, { pid: bare.child.pid!, url: `${bare.base}/bodies/${id}` })
-      rows.push({ name: page.name, bytes, app: measured, bare: limit, ratio })
+      const asciiRps = (await load(bare.child.pid!, `${bare.base}/ascii/${bytes}`)).rps
+      rows.push({ name: page.name, bytes, app: measured, bare: limit, ratio, asciiRps })
       process.stdout.write(`${fmt(measured.rps)} req/s (bare ${fmt(limit.rps)}, ${fmt(ratio * 100)} %), p50 ${measured.p50} ms, p99 ${measured.p99} ms, CPU ${fmt(measured.cpuUs)} µs (bare ${fmt(limit.cpuUs)}) [${statusText(measured.statuses)}]\n`)
     }
     const rss = rssOf(app.child.pid!)
@@ -314,7 +315,7 @@ async function main(): Promise<void> {
 }
 
 function writeReport(r: {
-  rows: { name: string; bytes: number; app: Load; bare: Load; ratio: number }[]
+  rows: { name: string; bytes: number; app: Load; bare: Load; ratio: number; asciiRps: number }[]
   rss: number
   rssAfterLive: number
   startupMs: number
@@ -336,9 +337,11 @@ function writeReport(r: {
     `Run on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${os.cpus().length} cores, SQLite; autocannon with ${CONNECTIONS} connections, from the same machine, after a warm-up of ${WARM_UP_SECONDS} s each, in ${ROUNDS} rounds of ${SECONDS} s for the app then the bare server; each column is the median round, and app ÷ bare the median of the rounds' ratios.`,
     `Data (bench/generate.ts, ${fmt(r.generatedMs / 1000, 1)} s to generate): ${SHAPE.communities} communities, ${fmt(SHAPE.people)} people, one event with ${fmt(SHAPE.proposals)} proposals and ${fmt(SHAPE.people * SHAPE.votesEach)} votes on ${SHAPE.rooms} rooms × 25 slots, ${SHAPE.meetups} meetups.`,
     '',
-    '| page | bytes | req/s | p50 ms | p99 ms | CPU µs per response | bare req/s (same response) | bare CPU µs | app ÷ bare (req/s) | responses |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...r.rows.map((row) => `| ${row.name} | ${fmt(row.bytes)} | ${fmt(row.app.rps)} | ${row.app.p50} | ${row.app.p99} | ${fmt(row.app.cpuUs)} | ${fmt(row.bare.rps)} | ${fmt(row.bare.cpuUs)} | ${fmt(ratio(row) * 100)} % | ${statusText(row.app.statuses)}${row.app.errors ? `, ${row.app.errors} errors` : ''} |`),
+    '| page | bytes | req/s | p50 ms | p99 ms | CPU µs per response | bare req/s (same response) | bare CPU µs | app ÷ bare (req/s) | responses | bare req/s, as many bytes of ASCII |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
+    ...r.rows.map((row) => `| ${row.name} | ${fmt(row.bytes)} | ${fmt(row.app.rps)} | ${row.app.p50} | ${row.app.p99} | ${fmt(row.app.cpuUs)} | ${fmt(row.bare.rps)} | ${fmt(row.bare.cpuUs)} | ${fmt(ratio(row) * 100)} % | ${statusText(row.app.statuses)}${row.app.errors ? `, ${row.app.errors} errors` : ''} | ${fmt(row.asciiRps)} |`),
+    '',
+    'The last column is the first comparison, as many ASCII bytes as the page: what the load generator can read, not what the server can send (see "How the comparison is made").',
     '',
     `Start-up of the compiled app (spawn to the first 200 from /healthz), node ${NODE_MEMORY_FLAGS.join(' ')}: ${fmt(r.startupMs)} ms.`,
     '',

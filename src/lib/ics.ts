@@ -8,6 +8,7 @@
 //   only an emailed METHOD:CANCEL names the organiser and its one recipient, as iTIP wants;
 // - the calendar's NAME / X-WR-CALNAME and REFRESH-INTERVAL / X-PUBLISHED-TTL;
 // - lines folded at 75 octets, not characters (the package counts characters), CRLF.
+import { createHash } from 'node:crypto'
 import { createEvents, type EventAttributes, type ReturnObject } from 'ics'
 
 export interface CalendarItem {
@@ -129,7 +130,8 @@ export function calendarText(info: CalendarInfo, items: readonly CalendarItem[])
  * the key) and kept, the least recently used going first.
  */
 function veventText(attrs: EventAttributes, method: string): string {
-  const key = `${method}\n${JSON.stringify(attrs)}`
+  // A digest, not the attributes themselves: a description can be kilobytes, kept twice over.
+  const key = createHash('sha256').update(`${method}\n${JSON.stringify(attrs)}`).digest('base64url')
   let text = vevents.get(key)
   if (text === undefined) {
     const calendar = finished(createEvents([attrs], { productId: PRODUCT_ID, method }), { name: '' })
