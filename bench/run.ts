@@ -42,7 +42,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchA
 }
 
 /** The memory settings `npm run start:compiled` uses (see docs/benchmarks.md). */
-const NODE_MEMORY_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=96']
+const NODE_MEMORY_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96']
 
 async function startApp(dataDir: string, port: number): Promise<Server & { startupMs: number }> {
   const started = performance.now()
