@@ -1,7 +1,7 @@
 // The Database interface Kysely types every query with. One table interface per table,
 // written by hand because two dialects return the same values only if we choose types
 // both can give: text for timestamps (UTC ISO-8601 written by the app), integers for booleans.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 export type Role = 'member' | 'organiser' | 'admin'
 
@@ -182,8 +182,8 @@ export interface ProposalsTable {
   pitched: Generated<number>
   merged_into: number | null
   notes_url: string | null
-  /** How many proposal_votes rows it has: kept by database triggers, never written by the app. */
-  vote_count: Generated<number>
+  /** How many proposal_votes rows it has: kept by database triggers, never written by the app (the type forbids it). */
+  vote_count: ColumnType<number, never, never>
   created_at: string
   updated_at: string
 }

@@ -127,26 +127,38 @@ export function calendarText(info: CalendarInfo, items: readonly CalendarItem[])
  * An item's VEVENT, as lines ready to send. The package validates every event (yup) and that
  * was most of a personal feed's cost, while the same session, meetup or chat is in many
  * people's feeds and in its event's: so each is made once per content (its attributes are
- * the key) and kept, the least recently used going first.
+ * the key) and kept, the least recently used going first. An emailed invite names its one
+ * recipient: made each time, never kept (it would be of no use again, and an address).
  */
 function veventText(attrs: EventAttributes, method: string): string {
+  const make = () => {
+    const calendar = finished(createEvents([attrs], { productId: PRODUCT_ID, method }), { name: '' })
+    return calendar.slice(calendar.indexOf('BEGIN:VEVENT\r\n'), calendar.lastIndexOf('END:VEVENT\r\n') + 'END:VEVENT\r\n'.length)
+  }
+  if (attrs.attendees?.length) return make()
   // A digest, not the attributes themselves: a description can be kilobytes, kept twice over.
   const key = createHash('sha256').update(`${method}\n${JSON.stringify(attrs)}`).digest('base64url')
   let text = vevents.get(key)
   if (text === undefined) {
-    const calendar = finished(createEvents([attrs], { productId: PRODUCT_ID, method }), { name: '' })
-    text = calendar.slice(calendar.indexOf('BEGIN:VEVENT\r\n'), calendar.lastIndexOf('END:VEVENT\r\n') + 'END:VEVENT\r\n'.length)
-    if (vevents.size >= MAX_KEPT_VEVENTS) vevents.delete(vevents.keys().next().value!)
+    text = make()
+    keptChars += text.length
   } else {
     vevents.delete(key) // re-inserted last: the Map's order is the eviction order
   }
   vevents.set(key, text)
+  while (vevents.size > MAX_KEPT_VEVENTS || keptChars > MAX_KEPT_CHARS) {
+    const [oldest, oldText] = vevents.entries().next().value!
+    vevents.delete(oldest)
+    keptChars -= oldText.length
+  }
   return text
 }
 
-/** Enough for a big event's sessions and the chats and meetups around it; about 1 KB each. */
+/** Enough for a big event's sessions and the chats and meetups around them; bounded in size too (descriptions run to 5,000 characters). */
 const MAX_KEPT_VEVENTS = 3000
+const MAX_KEPT_CHARS = 4_000_000
 const vevents = new Map<string, string>()
+let keptChars = 0
 
 /** The package's output with our fixes: its folding undone and redone by octets, the name and refresh lines. */
 function finished({ error, value }: ReturnObject, info: Pick<CalendarInfo, 'name' | 'refresh'>): string {

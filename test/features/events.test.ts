@@ -224,14 +224,19 @@ describe('events', () => {
     assert.match(second.html, /<a href="\/events\/ukgc27\/proposals\?sort=newest" rel="prev">Previous page<\/a>/)
     assert.match(second.html, /aria-current="page"[^>]*>2</)
 
-    // Past the end: nothing to show, and the way back; a page that is no number is refused.
-    const past = await visitor.get('/events/ukgc27/proposals?page=9')
-    assert.equal(past.status, 200)
-    assert.match(past.html, /No proposals match/)
-    assert.match(past.html, /<a href="\/events\/ukgc27\/proposals\?page=2" rel="prev">/)
+    // Past the end (the list shrank, or a hand-made address): the last page there is.
+    const past = await visitor.get('/events/ukgc27/proposals?sort=newest&page=9')
+    assert.equal(past.status, 302)
+    assert.equal(past.location, '/events/ukgc27/proposals?sort=newest&page=2')
+    const nothing = await visitor.get('/events/ukgc27/proposals?format=talk&page=3')
+    assert.equal(nothing.location, '/events/ukgc27/proposals?format=talk')
+    const none = await visitor.get('/events/ukgc27/proposals?format=talk')
+    assert.match(none.html, /No proposals match/)
+    assert.doesNotMatch(none.html, /class="pagination"/, 'one page needs no page links')
     assert.equal((await visitor.get('/events/ukgc27/proposals?page=0')).status, 400)
+    // A reader who came in by ?lang=cy stays in Welsh from page to page.
     const welsh = await visitor.get('/events/ukgc27/proposals?lang=cy')
-    assert.match(welsh.html, /Tudalen nesaf/)
+    assert.match(welsh.html, /<a href="\/events\/ukgc27\/proposals\?lang=cy&amp;page=2" rel="next">Tudalen nesaf<\/a>/)
   })
 
   test('merging a duplicate keeps the union of voters and hosts without counting anyone twice', async (t) => {

@@ -7,7 +7,8 @@ import { PROPOSAL_FORMATS, PROPOSAL_NEEDS, type Database, type ProposalRow } fro
 import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
 import { ForbiddenError, NotFoundError, RefusedError } from '../../lib/http-errors.js'
 import { renderMarkdown } from '../../lib/markdown.js'
-import { pagination } from '../../lib/pagination.js'
+import { pageCount, pageHref, pagination } from '../../lib/pagination.js'
+import { isLocale } from '../../i18n/i18n.js'
 import { pageCard, shareLinks } from '../cards/cards.js'
 import { CsrfField, Id, NextField, Slug } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
@@ -70,12 +71,19 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } as const
     const page = request.query.page ?? 1
     const { items, total } = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter, { limit: PROPOSALS_PER_PAGE, offset: (page - 1) * PROPOSALS_PER_PAGE })
+    // Page links keep the filters, and a ?lang= the reader came in with (it is not remembered).
+    const lang = (request.query as { lang?: unknown }).lang
+    const kept = { sort: request.query.sort, format: request.query.format, state: request.query.state, lang: isLocale(lang) ? lang : undefined }
+    const listBase = eventPath(context.event, '/proposals')
+    const pages = pageCount(total, PROPOSALS_PER_PAGE)
+    // Past the end (the list shrank, or a hand-made address): the last page there is.
+    if (page > pages) return reply.redirect(pageHref(listBase, kept, pages), 302)
     return reply.viewAsync('events/proposals', {
       event: toEventHeader(request.i18n.locale, context.event),
       proposals: items.map((p) => ({ ...p, votable: LIVE_STATES.includes(p.state) })),
       total,
       perPage: PROPOSALS_PER_PAGE,
-      pagination: pagination(eventPath(context.event, '/proposals'), { sort: request.query.sort, format: request.query.format, state: request.query.state }, page, Math.ceil(total / PROPOSALS_PER_PAGE)),
+      pagination: pagination(listBase, kept, page, pages),
       filter,
       formats: PROPOSAL_FORMATS,
       canPropose: phaseAllows(context.event.phase, 'propose'),
