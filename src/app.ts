@@ -3,6 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import { EarlyAnswers, serverWithEarlyAnswers } from './lib/early-answers.js'
 import type { WorkerOptions } from './features/notices/outbox-worker.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
@@ -49,6 +50,7 @@ import views from './plugins/views.js'
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
+    earlyAnswers: EarlyAnswers
   }
 }
 
@@ -60,7 +62,10 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const early = new EarlyAnswers()
   const app = Fastify({
+    // Node's request listener tries the answers kept in memory first (src/lib/early-answers.ts).
+    serverFactory: serverWithEarlyAnswers(early),
     logger: options.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     // Every field error at once, so a form can list all its problems in one go.
@@ -72,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('config', config)
+  app.decorate('earlyAnswers', early)
   if (!config.rateLimits) app.log.warn('HASHCAMP_RATE_LIMITS=off: sign-in and sign-up are not rate-limited')
 
   await app.register(db, { config })

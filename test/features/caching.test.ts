@@ -71,6 +71,33 @@ describe('what is kept in memory', () => {
     assert.equal(draft.statusCode, 404)
   })
 
+  test('feeds over real HTTP: the poll is answered in Node’s request listener, and the same rules hold', async (t) => {
+    const { app, org, first } = await publishedCamp(t)
+    const base = await app.listen({ port: 0, host: '127.0.0.1' })
+    const url = `${base}/events/${SLUG}/schedule.ics`
+    const full = await fetch(url)
+    const etag = String(full.headers.get('etag'))
+    assert.equal(full.status, 200)
+    const poll = await fetch(url, { headers: { 'if-none-match': etag } })
+    assert.equal(poll.status, 304)
+    assert.equal(poll.headers.get('etag'), etag)
+    assert.equal(poll.headers.get('last-modified'), full.headers.get('last-modified'))
+    assert.equal(poll.headers.get('cache-control'), 'public, max-age=300, must-revalidate')
+    assert.equal(poll.headers.get('vary'), 'Accept-Language, Cookie')
+    // With a cookie (it may choose the language) it is the route that answers, the same way.
+    const withCookie = await fetch(url, { headers: { 'if-none-match': etag, cookie: 'hashcamp_lang=en' } })
+    assert.equal(withCookie.status, 304)
+    assert.ok(withCookie.headers.get('content-security-policy'), 'the full path, with its security headers')
+
+    await org.get(`/events/${SLUG}/schedule/edit`)
+    assert.equal((await org.post(`/events/${SLUG}/schedule/unassign`, { proposal: String(first) })).status, 303)
+    const changed = await fetch(url, { headers: { 'if-none-match': etag } })
+    assert.equal(changed.status, 200, 'a change is a new feed at once')
+    assert.match(await changed.text(), /STATUS:CANCELLED/)
+    const other = await fetch(`${base}/events/${SLUG}`, { headers: { 'if-none-match': etag } })
+    assert.equal(other.status, 200, 'only feed addresses are answered early')
+  })
+
   test('VersionedCache: a new version or age rebuilds, concurrent misses share one build, failures are not kept', async () => {
     const cache = new VersionedCache<number>({ ttlMs: 1000, maxEntries: 2 })
     let builds = 0

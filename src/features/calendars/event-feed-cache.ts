@@ -1,8 +1,10 @@
 // An event's feeds (schedule.ics, .json, .xml) are the same for everyone who may see the
 // event, the biggest thing the site serves, and what every calendar app polls: each is
 // built once per change of its event (announced on the live channel, plugins/live.ts) and
-// kept. A poll that carries the current ETag is then answered from memory before any other
-// hook runs (no session, no database): the 304 costs about what a bare server's reply does.
+// kept. A poll that carries the current ETag is then answered from memory in Node's request
+// listener (src/lib/early-answers.ts): no Fastify request, no session, no database; the 304
+// costs about what a bare server's reply does.
+import type { IncomingHttpHeaders } from 'node:http'
 import fp from 'fastify-plugin'
 import { fromAcceptLanguage } from '../../i18n/negotiate.js'
 import { DEFAULT_LOCALE } from '../../i18n/i18n.js'
@@ -67,25 +69,32 @@ export default fp(
       },
     })
 
-    app.addHook('onRequest', (request, reply, done) => {
-      const ifNoneMatch = request.headers['if-none-match']
+    /** The headers of a 304 for a cookie-less conditional GET of a public feed whose current ETag it names, or null. */
+    const notModified = (method: string | undefined, url: string | undefined, headers: IncomingHttpHeaders): Record<string, string> | null => {
+      const ifNoneMatch = headers['if-none-match']
       // Cookies may choose the language or the person; those requests take the full path.
-      if (!ifNoneMatch || request.headers.cookie || (request.method !== 'GET' && request.method !== 'HEAD')) return done()
-      const match = FEED_PATH.exec(request.url)
-      if (!match) return done()
+      if (!ifNoneMatch || headers.cookie || (method !== 'GET' && method !== 'HEAD')) return null
+      const match = FEED_PATH.exec(url ?? '')
+      if (!match) return null
       const format = match[2] as FeedFormat
-      const entry = known.get(knownKey(format, match[1]!, fromAcceptLanguage(request.headers['accept-language']) ?? DEFAULT_LOCALE))
+      const entry = known.get(knownKey(format, match[1]!, fromAcceptLanguage(headers['accept-language']) ?? DEFAULT_LOCALE))
       const fresh = entry && entry.public && entry.version === app.live.version(liveTopic(entry.eventId)) && Date.now() - entry.built.builtAt < EVENT_CACHE_TTL_MS
-      if (!fresh || !ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.built.etag)) return done()
-      void reply
-        .code(304)
-        .headers({
-          etag: entry.built.etag,
-          'last-modified': entry.built.lastModifiedHeader,
-          'cache-control': CACHE_CONTROL,
-          vary: 'Accept-Language, Cookie',
-        })
-        .send()
+      if (!fresh || !ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.built.etag)) return null
+      return { etag: entry.built.etag, 'last-modified': entry.built.lastModifiedHeader, 'cache-control': CACHE_CONTROL, vary: 'Accept-Language, Cookie' }
+    }
+
+    // Over HTTP, in Node's request listener: no Fastify request, no hooks.
+    app.earlyAnswers.add((request, response) => {
+      const headers = notModified(request.method, request.url, request.headers)
+      if (!headers) return false
+      response.writeHead(304, headers).end()
+      return true
+    })
+    // app.inject() does not pass through the server: the same answer from the first hook.
+    app.addHook('onRequest', (request, reply, done) => {
+      const headers = notModified(request.method, request.url, request.headers)
+      if (!headers) return done()
+      void reply.code(304).headers(headers).send()
     })
   },
   { name: 'event-feed-cache', dependencies: ['db', 'live'] },
