@@ -24,8 +24,9 @@ export interface Cacheable {
 /** IMF-fixdate, the one form of HTTP-date senders use (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT". */
 const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/
 
-function tagsOf(header: string): string[] {
-  return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''))
+/** Does an If-None-Match header name this ETag (weakly compared, as RFC 9110 §13.1.2 says)? */
+export function namesEtag(ifNoneMatch: string, etag: string): boolean {
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
 }
 
 export function etagOf(body: string | Buffer): string {
@@ -62,7 +63,7 @@ export function sendCacheable(request: FastifyRequest, reply: FastifyReply, cont
   const ifModifiedSince = request.headers['if-modified-since']
   let fresh = false
   if (ifNoneMatch !== undefined) {
-    fresh = ifNoneMatch.trim() === '*' || tagsOf(ifNoneMatch).includes(etag)
+    fresh = namesEtag(ifNoneMatch, etag)
   } else if (ifModifiedSince !== undefined && HTTP_DATE.test(ifModifiedSince.trim())) {
     // A date from the future is no validator (RFC 9110 §13.1.3): ignored, so the body is sent.
     const since = Date.parse(ifModifiedSince)

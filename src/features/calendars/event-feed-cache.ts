@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import fp from 'fastify-plugin'
 import { fromAcceptLanguage } from '../../i18n/negotiate.js'
 import { DEFAULT_LOCALE } from '../../i18n/i18n.js'
-import { etagOf, feedVersion } from '../../lib/http-cache.js'
+import { etagOf, feedVersion, namesEtag } from '../../lib/http-cache.js'
 import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
 import { liveTopic } from '../schedule/schedule-access.js'
 
@@ -79,7 +79,7 @@ export default fp(
       const format = match[2] as FeedFormat
       const entry = known.get(knownKey(format, match[1]!, fromAcceptLanguage(headers['accept-language']) ?? DEFAULT_LOCALE))
       const fresh = entry && entry.public && entry.version === app.live.version(liveTopic(entry.eventId)) && Date.now() - entry.built.builtAt < EVENT_CACHE_TTL_MS
-      if (!fresh || !ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.built.etag)) return null
+      if (!fresh || !namesEtag(ifNoneMatch, entry.built.etag)) return null
       return { etag: entry.built.etag, 'last-modified': entry.built.lastModifiedHeader, 'cache-control': CACHE_CONTROL, vary: 'Accept-Language, Cookie' }
     }
 

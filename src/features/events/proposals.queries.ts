@@ -176,11 +176,6 @@ export async function setProposalVote(db: Kysely<Database>, proposalId: number, 
   return true
 }
 
-export async function countProposalVotes(db: Kysely<Database>, proposalId: number): Promise<number> {
-  const row = await db.selectFrom('proposals').select('vote_count').where('id', '=', proposalId).executeTakeFirst()
-  return row?.vote_count ?? 0
-}
-
 export async function hasVoted(db: Kysely<Database>, proposalId: number, userId: number): Promise<boolean> {
   const row = await db.selectFrom('proposal_votes').select('user_id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()
   return row !== undefined

@@ -25,7 +25,6 @@ import { hasStarred } from '../schedule/stars.queries.js'
 import { formatInstant } from '../../i18n/format.js'
 import {
   addHost,
-  countProposalVotes,
   findProposal,
   hasVoted,
   insertProposal,
@@ -132,9 +131,10 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await proposalOr404(db, request.params.slug, request.params.id, request.currentUser)
     const { proposal, event } = context
     if (proposal.state === 'merged' && proposal.merged_into) return reply.redirect(eventPath(event, `/proposals/${proposal.merged_into}`), 301)
-    const [hosts, votes, voted, proposer, placement, starred] = await Promise.all([
+    // The count is on the proposal row already (kept by triggers).
+    const votes = proposal.vote_count
+    const [hosts, voted, proposer, placement, starred] = await Promise.all([
       listHosts(db, proposal.id),
-      countProposalVotes(db, proposal.id),
       request.currentUser ? hasVoted(db, proposal.id, request.currentUser.id) : false,
       proposal.proposer_id ? db.selectFrom('users').select(['id', 'display_name', 'handle']).where('id', '=', proposal.proposer_id).executeTakeFirst() : undefined,
       // Where it is on the grid: public once the schedule is, and to organisers before.
