@@ -1,15 +1,23 @@
 // The process around the app: config, logger, listen, graceful shutdown. Nothing else.
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { seedDemoIfEmpty } from './features/demo/demo.seed.js'
 import { redactUrlSecrets } from './lib/redact.js'
+import { startupFailureLine } from './lib/startup-errors.js'
 
-let config
+let config: Config
 try {
   config = loadConfig()
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error
   process.stderr.write(`Configuration error: ${error.message}\n`)
+  process.exit(1)
+}
+
+/** A start that cannot succeed ends with one line naming the cause and the fix, then exit 1. */
+function failStart(error: unknown, line: string): never {
+  process.stderr.write(`${line}\n`)
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
   process.exit(1)
 }
 
@@ -25,10 +33,10 @@ const app = await buildApp(config, {
       },
     },
   },
-})
+}).catch((error: unknown) => failStart(error, startupFailureLine(error, config.database)))
 
 if (config.demo) {
-  const logins = await seedDemoIfEmpty(app.db, new Date())
+  const logins = await seedDemoIfEmpty(app.db, new Date()).catch((error: unknown) => failStart(error, startupFailureLine(error, config.database)))
   // Printed once, to the console only: the passwords are random and stored nowhere in clear.
   for (const login of logins) process.stdout.write(`demo login: ${login.email} ${login.password} (${login.role})\n`)
 }
@@ -56,5 +64,14 @@ async function shutdown(signal: string): Promise<void> {
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
 process.once('SIGINT', () => void shutdown('SIGINT'))
 
-const address = await app.listen({ port: config.port, host: config.host })
+const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+  const code = (error as { code?: string }).code
+  const line =
+    code === 'EADDRINUSE'
+      ? `Hashcamp could not start: port ${config.port} on ${config.host} is in use by another program. Stop it, or set PORT to another port.`
+      : code === 'EACCES'
+        ? `Hashcamp could not start: this user may not listen on port ${config.port}. Set PORT to 1024 or above.`
+        : startupFailureLine(error, config.database)
+  return failStart(error, line)
+})
 app.log.info(`Hashcamp is ready at ${config.port === 0 ? address : config.baseUrl}`)
