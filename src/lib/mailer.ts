@@ -1,4 +1,4 @@
-// Sending one email: through SMTP when SMTP_URL is set, otherwise into a folder (data/mail)
+// Sending one email: through SMTP when SMTP_URL is set, otherwise into the data folder's mail/
 // that /dev/mail lists, so a newcomer sees every notice without a mail server. Both build
 // the same RFC 5322 message with nodemailer; only the last step differs.
 import fs from 'node:fs/promises'

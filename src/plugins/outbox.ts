@@ -1,4 +1,4 @@
-// Email: the mailer (SMTP, or the data/mail folder), the unsubscribe-link signer, and the
+// Email: the mailer (SMTP, or the mail folder in the data folder), the unsubscribe-link signer, and the
 // outbox worker that sends what the features queue. The worker runs in every app process
 // (HASHCAMP_MAIL_WORKER=off turns it off); on PostgreSQL they share the work safely.
 import fp from 'fastify-plugin'
@@ -6,7 +6,7 @@ import type { Config } from '../config.js'
 import { composeNotice, type EmailView } from '../features/notices/compose.js'
 import { OutboxWorker, type WorkerOptions } from '../features/notices/outbox-worker.js'
 import { UnsubscribeTokens } from '../features/notices/unsubscribe-token.js'
-import { createMailer, type Mailer } from '../lib/mailer.js'
+import { createMailer, mailFolder, type Mailer } from '../lib/mailer.js'
 import { sessionKey } from './session.js'
 
 export interface Outbox {
@@ -43,7 +43,7 @@ export default fp<{ config: Config; worker?: Partial<WorkerOptions> }>(
       await worker.stop()
       mailer.close()
     })
-    if (mailer.kind === 'folder') app.log.info('SMTP_URL is not set: emails are written to data/mail and listed at /dev/mail')
+    if (mailer.kind === 'folder') app.log.info(`SMTP_URL is not set: emails are written to ${mailFolder(config.dataDir)} and listed at /dev/mail`)
   },
   { name: 'outbox', dependencies: ['db', 'views'] },
 )

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import path from 'node:path'
 import { test } from 'node:test'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, signUp } from '../helpers/browser.js'
@@ -42,4 +43,19 @@ test('the admin cannot be demoted from the people page', async (t) => {
   const row = await app.db.selectFrom('users').select('role').where('id', '=', 1).executeTakeFirstOrThrow()
   assert.equal(row.role, 'admin')
   assert.match((await admin.get('/admin/people')).html, /is the site admin; that role cannot be changed here/)
+})
+
+test('the admin finds the sent emails from the admin pages, and sees the folder they are really in', async (t) => {
+  const app = await buildTestApp(t)
+  const admin = new Browser(app)
+  await signUp(admin, { displayName: 'Admin', email: 'admin@example.org', password: 'a long enough passphrase' })
+  const people = await admin.get('/admin/people')
+  assert.match(people.html, /<nav class="tabs" aria-label="Site admin">[\s\S]*<a href="\/dev\/mail">Sent emails<\/a>/)
+  const mail = await admin.get('/dev/mail')
+  assert.equal(mail.status, 200)
+  assert.match(mail.html, /<a href="\/dev\/mail" aria-current="page">Sent emails<\/a>/)
+  // The data folder of this app (a temp folder in the tests), not a fixed "data/mail".
+  assert.ok(mail.html.includes(`written to the folder ${path.join(app.config.dataDir, 'mail')} and listed here`), 'the real folder is named')
+  const welsh = await admin.get('/dev/mail?lang=cy')
+  assert.ok(welsh.html.includes(`i’r ffolder ${path.join(app.config.dataDir, 'mail')}`))
 })

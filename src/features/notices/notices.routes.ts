@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SITE_TIME_ZONE } from '../../i18n/format.js'
-import { listStoredMail } from '../../lib/mailer.js'
+import { listStoredMail, mailFolder } from '../../lib/mailer.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { requireRole, requireSignIn } from '../../plugins/auth.js'
 import { NOTICE_TOPICS, isNoticeTopic } from './notices.js'
@@ -54,7 +54,7 @@ const noticesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/dev/mail', { preHandler: requireRole('admin') }, async (_request, reply) => {
     const [counts, mail] = await Promise.all([outboxCounts(db), listStoredMail(app.config.dataDir)])
-    return reply.viewAsync('notices/dev-mail', { timeZone: SITE_TIME_ZONE, smtp: app.outbox.mailer.kind === 'smtp', counts: { pending: counts.pending ?? 0, sent: counts.sent ?? 0, failed: counts.failed ?? 0 }, mail })
+    return reply.viewAsync('notices/dev-mail', { timeZone: SITE_TIME_ZONE, smtp: app.outbox.mailer.kind === 'smtp', folder: mailFolder(app.config.dataDir), counts: { pending: counts.pending ?? 0, sent: counts.sent ?? 0, failed: counts.failed ?? 0 }, mail })
   })
 }
 

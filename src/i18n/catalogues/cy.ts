@@ -125,6 +125,9 @@ export const cy: Catalogue = {
   'role.organiser': 'Trefnydd',
   'role.admin': 'Gweinyddwr y wefan',
 
+  'admin.tabs.label': 'Gweinyddu’r wefan',
+  'admin.tabs.people': 'Pobl',
+  'admin.tabs.mail': 'E-byst a anfonwyd',
   'admin.people.title': 'Pobl',
   'admin.people.intro': 'Gall trefnwyr greu digwyddiadau a chyfarfodydd. Gwnewch rywun yn drefnydd, neu tynnwch y rôl yn ôl.',
   'admin.people.name': 'Enw',
@@ -1117,7 +1120,7 @@ export const cy: Catalogue = {
   'notice.unsubscribe.more': 'Dewis pa e-byst eraill rydych chi’n eu cael',
   'notice.unsubscribe.invalid': 'Nid yw’r ddolen hon yn un o’n rhai ni, neu dim ond rhan ohoni a gopïwyd. Mae’r ddolen yn yr e-bost ei hun yn dal i weithio; gallwch hefyd ddewis eich e-byst pan fyddwch wedi mewngofnodi.',
   'notice.devMail.title': 'E-byst a anfonwyd',
-  'notice.devMail.folder': 'Nid yw SMTP_URL wedi’i osod, felly nid yw e-byst yn cael eu hanfon: mae pob un yn cael ei ysgrifennu i’r ffolder data/mail a’i restru yma, y mwyaf newydd yn gyntaf.',
+  'notice.devMail.folder': 'Nid yw SMTP_URL wedi’i osod, felly nid yw e-byst yn cael eu hanfon: mae pob un yn cael ei ysgrifennu i’r ffolder {folder} a’i restru yma, y mwyaf newydd yn gyntaf.',
   'notice.devMail.smtp': 'Mae e-byst yn mynd allan drwy’r gweinydd SMTP yn SMTP_URL.',
   'notice.devMail.counts': 'Blwch anfon: {pending} yn aros, {sent} wedi’u hanfon, {failed} wedi methu.',
   'notice.devMail.none': 'Dim e-byst eto.',

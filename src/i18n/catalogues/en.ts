@@ -118,6 +118,9 @@ export const en = {
   'role.organiser': 'Organiser',
   'role.admin': 'Site admin',
 
+  'admin.tabs.label': 'Site admin',
+  'admin.tabs.people': 'People',
+  'admin.tabs.mail': 'Sent emails',
   'admin.people.title': 'People',
   'admin.people.intro': 'Organisers can create events and meetups. Make someone an organiser, or take it back.',
   'admin.people.name': 'Name',
@@ -929,7 +932,7 @@ export const en = {
   'notice.unsubscribe.more': 'Choose which other emails you get',
   'notice.unsubscribe.invalid': 'This link is not one of ours, or it was copied only in part. The link in the email itself still works; you can also choose your emails when signed in.',
   'notice.devMail.title': 'Sent emails',
-  'notice.devMail.folder': 'SMTP_URL is not set, so emails are not sent: each one is written to the data/mail folder and listed here, newest first.',
+  'notice.devMail.folder': 'SMTP_URL is not set, so emails are not sent: each one is written to the folder {folder} and listed here, newest first.',
   'notice.devMail.smtp': 'Emails go out through the SMTP server in SMTP_URL.',
   'notice.devMail.counts': 'Outbox: {pending} waiting, {sent} sent, {failed} failed.',
   'notice.devMail.none': 'No emails yet.',
