@@ -42,13 +42,27 @@ export function safeNextPath(next: unknown): string | null {
   if (/[\u0000-\u001f\u007f\s\\]/.test(next) || next.startsWith('//')) return null
   const base = 'https://hashcamp.invalid'
   const resolved = new URL(next, base)
-  return resolved.origin === base ? resolved.pathname + resolved.search + resolved.hash : null
+  // Dot segments are resolved only now: "/.//evil.example" and "/x/../..//evil.example" become
+  // the path "//evil.example", which a browser reads as another host. Check what is returned.
+  if (resolved.origin !== base || resolved.pathname.startsWith('//')) return null
+  return resolved.pathname + resolved.search + resolved.hash
+}
+
+/** The path of the page a form was posted from, when the Referer names one and can be read. */
+function refererPath(referer: string | undefined): string {
+  if (!referer) return '/'
+  try {
+    return new URL(referer, 'http://x').pathname
+  } catch {
+    // A malformed Referer ("http://[") is the client's problem, not a reason for a 500.
+    return '/'
+  }
 }
 
 /** preHandler: pages for signed-in people send everyone else to sign in, then back. */
 export async function requireSignIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.currentUser) return
-  const back = request.method === 'GET' ? request.url : (request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/')
+  const back = request.method === 'GET' ? request.url : refererPath(request.headers.referer)
   return reply.redirect(`/sign-in?next=${encodeURIComponent(safeNextPath(back) ?? '/')}`, 303)
 }
 
