@@ -23,3 +23,14 @@ export class RefusedError extends Error {
     super(`refused: ${key}`)
   }
 }
+
+/**
+ * A request that cannot be read as sent (a NUL byte in the address, say). The page says
+ * what was wrong with it, in the reader's language: `key` names the sentence.
+ */
+export class UnusableInputError extends Error {
+  readonly statusCode = 400
+  constructor(readonly key: string) {
+    super(`unusable input: ${key}`)
+  }
+}

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
 import { DEFAULT_LOCALE, translator } from '../i18n/i18n.js'
-import { RefusedError } from '../lib/http-errors.js'
+import { RefusedError, UnusableInputError } from '../lib/http-errors.js'
 import { safeNextPath } from './auth.js'
 import { pageLocals } from './views.js'
 
@@ -125,7 +125,8 @@ export default fp<{ config: Config }>(
       } else {
         request.log.info({ code: error.code, status }, error.message)
       }
-      const bodyText = error instanceof RefusedError ? refusalText(request, error) : undefined
+      const bodyText =
+        error instanceof RefusedError ? refusalText(request, error) : error instanceof UnusableInputError ? request.i18n.t(error.key as MessageKey) : undefined
       return reply.send(await renderErrorPage(request, reply, config, status >= 400 && status < 600 ? status : 500, bodyText))
     })
   },

@@ -1194,6 +1194,7 @@ export const cy: Catalogue = {
   'error.home': 'Mynd i’r hafan',
   'error.400.title': 'Mae’n ddrwg gennym, nid oeddem yn gallu deall y cais hwnnw',
   'error.400.body': 'Gwiriwch y cyfeiriad, neu ewch yn ôl a rhowch gynnig arall ar y ffurflen.',
+  'error.400.nulByte': 'Mae nod yn y cyfeiriad na ellir ei ddefnyddio (beit nwl, wedi’i ysgrifennu %00). Gwiriwch y cyfeiriad, neu ewch yn ôl a dilynwch y ddolen eto.',
   'error.403.title': 'Ni allwch wneud hynny',
   'error.403.body': 'Nid oes gennych ganiatâd ar gyfer y dudalen hon, neu roedd y ffurflen wedi dod i ben. Ewch yn ôl, ail-lwythwch y dudalen a rhowch gynnig arall arni.',
   'error.404.title': 'Heb ddod o hyd i’r dudalen',

@@ -970,6 +970,7 @@ export const en = {
   'error.home': 'Go to the home page',
   'error.400.title': 'Sorry, we could not understand that request',
   'error.400.body': 'Check the address or go back and try the form again.',
+  'error.400.nulByte': 'The address has a character in it that cannot be used (a null byte, written %00). Check the address, or go back and follow the link again.',
   'error.403.title': 'You cannot do that',
   'error.403.body': 'You do not have permission for this page, or the form had expired. Go back, reload the page and try again.',
   'error.404.title': 'Page not found',
