@@ -178,20 +178,50 @@ describe('accounts', () => {
     assert.equal((await other.get('/sign-in?next=%2Fcommunities%3Fq%3Dx')).location, '/communities?q=x')
   })
 
-  test('too many failed sign-ins to one account are refused with a clear message, even with the right password', async (t) => {
+  test('five wrong passwords from one address stop guesses from there, and never lock the owner out of their own account', async (t) => {
     const app = await buildTestApp(t)
-    await signUp(new Browser(app), ann)
-    for (let i = 0; i < 5; i++) {
-      const attempt = await signIn(new Browser(app, `10.0.2.${i}`), ann.email, `guess number ${i}`)
-      assert.equal(attempt.status, 400)
-    }
-    const limited = await signIn(new Browser(app, '10.0.2.99'), ann.email, ann.password)
-    assert.equal(limited.status, 429)
+    const owner = new Browser(app, '10.0.2.1')
+    await signUp(owner, ann)
+    await owner.post('/sign-out', {})
+    // Someone else guesses from their own address: after five, that address is refused...
+    const guesser = new Browser(app, '10.0.2.66')
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(guesser, ann.email, `guess number ${i}`)).status, 400)
+    const limited = await signIn(guesser, ann.email, ann.password)
+    assert.equal(limited.status, 429, 'even the right password is refused from the guessing address')
     assert.match(text(limited.html), /Too many failed attempts to sign in to this account\. Wait 15 minutes and try again/)
     assert.equal(inputValue(limited.html, 'email'), ann.email)
-    // Another account is not affected.
+    // ...but the owner, from their own address, gets in at once.
+    assert.equal((await signIn(new Browser(app, '10.0.2.1'), ann.email, ann.password)).status, 303)
+    // Another account is not affected from the guessing address.
     await signUp(new Browser(app, '10.0.3.1'), { displayName: 'Bryn', email: 'bryn@example.org', password: 'another long passphrase' })
-    assert.equal((await signIn(new Browser(app, '10.0.2.99'), 'bryn@example.org', 'another long passphrase')).status, 303)
+    assert.equal((await signIn(new Browser(app, '10.0.2.66'), 'bryn@example.org', 'another long passphrase')).status, 303)
+  })
+
+  test('guesses spread over many addresses meet an account-wide ceiling that the owner’s own browser does not', async (t) => {
+    const app = await buildTestApp(t)
+    const owner = new Browser(app, '10.0.8.1')
+    await signUp(owner, ann)
+    // The owner has signed in on this browser before: it carries the known-device cookie.
+    await owner.post('/sign-out', {})
+    assert.equal((await signIn(owner, ann.email, ann.password)).status, 303)
+    assert.ok(owner.hasCookie('hashcamp_device'))
+    await owner.post('/sign-out', {})
+    // 50 guesses from 50 addresses (one each, under every per-address limit).
+    for (let i = 0; i < 50; i++) assert.equal((await signIn(new Browser(app, `10.0.9.${i}`), ann.email, `guess ${i}`)).status, 400)
+    // A 51st guess from a fresh address is refused, however good it is.
+    const fresh = await signIn(new Browser(app, '10.0.10.1'), ann.email, ann.password)
+    assert.equal(fresh.status, 429)
+    assert.match(text(fresh.html), /Too many failed attempts to sign in to this account/)
+    // The owner's browser still signs in, from a new address too (a train's wifi, say).
+    const ownerElsewhere = new Browser(app, '10.0.11.1')
+    for (const [name, value] of owner.cookieHeader().split('; ').map((c) => c.split('='))) if (name === 'hashcamp_device') ownerElsewhere.setCookie(name, decodeURIComponent(value!))
+    assert.equal((await signIn(ownerElsewhere, ann.email, ann.password)).status, 303)
+    // A known-device cookie is for its own account only: it does not lift Bryn's ceiling.
+    await signUp(new Browser(app, '10.0.12.1'), { displayName: 'Bryn', email: 'bryn@example.org', password: 'another long passphrase' })
+    for (let i = 0; i < 50; i++) await signIn(new Browser(app, `10.0.13.${i}`), 'bryn@example.org', `guess ${i}`)
+    const borrowed = new Browser(app, '10.0.14.1')
+    for (const [name, value] of owner.cookieHeader().split('; ').map((c) => c.split('='))) if (name === 'hashcamp_device') borrowed.setCookie(name, decodeURIComponent(value!))
+    assert.equal((await signIn(borrowed, 'bryn@example.org', 'another long passphrase')).status, 429)
   })
 
   test('too many failed sign-ins from one address are refused', async (t) => {
@@ -215,15 +245,22 @@ describe('accounts', () => {
     assert.match(text(limited.html), /Too many accounts have been created from your network/)
   })
 
-  test('guesses sent all at once cannot get past the per-account limit', async (t) => {
+  test('guesses sent all at once cannot get past the per-account limits', async (t) => {
     const app = await buildTestApp(t)
     await signUp(new Browser(app), ann)
-    const guessers = Array.from({ length: 20 }, (_, i) => new Browser(app, `10.0.6.${i}`))
-    await Promise.all(guessers.map((b) => b.get('/sign-in')))
-    const answers = await Promise.all(guessers.map((b, i) => b.post('/sign-in', { email: ann.email, password: `guess ${i}` })))
-    const checked = answers.filter((a) => a.status === 400).length
-    assert.ok(checked <= 5, `${checked} guesses were checked; at most 5 may be`)
-    assert.equal(answers.filter((a) => a.status === 429).length, 20 - checked)
+    // From one address: at most five are checked.
+    const sameAddress = Array.from({ length: 20 }, () => new Browser(app, '10.0.6.1'))
+    await Promise.all(sameAddress.map((b) => b.get('/sign-in')))
+    const fromOne = await Promise.all(sameAddress.map((b, i) => b.post('/sign-in', { email: ann.email, password: `guess ${i}` })))
+    const checkedFromOne = fromOne.filter((a) => a.status === 400).length
+    assert.ok(checkedFromOne <= 5, `${checkedFromOne} guesses from one address were checked; at most 5 may be`)
+    assert.equal(fromOne.filter((a) => a.status === 429).length, 20 - checkedFromOne)
+    // From many addresses at once: at most 50 in all are checked.
+    const many = Array.from({ length: 70 }, (_, i) => new Browser(app, `10.0.7.${i}`))
+    await Promise.all(many.map((b) => b.get('/sign-in')))
+    const fromMany = await Promise.all(many.map((b, i) => b.post('/sign-in', { email: ann.email, password: `guess ${i}` })))
+    const checked = fromMany.filter((a) => a.status === 400).length + checkedFromOne
+    assert.ok(checked <= 50, `${checked} guesses were checked in all; at most 50 may be`)
   })
 
   test('probing for taken emails at sign-up counts against the limit too', async (t) => {

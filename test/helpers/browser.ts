@@ -31,6 +31,11 @@ export class Browser {
     return [...this.cookies].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("; ")
   }
 
+  /** Sets a cookie as if an earlier response had (a cookie carried over from another browser). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value)
+  }
+
   hasCookie(name: string): boolean {
     return this.cookies.has(name)
   }

@@ -1,12 +1,15 @@
 // Sign up, sign in, sign out. Thin handlers: validate → call the service → render or redirect.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorsFromValidation, keptValues, withError, type FormErrors } from '../../lib/forms.js'
+import { usesHttps } from '../../config.js'
 import { safeNextPath } from '../../plugins/auth.js'
 import { chosenLocale } from '../../plugins/i18n.js'
 import { endSession, startSession } from '../../plugins/session.js'
 import { NextQuery, SignInBody, SignUpBody, signInMessages, signUpMessages } from './accounts.schemas.js'
 import { checkCredentials, signUp } from './accounts.service.js'
 import { isCommonPassword } from './passwords.js'
+import { sessionKey } from '../../plugins/session.js'
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS, KnownDevices } from './known-devices.js'
 import { LIMITS, buckets, clearBucket, forgetAttempt, recordAttempt } from './sign-in-throttle.js'
 import { updateUser } from './users.queries.js'
 
@@ -15,6 +18,7 @@ const minutes = (windowMs: number) => ({ count: windowMs / 60000 })
 
 const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
+  const knownDevices = new KnownDevices(sessionKey(config))
 
   app.get('/sign-up', { schema: { querystring: NextQuery } }, async (request, reply) => {
     if (request.currentUser) return reply.redirect('/', 303)
@@ -59,25 +63,40 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return render(400, errorsFromValidation(request.validationError.validation, signInMessages, request.body))
     }
     const now = new Date()
-    const accountBucket = buckets.signInAccount(request.body.email)
-    let ipHit: number | null = null
+    const { email } = request.body
+    const fromHereBucket = buckets.signInAccountFromIp(email, request.ip)
+    const hits: number[] = []
     if (config.rateLimits) {
       // Recorded before the password is checked, so guesses sent in parallel count too.
-      const account = await recordAttempt(db, accountBucket, LIMITS.failedSignInsPerAccount, now)
+      const fromHere = await recordAttempt(db, fromHereBucket, LIMITS.failedSignInsPerAccountFromIp, now)
+      hits.push(fromHere.hitId)
+      // The owner's own browser never counts towards (or meets) the account-wide ceiling.
+      const knownDevice = knownDevices.vouchesFor(request.cookies[KNOWN_DEVICE_COOKIE], email, now)
+      const account = knownDevice ? null : await recordAttempt(db, buckets.signInAccount(email), LIMITS.failedSignInsPerAccount, now)
+      if (account) hits.push(account.hitId)
       const ip = await recordAttempt(db, buckets.signInIp(request.ip), LIMITS.failedSignInsPerIp, now)
-      ipHit = ip.hitId
-      if (account.limited) return render(429, { _form: { key: 'signIn.tooManyForAccount', params: minutes(LIMITS.failedSignInsPerAccount.windowMs) } })
+      hits.push(ip.hitId)
+      if (fromHere.limited) return render(429, { _form: { key: 'signIn.tooManyForAccount', params: minutes(LIMITS.failedSignInsPerAccountFromIp.windowMs) } })
+      if (account?.limited) return render(429, { _form: { key: 'signIn.tooManyForAccount', params: minutes(LIMITS.failedSignInsPerAccount.windowMs) } })
       if (ip.limited) return render(429, { _form: { key: 'signIn.tooManyFromHere', params: minutes(LIMITS.failedSignInsPerIp.windowMs) } })
     }
 
-    const user = await checkCredentials(db, request.body.email, request.body.password)
+    const user = await checkCredentials(db, email, request.body.password)
     if (!user) return render(400, { email: { key: 'signIn.wrong' } })
 
-    // A good sign-in was not a failed attempt: forget this one, and the account's misses.
+    // A good sign-in was not a failed attempt: forget it, and the misses from this address.
+    // The account-wide count stays: another's guesses go on counting towards the ceiling.
     if (config.rateLimits) {
-      await clearBucket(db, accountBucket)
-      if (ipHit !== null) await forgetAttempt(db, ipHit)
+      await clearBucket(db, fromHereBucket)
+      for (const hit of hits) await forgetAttempt(db, hit)
     }
+    reply.setCookie(KNOWN_DEVICE_COOKIE, knownDevices.issue(email, now), {
+      path: '/sign-in',
+      maxAge: KNOWN_DEVICE_DAYS * 24 * 60 * 60,
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: usesHttps(config),
+    })
     // A language picked before signing in becomes the account's, if it had none yet.
     const locale = chosenLocale(request)
     if (locale && !user.locale) await updateUser(db, user.id, { locale, updated_at: now.toISOString() })

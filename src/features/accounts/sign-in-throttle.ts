@@ -2,6 +2,12 @@
 // process sharing it enforces the same limit. Every attempt is recorded *before* it is
 // checked (insert, then count): of any number of attempts arriving at once, at most
 // `max` can find themselves within the limit, so parallel guessing gains nothing.
+//
+// Failed sign-ins are counted three ways, so that nobody can lock the owner out of their
+// account and guessing stays slow: per address (offices share one), per account from one
+// address (the owner's own address is never limited by another's guesses), and per account
+// from browsers that have never signed in to it (known-devices.ts): a ceiling on guesses
+// spread over many addresses that the owner's own browser does not count towards.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 
@@ -17,8 +23,10 @@ const KEEP_HITS_FOR = 24 * ONE_HOUR
 export const LIMITS = {
   /** Failed sign-ins from one address: generous, offices share one public IP. */
   failedSignInsPerIp: { max: 30, windowMs: FIFTEEN_MINUTES },
-  /** Failed sign-ins to one account, from anywhere: stops password guessing. */
-  failedSignInsPerAccount: { max: 5, windowMs: FIFTEEN_MINUTES },
+  /** Failed sign-ins to one account from one address: stops guessing from there. */
+  failedSignInsPerAccountFromIp: { max: 5, windowMs: FIFTEEN_MINUTES },
+  /** Failed sign-ins to one account from browsers it has never signed in on: stops guessing spread over many addresses. */
+  failedSignInsPerAccount: { max: 50, windowMs: FIFTEEN_MINUTES },
   /** Sign-up attempts from one address (every attempt, so probing for taken emails is limited too). */
   signUpsPerIp: { max: 20, windowMs: ONE_HOUR },
 } satisfies Record<string, Limit>
@@ -26,6 +34,7 @@ export const LIMITS = {
 export const buckets = {
   signInIp: (ip: string) => `sign-in:ip:${ip}`,
   signInAccount: (email: string) => `sign-in:account:${email.trim().toLowerCase()}`,
+  signInAccountFromIp: (email: string, ip: string) => `sign-in:account-ip:${ip}:${email.trim().toLowerCase()}`,
   signUpIp: (ip: string) => `sign-up:ip:${ip}`,
 }
 
