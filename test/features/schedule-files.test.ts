@@ -80,3 +80,63 @@ test('schedule.xml and schedule.json validate against the c3voc schemas, before 
   assert.equal(again.data.schedule.conference.days[1]!.rooms['Hall & <Annexe>']![0]!.guid, hall[0]!.guid)
   assert.match(full.xml, new RegExp(`<event guid="${hall[0]!.guid}" id="${ids[0]}">`))
 })
+
+test('before publishing, the schedule files show the event and nothing else: no rooms, no capacities', async (t) => {
+  const app = await buildTestApp(t)
+  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+  await createEvent(org)
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Secret Boardroom', capacity: '77' })
+  await layOutDay(org, SLUG)
+  const validate = jsonValidator()
+  for (const who of [org, await person(app, 'Ann')]) {
+    const xml = await who.get(`/events/${SLUG}/schedule.xml`)
+    assert.equal(xml.status, 200)
+    assert.ok(xmllint(xml.html).ok)
+    assert.doesNotMatch(xml.html, /Secret Boardroom|77/)
+    assert.match(xml.html, /<title>UKGovCamp 2027<\/title>/)
+    const json = await who.get(`/events/${SLUG}/schedule.json`)
+    assert.doesNotMatch(json.html, /Secret Boardroom|"capacity"\s*:\s*77/)
+    assert.ok(validate(JSON.parse(json.html)))
+  }
+  await setPhase(org, SLUG, 'pitching', 'published')
+  const published = await org.get(`/events/${SLUG}/schedule.xml`)
+  assert.match(published.html, /Secret Boardroom/, 'published: the rooms appear')
+})
+
+test('a renamed room keeps its guid in schedule.xml and schedule.json', async (t) => {
+  const app = await buildTestApp(t)
+  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+  await createEvent(org)
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Hall' })
+  await layOutDay(org, SLUG)
+  const id = await propose(org, SLUG, 'A session')
+  const { rooms, sessionSlots } = await gridIds(app, SLUG)
+  await place(org, SLUG, id, sessionSlots[0]!, rooms.Hall!)
+  await setPhase(org, SLUG, 'pitching', 'published')
+  const guidOf = (xml: string, name: string) => new RegExp(`<room name="${name}" guid="([0-9a-f-]{36})">`).exec(xml)?.[1]
+  const before = guidOf((await org.get(`/events/${SLUG}/schedule.xml`)).html, 'Hall')
+  assert.ok(before)
+  const renamed = await org.submit(`/events/${SLUG}/rooms/${rooms.Hall}/edit`, `/events/${SLUG}/rooms/${rooms.Hall}`, { name: 'Great Hall', capacity: '30', location: '', accessibilityNotes: '' })
+  assert.equal(renamed.status, 303)
+  const after = await org.get(`/events/${SLUG}/schedule.xml`)
+  assert.equal(guidOf(after.html, 'Great Hall'), before)
+  const json = JSON.parse((await org.get(`/events/${SLUG}/schedule.json`)).html) as { schedule: { conference: { rooms: { name: string; guid: string }[] } } }
+  assert.deepEqual(json.schedule.conference.rooms.map((r) => [r.name, r.guid]), [['Great Hall', before]])
+})
+
+test('the public grid names its event in the table caption, for people signed out too', async (t) => {
+  const app = await buildTestApp(t)
+  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
+  await createEvent(org)
+  await setPhase(org, SLUG, 'proposals')
+  await addRoom(org, SLUG, { name: 'Hall' })
+  await layOutDay(org, SLUG)
+  await setPhase(org, SLUG, 'pitching', 'published')
+  for (const page of [await app.inject({ url: `/events/${SLUG}/schedule` }), await app.inject({ url: `/events/${SLUG}/schedule?lang=cy` })]) {
+    assert.doesNotMatch(page.body, /undefined/)
+  }
+  assert.match((await app.inject({ url: `/events/${SLUG}/schedule` })).body, /<caption class="visually-hidden">Schedule – UKGovCamp 2027<\/caption>/)
+  assert.match((await org.get(`/events/${SLUG}/schedule`)).html, /<caption class="visually-hidden">Schedule – UKGovCamp 2027<\/caption>/)
+})

@@ -12,6 +12,7 @@ export interface SessionRow {
   event_slug: string
   event_name: string
   venue_name: string
+  room_id: number
   room: string
   starts_at: string
   ends_at: string
@@ -40,6 +41,7 @@ function sessions(db: Kysely<Database>) {
       'ev.slug as event_slug',
       'ev.name as event_name',
       'ev.venue_name',
+      'r.id as room_id',
       'r.name as room',
       's.starts_at',
       's.ends_at',

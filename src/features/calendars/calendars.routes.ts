@@ -13,6 +13,7 @@ import { isValidDate } from '../../lib/zoned-time.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { communityOr404 } from '../communities/community-access.js'
 import { eventOr404 } from '../events/event-access.js'
+import { isSchedulePublished } from '../events/phases.js'
 import { findMeetupBySlug } from '../meetups/meetups.queries.js'
 import { chatItems, meetupItem, sessionItem, siteOf, windowStart } from './calendar-items.js'
 import {
@@ -69,6 +70,9 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Schedule files for conference apps: published sessions only (no cancelled ones: these
   // formats have no way to say so).
   const frabModelOf = async (event: Awaited<ReturnType<typeof eventOr404>>['event']) => {
+    // Until the schedule is published the files show the event and nothing else: rooms and
+    // their capacities are the organisers' draft too.
+    if (!isSchedulePublished(event)) return frabModel(site, event, [], [], [], event.updated_at)
     const [rooms, sessions, people] = await Promise.all([listRooms(db, event.id), eventSessions(db, event.id, windowStart(new Date()).toISOString()), listSessionPeople(db, event.id)])
     // Cancelled sessions are not in the files, but their cancelling is a change of version.
     const version = [event.updated_at, ...sessions.flatMap((s) => [s.entry_updated, s.proposal_updated, s.slot_updated, s.room_updated])].sort().at(-1)!

@@ -79,7 +79,8 @@ export function frabModel(site: Site, event: EventRow, rooms: RoomRow[], session
   const tz = event.time_zone
   const names = new Map<number, string[]>()
   for (const p of people) names.set(p.proposal_id, [...(names.get(p.proposal_id) ?? []), p.display_name])
-  const roomGuid = (room: string) => uuid5(`${site.baseUrl}/events/${event.slug}/rooms/${room}`)
+  // From the room's id, which never changes: a renamed room is the same room to an app.
+  const roomGuid = (room: RoomRow) => uuid5(`room-${room.id}@${site.host}`)
   const live = sessions.filter((s) => s.cancelled_at === null)
   const days: FrabDay[] = []
   const count = daysBetween(event.first_day, event.last_day) + 1
@@ -93,9 +94,9 @@ export function frabModel(site: Site, event: EventRow, rooms: RoomRow[], session
       end: isoWithOffset(zonedToUtc(date, event.day_ends, tz), tz),
       rooms: rooms.map((room) => ({
         name: room.name,
-        guid: roomGuid(room.name),
+        guid: roomGuid(room),
         sessions: onDay
-          .filter((s) => s.room === room.name)
+          .filter((s) => s.room_id === room.id)
           .map((s) => {
             const start = new Date(s.starts_at)
             return {
@@ -126,7 +127,7 @@ export function frabModel(site: Site, event: EventRow, rooms: RoomRow[], session
     url: `${site.baseUrl}/events/${event.slug}`,
     baseUrl: `${site.baseUrl}/`,
     version,
-    rooms: rooms.map((r) => ({ name: r.name, guid: roomGuid(r.name), capacity: r.capacity })),
+    rooms: rooms.map((r) => ({ name: r.name, guid: roomGuid(r), capacity: r.capacity })),
     days,
   }
 }
