@@ -182,3 +182,24 @@ async function fillLunch(): Promise<void> {
     .execute()
   for (const { id } of spare) await rsvpGoing(server.app.db, meetup.id, id, 1, new Date())
 }
+
+test('"Copy link" appears only where it works: hidden without JavaScript, and copies with it', async () => {
+  for (const javaScript of [false, true]) {
+    const context = await server.chromium.newContext({ javaScriptEnabled: javaScript })
+    if (javaScript) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base })
+    const page = await context.newPage()
+    for (const path of ['/meetups/unconference-lunch', '/communities/lgovsm']) {
+      await page.goto(`${server.base}${path}`)
+      const copy = page.getByRole('button', { name: 'Copy link' })
+      if (!javaScript) {
+        assert.equal(await copy.count(), 0, `${path}: no Copy link button without JavaScript`)
+        continue
+      }
+      assert.ok((await copy.count()) >= 1, `${path}: Copy link is offered with JavaScript`)
+      await copy.first().click()
+      const copied = await page.evaluate(() => navigator.clipboard.readText())
+      assert.match(copied, /^http/, `${path}: a link was copied`)
+    }
+    await context.close()
+  }
+})
