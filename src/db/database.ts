@@ -201,8 +201,13 @@ export interface ProposalVotesTable {
 
 export const SLOT_KINDS = ['session', 'plenary', 'break', 'lunch'] as const
 export type SlotKind = (typeof SLOT_KINDS)[number]
-/** Slots a session can be put in; breaks and lunch are for everyone. */
-export const SESSION_SLOT_KINDS: readonly SlotKind[] = ['session', 'plenary']
+/**
+ * Slots a session can be put in. A plenary (the welcome and pitches) is everyone together in
+ * one place, like a break or lunch: a session there would run against it, so none may go in.
+ */
+export const SESSION_SLOT_KINDS: readonly SlotKind[] = ['session']
+/** Slots with a programme, which "next" on the grid and the projector points to. */
+export const PROGRAMME_SLOT_KINDS: readonly SlotKind[] = ['session', 'plenary']
 export type ScheduleChangeKind = 'added' | 'moved' | 'cancelled' | 'retimed'
 
 export interface RoomsTable {

@@ -166,7 +166,8 @@ describe('schedule', () => {
     // The no-JavaScript move: ?move= shows a button in every cell.
     const placing = await org.get(`/events/${SLUG}/schedule/edit?move=${crisis}`)
     assert.match(text(placing.html), /Placing “Crisis comms”: choose “Put here” in an empty cell/)
-    assert.match(placing.html, /Put here<span class="visually-hidden">: Hall, 09:30–10:00/)
+    assert.match(placing.html, /Put here<span class="visually-hidden">: Hall, 10:00–10:45/)
+    assert.doesNotMatch(placing.html, /Put here<span class="visually-hidden">: [^<]*, 09:30–10:00/, 'none in the opening plenary')
     const moving = await org.get(`/events/${SLUG}/schedule/edit?move=${alt}`)
     assert.match(text(moving.html), /Moving “Alt text that helps”/)
     assert.match(moving.html, /Swap<span class="visually-hidden">: Plain English/)
@@ -394,8 +395,31 @@ describe('schedule', () => {
 
     const toBreak = await org.submit(`/events/${SLUG}/slots/${slots[0]}/edit`, `/events/${SLUG}/slots/${slots[0]}`, { day: '2027-01-16', startTime: '10:00', endTime: '10:45', kind: 'break', label: '' })
     assert.equal(toBreak.status, 409)
-    assert.match(text(toBreak.html), /cannot become a break or lunch/)
+    assert.match(text(toBreak.html), /cannot become a break, lunch or everyone-together slot/)
     assert.equal((await app.db.selectFrom('slots').select('kind').where('id', '=', slots[0]!).executeTakeFirstOrThrow()).kind, 'session')
+  })
+
+  test('the opening plenary (welcome and pitches) never holds a session, by any way of placing', async (t) => {
+    const { app, org, rooms, slots, allSlots, proposals } = await camp(t)
+    const plenary = allSlots.find((s) => s.kind === 'plenary')!.id
+    const [alt, plain] = proposals as [number, number]
+    // The place form is what "Put here", drag and drop and the keyboard move all post.
+    const put = await place(org, SLUG, alt, plenary, rooms.Hall!)
+    assert.equal(put.status, 409)
+    assert.match(text(put.html), /Sessions cannot go in a “Everyone together” slot/)
+    // A swap into the plenary is the same form with the occupant named: refused too.
+    await place(org, SLUG, plain, slots[0]!, rooms.Hall!)
+    assert.equal((await place(org, SLUG, plain, plenary, rooms.Snug!)).status, 409)
+    assert.deepEqual((await liveEntries(app)).map((e) => e.slot_id), [slots[0]])
+    // The editor offers no drop target in it, and the public grid shows it as one row for everyone.
+    const editor = await org.get(`/events/${SLUG}/schedule/edit?move=${alt}`)
+    assert.doesNotMatch(editor.html, new RegExp(`name="slot" value="${plenary}"`))
+    await setPhase(org, SLUG, 'pitching', 'published')
+    const grid = await app.inject({ url: `/events/${SLUG}/schedule` })
+    assert.match(grid.body, /grid__row--plenary">\s*<th scope="row">09:30–10:00<\/th>\s*<td colspan="2" class="grid__break">Welcome and pitches<\/td>/)
+    // A session slot holding sessions cannot be turned into a plenary either.
+    const toPlenary = await org.submit(`/events/${SLUG}/slots/${slots[0]}/edit`, `/events/${SLUG}/slots/${slots[0]}`, { day: '2027-01-16', startTime: '10:00', endTime: '10:45', kind: 'plenary', label: 'Keynote' })
+    assert.equal(toPlenary.status, 409)
   })
 
   test('once published, always in the changelog: stepping back a phase, a new time zone, shorter days', async (t) => {

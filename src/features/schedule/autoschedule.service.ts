@@ -3,7 +3,7 @@
 // records its moves in the changelog like any edit.
 import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database, EventRow } from '../../db/database.js'
+import { SESSION_SLOT_KINDS, type Database, type EventRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
@@ -50,9 +50,8 @@ async function gridState(db: Kysely<Database>, eventId: number) {
     .update(live.map((e) => `${e.proposal_id}:${e.slot_id}:${e.room_id}:${e.pinned}`).join(','))
     .digest('hex')
     .slice(0, 24)
-  // Only "session" slots: a plenary holds one session for everyone, placed by hand. Sessions
-  // already in other slots are left where they are and out of the draft.
-  const sessionSlots = slots.filter((s) => s.kind === 'session')
+  // Only the slots sessions may go in (never a plenary, a break or lunch).
+  const sessionSlots = slots.filter((s) => SESSION_SLOT_KINDS.includes(s.kind))
   const open = new Set(sessionSlots.map((s) => s.id))
   const elsewhere = new Set(live.filter((e) => !open.has(e.slot_id)).map((e) => e.proposal_id))
   return {

@@ -1,7 +1,7 @@
 // The grid → what the editor, the public schedule and the projector show, in the reader's
 // language. Rows are slots (grouped by day), columns are rooms.
 import type { EventRow, RoomRow, ScheduleChangeRow, SlotKind, SlotRow } from '../../db/database.js'
-import { SESSION_SLOT_KINDS } from '../../db/database.js'
+import { PROGRAMME_SLOT_KINDS, SESSION_SLOT_KINDS } from '../../db/database.js'
 import { formatInstant, formatLocalDate } from '../../i18n/format.js'
 import type { Translator } from '../../i18n/i18n.js'
 import { needsList } from '../events/events.schemas.js'
@@ -97,7 +97,7 @@ const NEXT_WITHIN_MS = 12 * 3600_000
 export function nowAndNext<T extends Pick<SlotRow, 'starts_at' | 'ends_at' | 'kind'>>(slots: readonly T[], at: Date): { now: T | null; next: T | null } {
   const iso = at.toISOString()
   const now = slots.find((s) => s.starts_at <= iso && iso < s.ends_at) ?? null
-  const next = slots.find((s) => s.starts_at > iso && SESSION_SLOT_KINDS.includes(s.kind) && Date.parse(s.starts_at) - at.getTime() <= NEXT_WITHIN_MS) ?? null
+  const next = slots.find((s) => s.starts_at > iso && PROGRAMME_SLOT_KINDS.includes(s.kind) && Date.parse(s.starts_at) - at.getTime() <= NEXT_WITHIN_MS) ?? null
   return { now, next }
 }
 

@@ -1017,7 +1017,7 @@ export const cy: Catalogue = {
   'schedule.signInToStar': 'Mewngofnodwch i ddewis eich sesiynau a’u gweld ar eich agenda',
   'schedule.editor.movingWaiting': 'Yn gosod “{title}”: dewiswch “Rhoi yma” mewn cell wag.',
   'schedule.refused.occupied': 'Mae “{title}” yn y gell honno’n barod. Tynnwch hi oddi ar y grid yn gyntaf, neu symudwch “{title}” i rywle arall, yna rhowch gynnig arall arni.',
-  'slots.refused.kindInUse': 'Mae sesiynau ar y grid yn y slot {time} ({count}), felly ni all droi’n egwyl neu’n ginio. Symudwch nhw neu tynnwch nhw i ffwrdd yn gyntaf.',
+  'slots.refused.kindInUse': 'Mae sesiynau ar y grid yn y slot {time} ({count}), felly ni all droi’n egwyl, yn ginio nac yn slot i bawb gyda’i gilydd. Symudwch nhw neu tynnwch nhw i ffwrdd yn gyntaf.',
   'event.days.slotsOutside': 'Mae gan yr amserlen slotiau amser ar ddyddiau y tu allan i’r dyddiadau hyn. Symudwch neu dilëwch y slotiau hynny yn gyntaf',
   'schedule.auto.start': 'Amserlennu’r sesiynau heb bin yn awtomatig',
   'schedule.auto.title': 'Amserlennu awtomatig – {name}',

@@ -829,7 +829,7 @@ export const en = {
   'schedule.signInToStar': 'Sign in to pick your sessions and see them on your agenda',
   'schedule.editor.movingWaiting': 'Placing “{title}”: choose “Put here” in an empty cell.',
   'schedule.refused.occupied': 'That cell already has “{title}”. Take it off the grid first, or move “{title}” somewhere else, then try again.',
-  'slots.refused.kindInUse': 'The {time} slot has sessions on the grid ({count}), so it cannot become a break or lunch. Move them or take them off first.',
+  'slots.refused.kindInUse': 'The {time} slot has sessions on the grid ({count}), so it cannot become a break, lunch or everyone-together slot. Move them or take them off first.',
   'event.days.slotsOutside': 'The schedule has time slots on days outside these dates. Move or remove those slots first',
   'schedule.auto.start': 'Auto-schedule the unpinned sessions',
   'schedule.auto.title': 'Auto-schedule – {name}',
