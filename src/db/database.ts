@@ -92,6 +92,8 @@ export interface ChatSchedulesTable {
   /** Calendar SEQUENCE of every chat: bumped on each change of the schedule or its exceptions. */
   sequence: Generated<number>
   updated_at: string
+  /** When the community switched its chats off ("no schedule"): feeds cancel what was to come. */
+  stopped_at: string | null
 }
 
 export interface ChatExceptionsTable {
@@ -332,6 +334,8 @@ export interface RsvpsTable {
   party_size: Generated<number>
   seq: number
   hide_name: Generated<number>
+  /** When someone who had a seat withdrew: their calendar keeps it, CANCELLED, for 30 days. */
+  withdrawn_at: string | null
   created_at: string
   updated_at: string
 }

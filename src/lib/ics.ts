@@ -26,18 +26,18 @@ export interface CalendarItem {
   lastModified: string
   categories?: string[]
   /**
-   * Only in an emailed CANCEL (iTIP, RFC 5546 §3.2.5 wants both): the site as organiser and
-   * the one recipient as attendee. Never in a feed or a download.
+   * Only in an emailed REQUEST or CANCEL (iTIP, RFC 5546 §3.2.2 and §3.2.5 want both): the site
+   * as organiser and the one recipient as attendee. Never in a feed or a download.
    */
-  invite?: { organizer: { name: string; email: string }; attendee: { name: string; email: string } }
+  invite?: { organizer: { name: string; email: string }; attendee: { name: string; email: string; partstat: 'ACCEPTED' | 'TENTATIVE' } }
 }
 
 export interface CalendarInfo {
   name: string
   /** Suggested minimum time between refreshes, as an ISO duration. */
   refresh?: string
-  /** PUBLISH (feeds, downloads, emailed confirmations) unless it is an emailed cancellation. */
-  method?: 'PUBLISH' | 'CANCEL'
+  /** PUBLISH for feeds and downloads; REQUEST and CANCEL only for emailed invites. */
+  method?: 'PUBLISH' | 'REQUEST' | 'CANCEL'
 }
 
 const PRODUCT_ID = '-//Hashcamp//Hashcamp//EN'
@@ -109,7 +109,8 @@ function attributes(item: CalendarItem): EventAttributes {
       ? {
           // The package writes a DQUOTE in a CN as \", which RFC 5545 forbids: names lose theirs.
           organizer: { name: plainName(item.invite.organizer.name), email: item.invite.organizer.email },
-          attendees: [{ name: plainName(item.invite.attendee.name), email: item.invite.attendee.email, rsvp: false, role: 'REQ-PARTICIPANT' }],
+          // RSVP=FALSE: the app reads no replies by email; people answer on the page.
+          attendees: [{ name: plainName(item.invite.attendee.name), email: item.invite.attendee.email, rsvp: false, role: 'REQ-PARTICIPANT', partstat: item.invite.attendee.partstat }],
         }
       : {}),
   } as EventAttributes

@@ -16,7 +16,7 @@ export interface OutgoingMail {
   messageId: string
   headers: Record<string, string>
   /** An invite: the body's METHOD and the MIME part's method= parameter are the same by construction. */
-  calendar?: { method: 'PUBLISH' | 'CANCEL'; filename: string; content: string }
+  calendar?: { method: 'REQUEST' | 'CANCEL'; filename: string; content: string }
 }
 
 export interface Mailer {

@@ -43,6 +43,8 @@ function parse(page: Page): ICAL.Component[] {
 }
 
 const field = (event: ICAL.Component, name: string) => String(event.getFirstPropertyValue(name))
+/** Waits past the current second: DTSTAMP and LAST-MODIFIED count whole seconds. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20))
 const startOf = (event: ICAL.Component) => (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()
 
 /** A published event over the March clock change, with rooms and sessions placed through the forms. */
@@ -185,7 +187,7 @@ describe('calendars', () => {
     const date = /\/communities\/lgovsm\/chats\/(\d{4}-\d{2}-\d{2})\/calendar\.ics/.exec(chats.html)![1]!
     const chat = parse(await org.get(`/communities/lgovsm/chats/${date}/calendar.ics`))
     assert.equal(chat.length, 1)
-    assert.equal(field(chat[0]!, 'summary'), '#lgovsm chat (Local gov social media)')
+    assert.equal(field(chat[0]!, 'summary'), '#lgovsm chat')
     assert.equal((await org.get('/communities/lgovsm/chats/2026-02-30/calendar.ics')).status, 404)
 
     assert.equal((await createMeetup(org, { title: 'Lunch; with “quotes”, commas' })).status, 303)
@@ -252,14 +254,18 @@ describe('calendars', () => {
     assert.ok(titles.some((title) => title.startsWith('#lgovsm chat')), 'her community’s chats')
     assert.ok(!titles.includes('Before the change; with, commas'), 'not sessions she did not star')
 
-    // A seat frees: the waiting-list entry becomes a confirmed one, with a higher SEQUENCE.
+    // A seat frees: the waiting-list entry becomes a confirmed one, stamped later. Its SEQUENCE
+    // stays the meetup's (an invite must never be ahead of the public feeds): the later
+    // DTSTAMP makes it the newer version (RFC 5546 §2.1.5).
     const waiting = events.find((e) => field(e, 'summary') === 'Waiting list: Tiny lunch')!
+    await nextSecond() // DTSTAMP counts whole seconds
     await earlyBird.get('/meetups/tiny-lunch')
     await earlyBird.post('/meetups/tiny-lunch/rsvp', { going: 'no' })
     const promoted = parse(await calendarApp.get(url)).find((e) => field(e, 'uid') === field(waiting, 'uid'))!
     assert.equal(field(promoted, 'summary'), 'Tiny lunch')
     assert.equal(field(promoted, 'status'), 'CONFIRMED')
-    assert.ok(Number(field(promoted, 'sequence')) > Number(field(waiting, 'sequence')))
+    assert.ok(Number(field(promoted, 'sequence')) >= Number(field(waiting, 'sequence')))
+    assert.ok(field(promoted, 'dtstamp') > field(waiting, 'dtstamp'), `DTSTAMP ${field(waiting, 'dtstamp')} → ${field(promoted, 'dtstamp')}`)
 
     // An event taken back to draft leaves every feed.
     await setPhase(org, SLUG, 'pitching', 'proposals', 'draft')
@@ -273,5 +279,101 @@ describe('calendars', () => {
     assert.equal((await calendarApp.get(fresh)).status, 200)
     assert.equal((await calendarApp.get('/calendar/not-a-real-token-at-all-aaaaaaaaaaaaaaa.ics')).status, 404)
     assert.equal(redactUrlSecrets(`${fresh}?x=1`), '/calendar/[secret].ics?x=1', 'the secret never reaches the log')
+  })
+})
+
+describe('calendars keep what people were told', () => {
+  test('a meetup I host is in my personal feed though I never replied to it', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    await createMeetup(host, { title: 'Hosted lunch' })
+    await host.get('/me/calendar')
+    await host.post('/me/calendar', {})
+    const url = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await host.get('/me/calendar')).html)![1]!
+    const hosted = parse(await host.get(url)).find((e) => field(e, 'summary') === 'Hosted lunch')
+    assert.ok(hosted, 'the hosted meetup is in the host’s own feed')
+    assert.equal(field(hosted, 'status'), 'CONFIRMED')
+  })
+
+  test('saying “not going” after a seat keeps the meetup in my feed as CANCELLED, and rejoining confirms it again', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    await createMeetup(host, { title: 'Lunch for four', capacity: '4' })
+    const ann = await person(app, 'Ann')
+    await rsvp(ann, 'lunch-for-four')
+    await ann.get('/me/calendar')
+    await ann.post('/me/calendar', {})
+    const url = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await ann.get('/me/calendar')).html)![1]!
+    const going = parse(await ann.get(url)).find((e) => field(e, 'summary') === 'Lunch for four')!
+    assert.equal(field(going, 'status'), 'CONFIRMED')
+    await nextSecond()
+    await ann.submit('/meetups/lunch-for-four', '/meetups/lunch-for-four/rsvp', { going: 'no' })
+    const withdrawn = parse(await ann.get(url)).find((e) => field(e, 'uid') === field(going, 'uid'))
+    assert.ok(withdrawn, 'still in the feed, so her calendar hears of it')
+    assert.equal(field(withdrawn, 'status'), 'CANCELLED')
+    assert.ok(field(withdrawn, 'dtstamp') > field(going, 'dtstamp'), 'a later version of the same event')
+    await rsvp(ann, 'lunch-for-four')
+    assert.equal(field(parse(await ann.get(url)).find((e) => field(e, 'uid') === field(going, 'uid'))!, 'status'), 'CONFIRMED')
+    // Someone who never had a seat and says no has nothing in their feed.
+    const bryn = await person(app, 'Bryn')
+    await bryn.submit('/meetups/lunch-for-four', '/meetups/lunch-for-four/rsvp', { going: 'no' })
+    await bryn.get('/me/calendar')
+    await bryn.post('/me/calendar', {})
+    const brynUrl = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await bryn.get('/me/calendar')).html)![1]!
+    assert.ok(!parse(await bryn.get(brynUrl)).some((e) => field(e, 'summary') === 'Lunch for four'))
+  })
+
+  test('another person’s reply changes neither the meetup’s public SEQUENCE nor its ETag', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    await createMeetup(host, { title: 'Quiet lunch', capacity: '5' })
+    const before = await app.inject('/meetups/quiet-lunch/calendar.ics')
+    for (const name of ['Ann', 'Bryn']) await rsvp(await person(app, name), 'quiet-lunch')
+    const after = await app.inject('/meetups/quiet-lunch/calendar.ics')
+    assert.equal(after.headers.etag, before.headers.etag, 'nothing a calendar shows changed')
+    assert.equal(after.body, before.body)
+    const notModified = await app.inject({ url: '/meetups/quiet-lunch/calendar.ics', headers: { 'if-none-match': String(before.headers.etag) } })
+    assert.equal(notModified.statusCode, 304)
+    // A new time does change it, with a higher SEQUENCE.
+    const { lunchForm, daysFromNow } = await import('../helpers/meetups.js')
+    await host.submit('/meetups/quiet-lunch/edit', '/meetups/quiet-lunch/edit', { ...lunchForm, title: 'Quiet lunch', capacity: '5', slug: 'quiet-lunch', startsAt: daysFromNow(12, '13:00'), endsAt: daysFromNow(12, '14:00') })
+    const moved = await app.inject('/meetups/quiet-lunch/calendar.ics')
+    assert.notEqual(moved.headers.etag, before.headers.etag)
+    assert.ok(Number(/SEQUENCE:(\d+)/.exec(moved.body)![1]) > Number(/SEQUENCE:(\d+)/.exec(before.body)![1]))
+  })
+
+  test('a chat’s entry names its chosen topic and the hashtag once; switching chats off cancels the ones to come', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Olu')
+    await createCommunity(host, { name: '#lgovsm — local gov social media' })
+    const feed = () => app.inject('/communities/lgovsm/calendar.ics').then((r) => new ICAL.Component(ICAL.parse(r.body)).getAllSubcomponents('vevent'))
+    const upcoming = (await feed()).filter((e) => Date.parse(startOf(e)) > Date.now())
+    const next = upcoming[0]!
+    const date = startOf(next).slice(0, 10)
+    assert.equal(field(next, 'summary'), '#lgovsm chat', 'no name repeating the hashtag')
+    await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title: 'Crisis comms', description: '' })
+    const topicId = (await app.db.selectFrom('topics').select('id').executeTakeFirstOrThrow()).id
+    const chosen = await host.submit('/communities/lgovsm/chats', `/communities/lgovsm/chats/${date}/topic`, { topicId: String(topicId) })
+    assert.equal(chosen.status, 303)
+    const withTopic = (await feed()).find((e) => field(e, 'uid') === field(next, 'uid'))!
+    assert.equal(field(withTopic, 'summary'), '#lgovsm chat: Crisis comms')
+    assert.match(field(withTopic, 'description'), /#lgovsm — local gov social media/)
+    assert.equal((await app.inject(`/communities/lgovsm/chats/${date}/calendar.ics`)).body.includes('SUMMARY:#lgovsm chat: Crisis comms'), true, 'the download too')
+
+    // "No schedule": the chats that were coming stay in the feed, CANCELLED, with a higher SEQUENCE.
+    const { lgovsmForm } = await import('../helpers/communities.js')
+    const off = await host.submit('/communities/lgovsm/edit', '/communities/lgovsm/edit', { ...lgovsmForm, name: '#lgovsm — local gov social media', scheduleKind: 'none' })
+    assert.equal(off.status, 303)
+    const stopped = await feed()
+    const same = stopped.filter((e) => upcoming.some((u) => field(u, 'uid') === field(e, 'uid')))
+    assert.equal(same.length, upcoming.length, 'every chat that was coming is still there')
+    assert.ok(same.every((e) => field(e, 'status') === 'CANCELLED'))
+    assert.ok(same.every((e) => Number(field(e, 'sequence')) > Number(field(next, 'sequence'))))
+    // The pages say there is no schedule, and a schedule added again counts on.
+    assert.match((await app.inject('/communities/lgovsm')).body, /No chats are planned\./)
+    await host.submit('/communities/lgovsm/edit', '/communities/lgovsm/edit', { ...lgovsmForm, name: '#lgovsm — local gov social media' })
+    const back = (await feed()).find((e) => field(e, 'uid') === field(next, 'uid'))!
+    assert.equal(field(back, 'status'), 'CONFIRMED')
+    assert.ok(Number(field(back, 'sequence')) > Number(field(same[0]!, 'sequence')))
   })
 })

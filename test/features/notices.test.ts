@@ -61,9 +61,12 @@ describe('email notices', () => {
     assert.match(confirmed.mail.text ?? '', new RegExp(`See the meetup: http://localhost:3000/meetups/${slug}`))
     assert.match(String(confirmed.mail.html), /Lunch &amp; chat/, 'the HTML part escapes what people typed')
     const invite = inviteOf(confirmed)!
-    assert.equal(invite.method, 'PUBLISH')
-    assert.equal(invite.mimeMethod, 'PUBLISH')
+    // An iTIP invitation (RFC 5546): REQUEST, with the site as ORGANIZER and Ann as the one ATTENDEE.
+    assert.equal(invite.method, 'REQUEST')
+    assert.equal(invite.mimeMethod, 'REQUEST')
     assert.equal(invite.status, 'CONFIRMED')
+    assert.match(invite.organizer ?? '', /^mailto:hashcamp@localhost$/i)
+    assert.deepEqual(invite.attendees.map((a) => a.toLowerCase()), [`mailto:${annAddress}`])
     const feed = feedEvents((await app.inject(`/meetups/${slug}/calendar.ics`)).body)
     assert.ok(feed.has(invite.uid), `the invite's UID ${invite.uid} is the feed's`)
     assert.match(rawHeader(confirmed, 'List-Unsubscribe') ?? '', /^<http:\/\/localhost:3000\/unsubscribe\/[^>]+>$/)
@@ -75,17 +78,27 @@ describe('email notices', () => {
     assert.equal(inviteOf(waiting), null, 'a place in the queue is not a seat: no invite')
     assert.match(String(waiting.mail.html), /<html lang="cy">/)
 
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20)) // DTSTAMP counts whole seconds
     assert.equal((await cancelRsvp(ann, slug)).status, 303)
     await drain(app)
     const promoted = one(mailTo(smtp, brynAddress), /Daeth sedd yn rhydd/)
     const promotedInvite = inviteOf(promoted)!
     assert.equal(promotedInvite.uid, invite.uid)
     assert.equal(promotedInvite.status, 'CONFIRMED')
-    assert.equal(mailTo(smtp, annAddress).length, 1, 'giving up a seat sends no email of its own')
+    // Ann gave up her seat after her invite: a cancellation of that very invite, from the same organiser.
+    const withdrawn = inviteOf(one(mailTo(smtp, annAddress), /You’re no longer going to Lunch & chat/))!
+    assert.equal(withdrawn.method, 'CANCEL')
+    assert.equal(withdrawn.mimeMethod, 'CANCEL')
+    assert.equal(withdrawn.status, 'CANCELLED')
+    assert.equal(withdrawn.uid, invite.uid)
+    assert.equal(withdrawn.organizer, invite.organizer)
+    assert.deepEqual(withdrawn.attendees, invite.attendees)
+    assert.ok(withdrawn.sequence >= invite.sequence, 'never older than the invite')
+    assert.ok(withdrawn.dtstamp > invite.dtstamp, `a later DTSTAMP (${invite.dtstamp} → ${withdrawn.dtstamp})`)
     assert.equal(mailTo(smtp, await emailOf(app, 'Hana Host')).length, 0, 'the host is not copied in')
 
     await drain(app)
-    assert.equal(smtp.received.length, 3, 'nothing is sent twice')
+    assert.equal(smtp.received.length, 4, 'nothing is sent twice')
   })
 
   test('a meetup moved, then cancelled: an updated invite with a higher SEQUENCE, then METHOD:CANCEL in a method=CANCEL part', async (t) => {
@@ -164,7 +177,7 @@ describe('email notices', () => {
       const moved = one(mailTo(smtp, address), /Alt text that helps has moved/)
       assert.match(moved.mail.text ?? '', /in Snug/)
       const invite = inviteOf(moved)!
-      assert.equal(invite.method, 'PUBLISH')
+      assert.equal(invite.method, 'REQUEST')
       const feed = feedEvents((await app.inject(`/events/${slug}/schedule.ics`)).body)
       assert.equal(feed.get(invite.uid)?.sequence, invite.sequence, 'same UID and SEQUENCE as the event feed')
     }
@@ -274,7 +287,7 @@ describe('email notices', () => {
     await drain(app, () => dayBefore)
     const annAddress = await emailOf(app, 'Ann')
     const reminder = one(mailTo(smtp, annAddress), /Tomorrow: Lunch on Saturday/)
-    assert.equal(inviteOf(reminder)!.method, 'PUBLISH')
+    assert.equal(inviteOf(reminder)!.method, 'REQUEST')
 
     // Moved an hour later: a change notice now, and a reminder for the new time when it is due.
     const later = { startsAt: lunchForm.startsAt.replace('12:30', '13:30'), endsAt: lunchForm.endsAt.replace('13:30', '14:30') }
@@ -339,7 +352,7 @@ describe('email notices', () => {
     assert.equal(app.outbox.mailer.kind, 'folder')
     const page = text((await admin.get('/dev/mail')).html)
     assert.match(page, /You’re going to Lunch on Saturday/)
-    assert.match(page, /METHOD:PUBLISH/)
+    assert.match(page, /METHOD:REQUEST/)
     assert.match(page, /0 waiting, 1 sent, 0 failed/)
     assert.equal((await host.get('/dev/mail')).status, 403)
   })

@@ -95,6 +95,8 @@ export interface Invite {
   mimeMethod: string | null
   uid: string
   sequence: number
+  /** DTSTAMP, as an ISO instant (whole seconds). */
+  dtstamp: string
   status: string
   summary: string
   start: string
@@ -117,6 +119,7 @@ export function inviteOf(received: Received): Invite | null {
     mimeMethod,
     uid: String(event.getFirstPropertyValue('uid')),
     sequence: Number(event.getFirstPropertyValue('sequence')),
+    dtstamp: (event.getFirstPropertyValue('dtstamp') as ICAL.Time).toJSDate().toISOString(),
     status: String(event.getFirstPropertyValue('status')),
     summary: String(event.getFirstPropertyValue('summary')),
     start: start.toJSDate().toISOString(),

@@ -37,7 +37,7 @@ const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!community) throw new NotFoundError('no such community')
     const now = new Date()
     const [[chats], events, meetups] = await Promise.all([chatsOf(db, [community.id]), listCommunityEvents(db, community.id), listUpcomingMeetups(db, now, { communityId: community.id })])
-    const next = chats ? upcomingChats(toChatSchedule(chats.schedule, community.time_zone), toChatExceptions(chats.exceptions), now, 10) : []
+    const next = chats && !chats.schedule.stopped_at ? upcomingChats(toChatSchedule(chats.schedule, community.time_zone), toChatExceptions(chats.exceptions), now, 10) : []
     return {
       slug: community.slug,
       name: community.name,

@@ -6,7 +6,7 @@ import { chatOccurrences } from '../../lib/chat-recurrence.js'
 import type { CalendarItem } from '../../lib/ics.js'
 import { zonedToUtc } from '../../lib/zoned-time.js'
 import { toChatExceptions, toChatSchedule } from '../communities/communities.service.js'
-import type { CommunityChats, SessionRow } from './calendars.queries.js'
+import type { CommunityChats, PersonalMeetupStatus, SessionRow } from './calendars.queries.js'
 
 /** Cancelled things stay in feeds this long, so calendars that refresh slowly still hear of it. */
 export const KEEP_CANCELLED_DAYS = 30
@@ -55,11 +55,21 @@ export function sessionItem(site: Site, row: SessionRow): CalendarItem {
 }
 
 /**
- * A meetup. In a personal feed (`rsvp` given) it says whether its person is going or waiting;
- * a promotion changes that, so there SEQUENCE also counts RSVP changes (rsvp_version only grows).
+ * A meetup. In a personal feed or an emailed invite (`personal` given) it says how its person
+ * stands: hosting or going (CONFIRMED), waiting (TENTATIVE), or withdrawn (CANCELLED, kept for
+ * 30 days so their calendar hears of it).
+ *
+ * SEQUENCE is the meetup's own, in every feed and every emailed invite: it goes up only when
+ * what the event says for everyone (time, place, link, cancellation) changes, so another
+ * person's reply changes nothing a subscriber's calendar shows, and an invite is never ahead
+ * of the public feeds for the same UID (a client would ignore the feed's next change as
+ * stale). A change in one person's standing (promoted, withdrawn) changes their own item's
+ * DTSTAMP and LAST-MODIFIED instead: feeds are read whole, and iTIP takes a message with the
+ * same SEQUENCE and a later DTSTAMP as the newer one (RFC 5546 §2.1.5).
  */
-export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rsvp?: { status: 'going' | 'waitlisted'; updated: string }): CalendarItem {
-  const waiting = rsvp?.status === 'waitlisted'
+export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, personal?: { status: PersonalMeetupStatus; updated: string }): CalendarItem {
+  const waiting = personal?.status === 'waitlisted'
+  const cancelled = meetup.state === 'cancelled' || personal?.status === 'withdrawn'
   return {
     uid: `meetup-${meetup.id}@${site.host}`,
     title: waiting ? t('calendar.waitlisted', { title: meetup.title }) : meetup.title,
@@ -69,11 +79,9 @@ export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, rs
     start: new Date(meetup.starts_at),
     end: new Date(meetup.ends_at),
     // Waiting for a seat is not going yet: TENTATIVE in every client that shows it.
-    status: meetup.state === 'cancelled' ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
-    // rsvp_version in every feed, not only the personal one: an invite emailed from the personal
-    // view must never be ahead of the page's .ics or the community feed for the same UID.
-    sequence: meetup.sequence + meetup.rsvp_version,
-    lastModified: rsvp ? latest(meetup.updated_at, rsvp.updated) : meetup.updated_at,
+    status: cancelled ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
+    sequence: meetup.sequence,
+    lastModified: personal ? latest(meetup.updated_at, personal.updated) : meetup.updated_at,
   }
 }
 
@@ -87,14 +95,22 @@ export function chatItems(site: Site, t: Translator['t'], chats: CommunityChats,
   const schedule = toChatSchedule(row, community.time_zone)
   const exceptions = toChatExceptions(rows)
   const from = windowStart(now)
-  const to = new Date(from.getTime() + (KEEP_CANCELLED_DAYS + CHATS_AHEAD_DAYS) * 86400000)
+  // Chats switched off: those after the switch stay, CANCELLED, while the feed's window still
+  // reaches the day it happened; after that the community has no chats to list.
+  const stoppedAt = row.stopped_at ? new Date(row.stopped_at) : null
+  if (stoppedAt && stoppedAt < from) return []
+  const to = new Date((stoppedAt ?? from).getTime() + (KEEP_CANCELLED_DAYS + CHATS_AHEAD_DAYS) * 86400000)
   const changed = new Map(rows.map((r) => [r.chat_date, r.created_at]))
+  const topicOf = new Map(chats.topics.map((topic) => [topic.chat_date, topic]))
   const item = (date: string, start: Date, end: Date, cancelled: boolean): CalendarItem => {
-    const lastModified = latest(row.updated_at, community.updated_at, changed.get(date))
+    const topic = topicOf.get(date)
+    const lastModified = latest(row.updated_at, community.updated_at, changed.get(date), topic?.updated_at)
     return {
       uid: `chat-${community.id}-${date.replace(/-/g, '')}@${site.host}`,
-      title: t('calendar.chatTitle', { hashtag: community.hashtag, name: community.name }),
-      description: [community.chat_place, community.chat_url ?? ''].filter(Boolean).join('\n'),
+      // The hashtag once, and the chat's chosen topic where there is one; the community's name
+      // (which often holds the hashtag too) goes in the description.
+      title: topic ? t('calendar.chatTitleWithTopic', { hashtag: community.hashtag, topic: topic.title }) : t('calendar.chatTitle', { hashtag: community.hashtag }),
+      description: [community.name, community.chat_place, community.chat_url ?? ''].filter(Boolean).join('\n'),
       location: community.chat_url ?? community.chat_place,
       url: `${site.baseUrl}/communities/${community.slug}/chats`,
       start,
@@ -104,7 +120,7 @@ export function chatItems(site: Site, t: Translator['t'], chats: CommunityChats,
       lastModified,
     }
   }
-  const items = chatOccurrences(schedule, exceptions, from, to).map((o) => item(o.date, o.start, o.end, false))
+  const items = chatOccurrences(schedule, exceptions, from, to).map((o) => item(o.date, o.start, o.end, stoppedAt !== null && o.start >= stoppedAt))
   for (const exception of exceptions) {
     if (exception.kind !== 'skip') continue
     const start = zonedToUtc(exception.date, schedule.startTime, schedule.timeZone)

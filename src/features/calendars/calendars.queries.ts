@@ -102,39 +102,82 @@ export async function communityMeetups(db: Kysely<Database>, communityId: number
   )
 }
 
-/** The meetups one person is going to or waiting for, with which. */
-export async function personalMeetups(db: Kysely<Database>, userId: number, since: string): Promise<(MeetupRow & { rsvp_status: 'going' | 'waitlisted'; rsvp_updated: string })[]> {
-  const rows = await db
-    .selectFrom('rsvps as v')
-    .innerJoin('meetups as m', 'm.id', 'v.meetup_id')
-    .selectAll('m')
-    .select(['v.status as rsvp_status', 'v.updated_at as rsvp_updated'])
-    .where('v.user_id', '=', userId)
-    .where('v.status', 'in', ['going', 'waitlisted'])
-    .where('m.ends_at', '>=', since)
-    .orderBy('m.starts_at')
-    .execute()
-  return rows as (MeetupRow & { rsvp_status: 'going' | 'waitlisted'; rsvp_updated: string })[]
+/** How one person stands with a meetup in their own calendar. */
+export type PersonalMeetupStatus = 'going' | 'waitlisted' | 'withdrawn' | 'hosting'
+
+export type PersonalMeetup = MeetupRow & { personal_status: PersonalMeetupStatus; personal_updated: string }
+
+/**
+ * The meetups in one person's calendar: those they host, those they are going to or waiting
+ * for, and those they withdrew from after having a seat (CANCELLED for them, for 30 days).
+ * Two queries; a meetup both hosted and replied to appears once, as hosted.
+ */
+export async function personalMeetups(db: Kysely<Database>, userId: number, since: string): Promise<PersonalMeetup[]> {
+  const [hosted, replied] = await Promise.all([
+    db
+      .selectFrom('meetup_hosts as h')
+      .innerJoin('meetups as m', 'm.id', 'h.meetup_id')
+      .selectAll('m')
+      .where('h.user_id', '=', userId)
+      .where('m.ends_at', '>=', since)
+      .execute(),
+    db
+      .selectFrom('rsvps as v')
+      .innerJoin('meetups as m', 'm.id', 'v.meetup_id')
+      .selectAll('m')
+      .select(['v.status as rsvp_status', 'v.updated_at as rsvp_updated', 'v.withdrawn_at'])
+      .where('v.user_id', '=', userId)
+      .where((eb) => eb.or([eb('v.status', 'in', ['going', 'waitlisted']), eb('v.withdrawn_at', '>=', since)]))
+      .where('m.ends_at', '>=', since)
+      .execute(),
+  ])
+  const hostedIds = new Set(hosted.map((m) => m.id))
+  const mine: PersonalMeetup[] = [
+    ...hosted.map((m) => ({ ...m, personal_status: 'hosting' as const, personal_updated: m.updated_at })),
+    ...replied
+      .filter((m) => !hostedIds.has(m.id))
+      .map(({ rsvp_status, rsvp_updated, withdrawn_at, ...m }) => ({
+        ...m,
+        personal_status: rsvp_status === 'not_going' && withdrawn_at ? ('withdrawn' as const) : (rsvp_status as 'going' | 'waitlisted'),
+        personal_updated: rsvp_updated,
+      })),
+  ]
+  return mine.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id)
 }
 
 export interface CommunityChats {
   community: CommunityRow
+  /** Stopped (`stopped_at`) when the community switched its chats off: feeds cancel what was to come. */
   schedule: ChatScheduleRow
   exceptions: ChatExceptionRow[]
+  /** The topic chosen for a chat, by its date. */
+  topics: { chat_date: string; title: string; updated_at: string }[]
 }
 
-/** Communities (by id) with their chat schedules and exceptions: three queries for any number. */
+/** Communities (by id) with their chat schedules, exceptions and chosen topics: four queries for any number. */
 export async function chatsOf(db: Kysely<Database>, communityIds: number[]): Promise<CommunityChats[]> {
   if (!communityIds.length) return []
-  const [communities, schedules, exceptions] = await Promise.all([
+  const [communities, schedules, exceptions, topics] = await Promise.all([
     db.selectFrom('communities').selectAll().where('id', 'in', communityIds).execute(),
     db.selectFrom('chat_schedules').selectAll().where('community_id', 'in', communityIds).execute(),
     db.selectFrom('chat_exceptions').selectAll().where('community_id', 'in', communityIds).execute(),
+    db
+      .selectFrom('topics')
+      .select(['community_id', 'chat_date', 'title', 'updated_at'])
+      .where('community_id', 'in', communityIds)
+      .where('chat_date', 'is not', null)
+      .orderBy('id')
+      .execute(),
   ])
   const scheduleOf = new Map(schedules.map((s) => [s.community_id, s]))
   return communities
     .filter((c) => scheduleOf.has(c.id))
-    .map((community) => ({ community, schedule: scheduleOf.get(community.id)!, exceptions: exceptions.filter((e) => e.community_id === community.id) }))
+    .map((community) => ({
+      community,
+      schedule: scheduleOf.get(community.id)!,
+      exceptions: exceptions.filter((e) => e.community_id === community.id),
+      topics: topics.filter((t) => t.community_id === community.id).map((t) => ({ chat_date: t.chat_date!, title: t.title, updated_at: t.updated_at })),
+    }))
 }
 
 export async function memberCommunityIds(db: Kysely<Database>, userId: number): Promise<number[]> {

@@ -136,7 +136,7 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ])
     const items = [
       ...sessions.map((r) => sessionItem(site, r)),
-      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.rsvp_status, updated: m.rsvp_updated })),
+      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.personal_status, updated: m.personal_updated })),
       ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
     ]
     return serve(request, reply, `person-${userId}`, { name: request.i18n.t('calendar.personalName') }, byStart(items), { private: true })

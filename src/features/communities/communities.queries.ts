@@ -162,11 +162,13 @@ export async function listMembers(db: Kysely<Database>, communityId: number, eve
 
 // --- Chat schedule and exceptions ---
 
+/** The community's chat schedule, unless it has none (never had one, or switched it off). */
 export async function findSchedule(db: Kysely<Database>, communityId: number): Promise<ChatScheduleRow | undefined> {
-  return db.selectFrom('chat_schedules').selectAll().where('community_id', '=', communityId).executeTakeFirst()
+  return db.selectFrom('chat_schedules').selectAll().where('community_id', '=', communityId).where('stopped_at', 'is', null).executeTakeFirst()
 }
 
-export async function saveSchedule(db: Kysely<Database>, schedule: Omit<ChatScheduleRow, 'sequence'>): Promise<void> {
+export async function saveSchedule(db: Kysely<Database>, input: Omit<ChatScheduleRow, 'sequence' | 'stopped_at'>): Promise<void> {
+  const schedule = { ...input, stopped_at: null }
   const changes: Omit<ChatScheduleRow, 'community_id' | 'sequence'> & { community_id?: number } = { ...schedule }
   delete changes.community_id
   // A schedule removed and added again starts its SEQUENCE from the clock (seconds since
@@ -188,8 +190,18 @@ async function bumpChatSequence(db: Kysely<Database>, communityId: number): Prom
     .execute()
 }
 
-export async function deleteSchedule(db: Kysely<Database>, communityId: number): Promise<void> {
-  await db.deleteFrom('chat_schedules').where('community_id', '=', communityId).execute()
+/**
+ * "No schedule": the row stays, stopped, so feeds can list the chats that will not happen as
+ * CANCELLED for 30 days (calendars never hear of a chat that just vanishes). A new SEQUENCE
+ * tells them it is a change.
+ */
+export async function stopSchedule(db: Kysely<Database>, communityId: number, now: Date): Promise<void> {
+  await db
+    .updateTable('chat_schedules')
+    .set((eb) => ({ stopped_at: now.toISOString(), updated_at: now.toISOString(), sequence: eb('sequence', '+', 1) }))
+    .where('community_id', '=', communityId)
+    .where('stopped_at', 'is', null)
+    .execute()
 }
 
 export async function listExceptions(db: Kysely<Database>, communityId: number): Promise<ChatExceptionRow[]> {

@@ -7,7 +7,7 @@ import type { ChatExceptionRow } from '../../db/database.js'
 import type { CommunityInput } from './communities.schemas.js'
 import {
   addMember,
-  deleteSchedule,
+  stopSchedule,
   insertCommunity,
   isSlugTaken,
   lockCommunity,
@@ -20,7 +20,7 @@ import {
 
 export type SaveResult = { ok: true; community: CommunityRow } | { ok: false; reason: 'slug-taken' }
 
-function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['schedule']>, now: string): Omit<ChatScheduleRow, 'sequence'> {
+function scheduleRow(communityId: number, schedule: NonNullable<CommunityInput['schedule']>, now: string): Omit<ChatScheduleRow, 'sequence' | 'stopped_at'> {
   const { recurrence } = schedule
   return {
     community_id: communityId,
@@ -73,7 +73,7 @@ export async function editCommunity(db: Kysely<Database>, community: CommunityRo
   await db.transaction().execute(async (trx) => {
     await updateCommunity(trx, community.id, communityFields(input, stamp))
     if (input.schedule) await saveSchedule(trx, scheduleRow(community.id, input.schedule, stamp))
-    else await deleteSchedule(trx, community.id)
+    else await stopSchedule(trx, community.id, now)
   })
 }
 

@@ -111,7 +111,7 @@ export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: 
     const row = await trx
       .insertInto('rsvps')
       .values({ meetup_id: meetupId, user_id: userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
-      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp }))
+      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp, withdrawn_at: null }))
       .returningAll()
       .executeTakeFirstOrThrow()
     let seats = seatsWithoutMe + (seated ? partySize : 0)
@@ -139,12 +139,16 @@ export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userI
     const meetup = await lockMeetup(trx, meetupId)
     if (meetup.state === 'cancelled') throw new RefusedError('rsvp.refused.cancelled')
     const existing = await findRsvp(trx, meetupId, userId)
+    // Someone who had a seat got an invite: their calendar keeps the meetup, CANCELLED, and
+    // they get the cancellation by email (kept for 30 days like every other cancellation).
+    const withdrawn = existing?.status === 'going' ? stamp : (existing?.withdrawn_at ?? null)
     await trx
       .insertInto('rsvps')
-      .values({ meetup_id: meetupId, user_id: userId, status: 'not_going', party_size: existing?.party_size ?? 1, seq: existing?.seq ?? meetup.rsvp_version, created_at: stamp, updated_at: stamp })
-      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: stamp }))
+      .values({ meetup_id: meetupId, user_id: userId, status: 'not_going', party_size: existing?.party_size ?? 1, seq: existing?.seq ?? meetup.rsvp_version, created_at: stamp, updated_at: stamp, withdrawn_at: withdrawn })
+      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: stamp, withdrawn_at: withdrawn }))
       .execute()
     if (existing?.status !== 'going') return []
+    await queueNotice(trx, { kind: 'rsvpWithdrawn', meetup }, [userId], `m${meetupId}:r${meetup.rsvp_version}`, stamp)
     // Once it has started, a seat given up is not offered to anyone: who was there stays true.
     if (meetup.starts_at <= stamp) {
       await saveSeats(trx, meetupId, meetup.seats_taken - existing.party_size)

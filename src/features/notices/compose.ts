@@ -37,7 +37,8 @@ interface Content {
   quote?: string
   path: string
   actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal'
-  calendar?: { method: 'PUBLISH' | 'CANCEL'; item: CalendarItem; name: string }
+  /** An invite (REQUEST) or its cancellation (CANCEL), with how the recipient stands. */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; item: CalendarItem; name: string; partstat: 'ACCEPTED' | 'TENTATIVE' }
 }
 
 function where(meetup: MeetupRow): string {
@@ -63,7 +64,18 @@ function content(notice: Notice, t: Translator, site: Site): Content {
         paragraphs: [tr(`notice.${notice.kind}.body`, params), ...(waiting ? [tr('notice.meetupChanged.waiting')] : [])],
         path: `/meetups/${meetup.slug}`,
         actionKey: 'notice.action.meetup',
-        calendar: { method: 'PUBLISH', name: meetup.title, item: meetupItem(site, tr, meetup, { status: waiting ? 'waitlisted' : 'going', updated: meetup.updated_at }) },
+        calendar: { method: 'REQUEST', name: meetup.title, item: meetupItem(site, tr, meetup, { status: waiting ? 'waitlisted' : 'going', updated: meetup.updated_at }), partstat: waiting ? 'TENTATIVE' : 'ACCEPTED' },
+      }
+    }
+    case 'rsvpWithdrawn': {
+      const { meetup } = notice
+      const params = { title: meetup.title, when: whenMeetup(t, meetup) }
+      return {
+        subject: tr('notice.rsvpWithdrawn.subject', params),
+        paragraphs: [tr('notice.rsvpWithdrawn.body', params)],
+        path: `/meetups/${meetup.slug}`,
+        actionKey: 'notice.action.meetup',
+        calendar: { method: 'CANCEL', name: meetup.title, item: meetupItem(site, tr, meetup, { status: 'withdrawn', updated: meetup.updated_at }), partstat: 'ACCEPTED' },
       }
     }
     case 'rsvpWaitlisted': {
@@ -80,7 +92,7 @@ function content(notice: Notice, t: Translator, site: Site): Content {
         paragraphs: [tr('notice.meetupCancelled.body', params)],
         path: `/meetups/${meetup.slug}`,
         actionKey: 'notice.action.meetup',
-        calendar: { method: 'CANCEL', name: meetup.title, item: meetupItem(site, tr, meetup, { status: 'going', updated: meetup.updated_at }) },
+        calendar: { method: 'CANCEL', name: meetup.title, item: meetupItem(site, tr, meetup, { status: 'going', updated: meetup.updated_at }), partstat: 'ACCEPTED' },
       }
     }
     case 'sessionChanged': {
@@ -92,7 +104,7 @@ function content(notice: Notice, t: Translator, site: Site): Content {
         paragraphs: [tr(cancelled ? 'notice.sessionCancelled.body' : 'notice.sessionMoved.body', params)],
         path: `/events/${session.event_slug}/proposals/${session.proposal_id}`,
         actionKey: 'notice.action.session',
-        calendar: { method: cancelled ? 'CANCEL' : 'PUBLISH', name: session.event_name, item: sessionItem(site, session) },
+        calendar: { method: cancelled ? 'CANCEL' : 'REQUEST', name: session.event_name, item: sessionItem(site, session), partstat: 'ACCEPTED' },
       }
     }
     case 'proposalDecided': {
@@ -111,6 +123,13 @@ function content(notice: Notice, t: Translator, site: Site): Content {
     }
   }
 }
+
+/** "Hashcamp <hello@example.org>" → Hashcamp; a bare address names the site. */
+function nameOf(from: string): string {
+  return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1] ?? 'Hashcamp'
+}
+
+const latestOf = (a: string, b: string): string => (a > b ? a : b)
 
 /** "Hashcamp <hello@example.org>" → hello@example.org */
 function addressOf(from: string): string {
@@ -149,15 +168,24 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
       preferencesUrl: `${ctx.baseUrl}/me/email`,
     },
   }
+  // Every emailed invite, update and cancellation is iTIP (RFC 5546): REQUEST or CANCEL, the
+  // same ORGANIZER (the site, as the From address) and the one recipient as ATTENDEE, so a
+  // client files the cancellation against the invite it holds. DTSTAMP is when the change
+  // happened (the notice was queued with it): with the same SEQUENCE, the later one wins.
   const calendar = body.calendar
     ? {
         method: body.calendar.method,
         filename: 'invite.ics',
-        content: calendarText(
-          { name: body.calendar.name, method: body.calendar.method },
-          // A CANCEL names the organiser and the one person it is for, as iTIP requires.
-          [body.calendar.method === 'CANCEL' ? { ...body.calendar.item, invite: { organizer: { name: 'Hashcamp', email: mailtoAddress(addressOf(ctx.from)) }, attendee: { name: recipient.display_name, email: mailtoAddress(recipient.email) } } } : body.calendar.item],
-        ),
+        content: calendarText({ name: body.calendar.name, method: body.calendar.method }, [
+          {
+            ...body.calendar.item,
+            lastModified: latestOf(body.calendar.item.lastModified, row.created_at),
+            invite: {
+              organizer: { name: nameOf(ctx.from), email: mailtoAddress(addressOf(ctx.from)) },
+              attendee: { name: recipient.display_name, email: mailtoAddress(recipient.email), partstat: body.calendar.partstat },
+            },
+          },
+        ]),
       }
     : undefined
   return {

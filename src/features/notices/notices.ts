@@ -14,6 +14,7 @@ export type Notice =
   | { kind: 'rsvpGoing'; meetup: MeetupRow }
   | { kind: 'rsvpWaitlisted'; meetup: MeetupRow; position: number }
   | { kind: 'rsvpPromoted'; meetup: MeetupRow }
+  | { kind: 'rsvpWithdrawn'; meetup: MeetupRow }
   | { kind: 'meetupChanged'; meetup: MeetupRow; waiting: boolean }
   | { kind: 'meetupCancelled'; meetup: MeetupRow }
   | { kind: 'meetupReminder'; meetup: MeetupRow }
@@ -27,6 +28,7 @@ export const TOPIC_OF: Record<NoticeKind, NoticeTopic> = {
   rsvpGoing: 'rsvps',
   rsvpWaitlisted: 'rsvps',
   rsvpPromoted: 'rsvps',
+  rsvpWithdrawn: 'rsvps',
   meetupChanged: 'meetupChanges',
   meetupCancelled: 'meetupChanges',
   meetupReminder: 'reminders',
