@@ -49,7 +49,7 @@ async function startApp(dataDir: string, port: number): Promise<Server & { start
   // What production runs: the compiled JavaScript (npm run build), not tsx compiling on the fly.
   const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, 'dist/src/server.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', HASHCAMP_LIVE_PER_ADDRESS: String(SSE_CLIENTS + 10), HASHCAMP_LIVE_TOTAL: String(SSE_CLIENTS + 10), LOG_LEVEL: 'warn', NODE_ENV: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`

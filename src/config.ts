@@ -29,6 +29,8 @@ export interface Config {
   mailFrom: string
   /** Run the outbox worker in this process (on by default; tests and one-off scripts turn it off). */
   mailWorker: boolean
+  /** Open live-grid connections (SSE) this process accepts: from one address, and in all. */
+  liveLimits: { perAddress: number; total: number }
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +50,13 @@ function parseOnOff(name: string, raw: string | undefined, fallback: boolean): b
   if (['on', 'true', '1', 'yes'].includes(value)) return true
   if (['off', 'false', '0', 'no'].includes(value)) return false
   throw new ConfigError(`${name} must be "on" or "off", not "${raw}"`)
+}
+
+function parseCount(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, not "${raw}"`)
+  return value
 }
 
 function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
@@ -110,6 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parseSmtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || `Hashcamp <hashcamp@${new URL(baseUrl).hostname}>`,
     mailWorker: parseOnOff('HASHCAMP_MAIL_WORKER', env.HASHCAMP_MAIL_WORKER, true),
+    // A phone or a projector keeps one live grid open per tab; an office behind one address
+    // may have dozens. Each open connection holds a socket and memory for hours.
+    liveLimits: {
+      perAddress: parseCount('HASHCAMP_LIVE_PER_ADDRESS', env.HASHCAMP_LIVE_PER_ADDRESS, 50),
+      total: parseCount('HASHCAMP_LIVE_TOTAL', env.HASHCAMP_LIVE_TOTAL, 5000),
+    },
   }
 }
 

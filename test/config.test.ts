@@ -36,6 +36,9 @@ test('bad values are refused with a message that names the variable', () => {
   assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message))
   assert.throws(() => loadConfig({ HASHCAMP_DEMO: 'maybe' }), /HASHCAMP_DEMO/)
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
+  assert.throws(() => loadConfig({ HASHCAMP_LIVE_PER_ADDRESS: "0" }), /HASHCAMP_LIVE_PER_ADDRESS must be a whole number of at least 1/)
+  assert.deepEqual(loadConfig({ HASHCAMP_LIVE_PER_ADDRESS: "5", HASHCAMP_LIVE_TOTAL: "100" }).liveLimits, { perAddress: 5, total: 100 })
+  assert.deepEqual(loadConfig({}).liveLimits, { perAddress: 50, total: 5000 })
   assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET/)
   assert.throws(() => loadConfig({ BASE_URL: 'ftp://x' }), /BASE_URL/)
   // Cards, share links and feeds need the public address: production refuses to guess it.

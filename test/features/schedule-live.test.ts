@@ -120,3 +120,55 @@ if (currentDialect() === 'postgres') {
     assert.equal(stream.received().split('event: schedule').length, seen + 1, 'an edit after the outage arrives within a second')
   })
 }
+
+/** A plain GET of the live URL: status, Retry-After and body of a refusal (closed straight after). */
+function refusal(url: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (response) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => {
+          body += chunk
+          if (response.statusCode === 200) response.destroy()
+        })
+        response.on('close', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] as string | undefined, body }))
+      })
+      .on('error', reject)
+  })
+}
+
+test('live connections are capped per address and in all, with a clear 429 or 503', async (t) => {
+  const app = await buildTestApp(t, { liveLimits: { perAddress: 2, total: 3 } })
+  await publishedCamp(app)
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `${base}/events/${SLUG}/schedule/live`
+  const first = await openStream(url)
+  const second = await openStream(url)
+  t.after(() => {
+    first.close()
+    second.close()
+  })
+  const third = await refusal(url)
+  assert.equal(third.status, 429)
+  assert.equal(third.retryAfter, '60')
+  assert.match(third.body, /Too many live schedules are open from your network \(the limit is 2\)/)
+  // One closed: there is room from this address again.
+  first.close()
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const again = await openStream(url)
+  again.close()
+})
+
+test('when the process holds its most live connections, the next is told to come back later', async (t) => {
+  const app = await buildTestApp(t, { liveLimits: { perAddress: 10, total: 2 } })
+  await publishedCamp(app)
+  const base = await app.listen({ port: 0, host: '127.0.0.1' })
+  const url = `${base}/events/${SLUG}/schedule/live`
+  const open = [await openStream(url), await openStream(url)]
+  t.after(() => open.forEach((s) => s.close()))
+  const full = await refusal(url)
+  assert.equal(full.status, 503)
+  assert.equal(full.retryAfter, '60')
+  assert.match(full.body, /too busy to take more connections/)
+})

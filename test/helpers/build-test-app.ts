@@ -22,6 +22,7 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     mailFrom: 'Hashcamp <hashcamp@localhost>',
     // Tests that are about email start their own worker (see test/helpers/mail.ts).
     mailWorker: false,
+    liveLimits: { perAddress: 50, total: 5000 },
     ...overrides,
   }
   return { config, drop: fresh.drop }

@@ -142,10 +142,24 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.type('application/atom+xml; charset=utf-8').send(xml)
   })
 
+  // Open live connections per client address: each holds a socket for hours, so one address
+  // (or everyone together) may hold only so many (config.liveLimits).
+  const liveByAddress = new Map<string, number>()
+
   // Server-Sent Events: one "schedule" message per change of this event's grid. The page
   // fetches itself again on each; the message carries no data worth keeping secret.
   app.get('/events/:slug/schedule/live', { schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event } = await eventOr404(db, request.params.slug, request.currentUser)
+    const { perAddress, total } = config.liveLimits
+    const fromHere = liveByAddress.get(request.ip) ?? 0
+    // A refused EventSource stops retrying; the page still refreshes itself every minute.
+    if (fromHere >= perAddress) {
+      return reply.code(429).header('retry-after', '60').header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(request.i18n.t('schedule.live.tooManyFromHere', { limit: String(perAddress) }))
+    }
+    if (app.live.streams.size >= total) {
+      return reply.code(503).header('retry-after', '60').header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(request.i18n.t('schedule.live.full'))
+    }
+    liveByAddress.set(request.ip, fromHere + 1)
     reply.hijack()
     const stream = reply.raw
     stream.writeHead(200, {
@@ -162,6 +176,9 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       clearInterval(heartbeat)
       unsubscribe()
       app.live.streams.delete(stream)
+      const left = (liveByAddress.get(request.ip) ?? 1) - 1
+      if (left > 0) liveByAddress.set(request.ip, left)
+      else liveByAddress.delete(request.ip)
     })
   })
 }

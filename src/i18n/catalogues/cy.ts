@@ -920,6 +920,8 @@ export const cy: Catalogue = {
   'schedule.notPublished': 'Nid yw’r trefnwyr wedi cyhoeddi’r amserlen eto. Dewch yn ôl ar y diwrnod.',
   'schedule.empty': 'Does dim byd ar yr amserlen eto.',
   'schedule.now': 'Nawr',
+  'schedule.live.tooManyFromHere': 'Mae gormod o amserlenni byw ar agor o’ch rhwydwaith (y terfyn yw {limit}). Caewch rai tabiau, neu ail-lwythwch y dudalen: mae hefyd yn diweddaru ei hun bob munud.',
+  'schedule.live.full': 'Mae’r amserlen fyw yn rhy brysur i dderbyn rhagor o gysylltiadau ar hyn o bryd. Ail-lwythwch y dudalen ymhen munud: mae hefyd yn diweddaru ei hun bob munud.',
   'schedule.next': 'Nesaf',
   'schedule.filter.mine': 'Dangos fy sesiynau i yn unig',
   'schedule.filter.all': 'Dangos pob sesiwn',

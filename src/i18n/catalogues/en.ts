@@ -753,6 +753,8 @@ export const en = {
   'schedule.notPublished': 'The organisers have not published the schedule yet. Come back on the day.',
   'schedule.empty': 'There is nothing on the schedule yet.',
   'schedule.now': 'Now',
+  'schedule.live.tooManyFromHere': 'Too many live schedules are open from your network (the limit is {limit}). Close some tabs, or reload the page: it also updates itself every minute.',
+  'schedule.live.full': 'The live schedule is too busy to take more connections just now. Reload the page in a minute: it also updates itself every minute.',
   'schedule.next': 'Next',
   'schedule.filter.mine': 'Show only my sessions',
   'schedule.filter.all': 'Show all sessions',
