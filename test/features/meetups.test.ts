@@ -95,6 +95,38 @@ describe('meetups', () => {
     assert.equal(await seatsTaken(app), 6)
   })
 
+  test('a full meetup offers its waiting list, and a party too big for the seats left is offered them', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    await createMeetup(host, { capacity: '3', maxPartySize: '3' })
+    const slug = 'lunch-on-saturday'
+    const ann = await person(app, 'Ann')
+    assert.match(text((await ann.get(`/meetups/${slug}`)).html), /I’m going/)
+    await rsvp(ann, slug, 2)
+    // One seat left, Bryn asks for three: waiting, told why, and offered the one seat.
+    const bryn = await person(app, 'Bryn')
+    await rsvp(bryn, slug, 3)
+    const waiting = await bryn.get(`/meetups/${slug}`)
+    assert.match(text(waiting.html), /Only 1 seat is left, fewer than your party, so you are on the waitlist: number 1\. You can come as 1 instead/)
+    assert.match(text(waiting.html), /1 seat is free, but your party is 3\. Come as 1\?/)
+    // Cai, behind Bryn in the queue, is not offered Bryn's seat.
+    const cai = await person(app, 'Cai')
+    await rsvp(cai, slug, 3)
+    assert.doesNotMatch(text((await cai.get(`/meetups/${slug}`)).html), /Come as 1/)
+    // Bryn takes it: going, as one.
+    await bryn.get(`/meetups/${slug}`)
+    const took = await bryn.post(`/meetups/${slug}/rsvp`, { going: 'yes', partySize: '1' })
+    assert.equal(took.status, 303)
+    const row = await app.db.selectFrom('rsvps').innerJoin('users', 'users.id', 'rsvps.user_id').select(['status', 'party_size']).where('users.display_name', '=', 'Bryn').executeTakeFirstOrThrow()
+    assert.deepEqual(row, { status: 'going', party_size: 1 })
+    // Now full: the button says what it does.
+    const dee = await person(app, 'Dee')
+    const full = text((await dee.get(`/meetups/${slug}`)).html)
+    assert.match(full, /Join the waiting list/)
+    assert.doesNotMatch(full, /I’m going/)
+    assert.match(text((await dee.get(`/meetups/${slug}?lang=cy`)).html), /Ymuno â’r rhestr aros/)
+  })
+
   test('refusals say why and change nothing: window, cancelled, past, party size', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Host')

@@ -110,6 +110,12 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
       waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
       mine: mine && mine.status !== 'not_going' ? { status: mine.status, partySize: mine.party_size, hideName: mine.hide_name === 1, position } : null,
+      // Seats are free but the party first in the queue is bigger: offer it the seats there are,
+      // rather than passing it over silently (everyone behind who fitted has had a seat).
+      smallerPartyOffer:
+        mine?.status === 'waitlisted' && position === 1 && view.seatsLeft !== null && view.seatsLeft > 0 && view.seatsLeft < mine.party_size ? view.seatsLeft : null,
+      // Nothing left: the form's button says what it really does.
+      full: view.seatsLeft === 0,
       // Why replies are not taken now, if they are not (the form is then not shown at all).
       repliesClosed: repliesClosedReason(meetup, new Date()),
       isHost,
@@ -153,7 +159,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.flash('rsvp.notGoing')
     } else {
       const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date())
-      if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
+      if (outcome.status === 'waitlisted' && outcome.seatsLeft) reply.flash('rsvp.waitlistedBiggerParty', { count: outcome.seatsLeft, position: outcome.position })
+      else if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
       else reply.flash('rsvp.nowGoing')
     }
     return reply.redirect(meetupPath(meetup), 303)

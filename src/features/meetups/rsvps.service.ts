@@ -15,7 +15,8 @@ import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { queueNotice } from '../notices/queue.js'
 
-export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number } | { status: 'not_going' }
+/** `seatsLeft` on the waitlist: seats free but fewer than the party (null: no limit). */
+export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number; seatsLeft: number | null } | { status: 'not_going' }
 
 /** Takes the per-meetup lock and returns the meetup as it is now. */
 async function lockMeetup(trx: Transaction<Database>, meetupId: number): Promise<MeetupRow> {
@@ -126,10 +127,10 @@ export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: 
     if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
     const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
     if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
-    return { row, position }
+    return { row, position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }
   })
   if (saved.row.status === 'going') return { status: 'going' }
-  return { status: 'waitlisted', position: saved.position }
+  return { status: 'waitlisted', position: saved.position, seatsLeft: saved.seatsLeft }
 }
 
 /** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */
