@@ -187,6 +187,8 @@ export interface ProposalsTable {
   /** How many proposal_votes rows it has: kept by database triggers, never written by the app (the type forbids it). */
   vote_count: ColumnType<number, never, never>
   created_at: string
+  /** The decision its proposer has been told of, if any: placing on an unpublished grid tells nobody yet. */
+  told_state: Generated<'accepted' | 'declined' | null>
   updated_at: string
 }
 

@@ -159,12 +159,22 @@ describe('email notices', () => {
 
     const { rooms, sessionSlots } = await gridIds(app, slug)
     assert.equal((await place(org, slug, altText, sessionSlots[0]!, rooms.Hall!)).status, 303)
-    // Put on the grid without a decision first: that is accepting it, and its proposer hears so.
+    // Put on a grid not yet published without a decision: nobody is told yet (the draft may
+    // change); publishing is the decision, and its proposer hears of it then, once.
     const undecided = await propose(mo, slug, 'Plain English')
     assert.equal((await place(org, slug, undecided, sessionSlots[2]!, rooms.Hall!)).status, 303)
+    const dropped = await propose(mo, slug, 'Dropped from the draft')
+    assert.equal((await place(org, slug, dropped, sessionSlots[3]!, rooms.Hall!)).status, 303)
+    await org.get(`/events/${slug}/schedule/edit`)
+    assert.equal((await org.post(`/events/${slug}/schedule/unassign`, { proposal: String(dropped) })).status, 303)
+    await drain(app)
+    assert.equal(mailTo(smtp, moAddress).filter((m) => /Plain English|Dropped from the draft/.test(m.mail.subject ?? '')).length, 0, 'a draft grid tells nobody')
+    await setPhase(org, slug, 'pitching', 'published')
     await drain(app)
     one(mailTo(smtp, moAddress), /Accepted: Plain English/)
-    await setPhase(org, slug, 'pitching', 'published')
+    // Taken off the draft before publishing, it stays accepted (it was put there) and is told once, at publishing.
+    one(mailTo(smtp, moAddress), /Accepted: Dropped from the draft/)
+    one(mailTo(smtp, moAddress), /Accepted: Alt text that helps/)
     await fan.get(`/events/${slug}/schedule`)
     assert.equal((await fan.post(`/events/${slug}/proposals/${altText}/star`, { starred: '1', next: '' })).status, 303)
     await drain(app)

@@ -8,7 +8,7 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { bumpEventEntries } from '../schedule/grid.queries.js'
 import { hasSlotsOutside } from '../schedule/slots.queries.js'
 import { retimeSlots } from '../schedule/slots.service.js'
-import { queueDecisionNotices } from './decision-notices.js'
+import { queueAcceptedOnPublish, queueDecisionNotices } from './decision-notices.js'
 import { DECIDABLE_STATES, LIVE_STATES } from './phases.js'
 import { findCommunityBySlug, findMembership } from '../communities/communities.queries.js'
 import type { EventInput } from './events.schemas.js'
@@ -96,18 +96,23 @@ export function adjacentPhases(phase: EventPhase): { previous: EventPhase | null
 export async function changePhase(db: Kysely<Database>, event: EventRow, to: EventPhase, now: Date): Promise<void> {
   const { previous, next } = adjacentPhases(event.phase)
   if (to !== previous && to !== next) throw new RefusedError('events.refused.phaseJump', { phase: event.phase })
-  // Guarded by the phase we read, so two organisers clicking at once move it one step only.
-  await db
-    .updateTable('events')
-    .set((eb) => ({
-      phase: to,
-      updated_at: now.toISOString(),
-      // The first move to "published" publishes the grid, for good.
-      ...(to === 'published' ? { schedule_published_at: eb.fn.coalesce('schedule_published_at', eb.val(now.toISOString())) } : {}),
-    }))
-    .where('id', '=', event.id)
-    .where('phase', '=', event.phase)
-    .execute()
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    // Guarded by the phase we read, so two organisers clicking at once move it one step only.
+    const moved = await trx
+      .updateTable('events')
+      .set((eb) => ({
+        phase: to,
+        updated_at: stamp,
+        // The first move to "published" publishes the grid, for good.
+        ...(to === 'published' ? { schedule_published_at: eb.fn.coalesce('schedule_published_at', eb.val(stamp)) } : {}),
+      }))
+      .where('id', '=', event.id)
+      .where('phase', '=', event.phase)
+      .executeTakeFirst()
+    // Publishing is when proposals put on the grid without a decision are decided.
+    if (to === 'published' && Number(moved.numUpdatedRows) > 0) await queueAcceptedOnPublish(trx, event, stamp)
+  })
 }
 
 /**

@@ -106,7 +106,7 @@ export async function findProposal(db: Kysely<Database>, eventId: number, id: nu
   return db.selectFrom('proposals').selectAll().where('event_id', '=', eventId).where('id', '=', id).executeTakeFirst()
 }
 
-export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into' | 'vote_count'> & { walk_up?: number }): Promise<ProposalRow> {
+export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into' | 'vote_count' | 'told_state'> & { walk_up?: number }): Promise<ProposalRow> {
   return db.insertInto('proposals').values(proposal).returningAll().executeTakeFirstOrThrow()
 }
 

@@ -181,7 +181,7 @@ async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, 
       const entry = entries.get(change.proposalId)
       if (entry && entry.cancelled_at === null) await stepAside(trx, entry.id, stamp)
     }
-    await queueAcceptedByPlacement(trx, event, changes.filter((c) => c.to).map((c) => c.proposalId), stamp)
+    await queueAcceptedByPlacement(trx, event, changes.filter((c) => c.to).map((c) => c.proposalId), published, stamp)
     const changelog: Parameters<typeof recordChanges>[2] = []
     for (const { proposalId, to } of changes) {
       const entry = entries.get(proposalId)

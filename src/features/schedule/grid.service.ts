@@ -118,7 +118,7 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
           created_at: stamp,
         }])
       }
-      if (proposal.state === 'proposed') await queueAcceptedByPlacement(trx, event, [proposal.id], stamp)
+      if (proposal.state === 'proposed') await queueAcceptedByPlacement(trx, event, [proposal.id], published, stamp)
       if (proposal.state !== 'scheduled') await updateProposal(trx, proposal.id, { state: 'scheduled', queue_position: null, updated_at: stamp })
       return { title: proposal.title }
     })
