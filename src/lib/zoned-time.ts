@@ -52,6 +52,8 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
  * The instant at which clocks in `timeZone` show `date` `time`. A time skipped by a clock
  * change (01:30 on the spring-forward night in London) is moved forward by the gap, as
  * calendar apps do; a time that happens twice (the autumn night) is the first of the two.
+ * Forms never let a skipped time through (wallTimeProblem): only stored chat schedules,
+ * which recur across the change, meet it here.
  */
 export function zonedToUtc(date: string, time: string, timeZone: string): Date {
   // Pure, and asked the same questions again and again (a weekly chat's next year of dates
@@ -82,6 +84,38 @@ function zonedToUtcUncached(date: string, time: string, timeZone: string): numbe
   const right = candidates.filter((c) => offsetMinutes(new Date(c.instant), timeZone) === c.offset).map((c) => c.instant)
   // Overlap: both are right, keep the earlier. Gap: neither is, take the one after the gap.
   return right.length ? Math.min(...right) : Math.max(...candidates.map((c) => c.instant))
+}
+
+/**
+ * Whether `date` `time` happens in `timeZone` exactly once. On the spring-forward night a wall
+ * time may not exist (`gap`, with the wall times the clocks jump from and to); on the autumn
+ * night it may happen twice (`repeated`: zonedToUtc takes the first, `first` and `second`
+ * are the two instants). Only asked of what people type, so it is not memoised.
+ */
+export function wallTimeProblem(date: string, time: string, timeZone: string): null | { kind: 'gap'; from: string; to: string } | { kind: 'repeated'; first: Date; second: Date } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const [hh, mm] = time.split(':').map(Number) as [number, number]
+  const wall = Date.UTC(y, m - 1, d, hh, mm)
+  const day = 86400000
+  const [before, after] = [offsetMinutes(new Date(wall - day), timeZone), offsetMinutes(new Date(wall + day), timeZone)]
+  if (before === after) return null
+  const candidates = [before, after].map((offset) => wall - offset * 60000)
+  const right = candidates.filter((instant, i) => offsetMinutes(new Date(instant), timeZone) === [before, after][i])
+  if (right.length === 2) {
+    const [first, second] = right.sort((a, b) => a - b) as [number, number]
+    return first === second ? null : { kind: 'repeated', first: new Date(first), second: new Date(second) }
+  }
+  if (right.length === 1) return null
+  // A gap: find the minute the offset changes, then the wall times either side of the jump.
+  let lo = wall - day
+  let hi = wall + day
+  while (hi - lo > 60000) {
+    const mid = lo + Math.floor((hi - lo) / 120000) * 60000
+    if (offsetMinutes(new Date(mid), timeZone) === before) lo = mid
+    else hi = mid
+  }
+  const clock = (instant: number, offset: number) => new Date(instant + offset * 60000).toISOString().slice(11, 16)
+  return { kind: 'gap', from: clock(hi, before), to: clock(hi, after) }
 }
 
 /** The local date ('YYYY-MM-DD') and time ('HH:MM') that `instant` shows in `timeZone`. */

@@ -160,6 +160,16 @@ describe('communities', () => {
     assert.match(inlineError(long.html, 'title') ?? '', /120 characters or fewer/)
   })
 
+  test('moving a chat to a time the clocks skip is refused with the jump named', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Olu')
+    await createCommunity(host)
+    const moved = await host.submit('/communities/lgovsm/chats/2027-03-24/move', '/communities/lgovsm/chats/2027-03-24/move', { newDate: '2027-03-28', newTime: '01:30' })
+    assert.equal(moved.status, 400)
+    assert.match(text(moved.html), /On 2027-03-28 the clocks in Europe\/London go forward from 01:00 to 02:00, so 01:30 does not happen that day/)
+    assert.equal(await app.db.selectFrom('chat_exceptions').select('id').executeTakeFirst(), undefined)
+  })
+
   test('permissions: non-members cannot propose or vote; non-hosts cannot edit, schedule or assign; nothing changes', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Olu')

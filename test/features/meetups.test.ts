@@ -127,6 +127,22 @@ describe('meetups', () => {
     assert.match(text((await dee.get(`/meetups/${slug}?lang=cy`)).html), /Ymuno â’r rhestr aros/)
   })
 
+  test('a time the clocks skip is refused, naming the jump; a time they show twice says which it took', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    const gap = await createMeetup(host, { title: 'Night owls', startsAt: '2027-03-28T01:30', endsAt: '2027-03-28T03:00' })
+    assert.equal(gap.status, 400)
+    assert.match(text(gap.html), /On 2027-03-28 the clocks in Europe\/London go forward from 01:00 to 02:00, so 01:30 does not happen that day\. Choose a time before 01:00, or from 02:00/)
+    assert.match(gap.html, /value="2027-03-28T01:30"/, 'what was typed comes back')
+    assert.equal(await app.db.selectFrom('meetups').select('id').executeTakeFirst(), undefined)
+    const twice = await createMeetup(host, { title: 'Night owls', startsAt: '2027-10-31T01:30', endsAt: '2027-10-31T03:00' })
+    assert.equal(twice.status, 303)
+    const page = text((await host.get(twice.location!)).html)
+    assert.match(page, /The clocks go back that night, so that time happens twice: the meetup is at the first, Sunday, 31 October 2027 at 01:30 British Summer Time/)
+    const row = await app.db.selectFrom('meetups').select(['starts_at', 'ends_at']).executeTakeFirstOrThrow()
+    assert.deepEqual(row, { starts_at: '2027-10-31T00:30:00.000Z', ends_at: '2027-10-31T03:00:00.000Z' })
+  })
+
   test('refusals say why and change nothing: window, cancelled, past, party size', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Host')

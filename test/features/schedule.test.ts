@@ -399,6 +399,20 @@ describe('schedule', () => {
     assert.equal((await app.db.selectFrom('slots').select('kind').where('id', '=', slots[0]!).executeTakeFirstOrThrow()).kind, 'session')
   })
 
+  test('a slot at a time the clocks skip is refused with the jump named, one by one or a day at a time', async (t) => {
+    const app = await buildTestApp(t)
+    const org = await organiser(app, await person(app, 'Site Admin'), 'Olu Organiser')
+    await createEvent(org, { firstDay: '2027-03-27', lastDay: '2027-03-28' })
+    await setPhase(org, SLUG, 'proposals')
+    const one = await org.submit(`/events/${SLUG}/slots`, `/events/${SLUG}/slots`, { day: '2027-03-28', startTime: '00:30', endTime: '01:30', kind: 'session', label: '' })
+    assert.equal(one.status, 400)
+    assert.match(text(one.html), /the clocks in Europe\/London go forward from 01:00 to 02:00, so 01:30 does not happen that day/)
+    const day = await layOutDay(org, SLUG, { planDay: '2027-03-28', start: '01:15' })
+    assert.equal(day.status, 400)
+    assert.match(text(day.html), /so 01:15 does not happen that day/)
+    assert.equal((await app.db.selectFrom('slots').select('id').execute()).length, 0)
+  })
+
   test('the opening plenary (welcome and pitches) never holds a session, by any way of placing', async (t) => {
     const { app, org, rooms, slots, allSlots, proposals } = await camp(t)
     const plenary = allSlots.find((s) => s.kind === 'plenary')!.id

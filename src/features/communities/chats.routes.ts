@@ -9,7 +9,7 @@ import { formatLocalDate } from '../../i18n/format.js'
 import { chatOccurrences, isScheduledDate, upcomingChats } from '../../lib/chat-recurrence.js'
 import { errorsFromValidation, keptValues, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { NotFoundError } from '../../lib/http-errors.js'
-import { isValidDate, isValidTime, utcToZoned } from '../../lib/zoned-time.js'
+import { isValidDate, isValidTime, utcToZoned, wallTimeProblem } from '../../lib/zoned-time.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { deleteException, findSchedule, listExceptions, saveException } from './communities.queries.js'
 import { toChatExceptions, toChatSchedule } from './communities.service.js'
@@ -126,6 +126,10 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body ?? { newDate: '', newTime: '' }
       if (!errors.newDate && !isValidDate(body.newDate ?? '')) errors = withError(errors, moveMessages, 'newDate', { key: 'chats.move.date.invalid' })
       if (!errors.newTime && !isValidTime(body.newTime ?? '')) errors = withError(errors, moveMessages, 'newTime', { key: 'chats.move.time.invalid' })
+      if (!errors.newDate && !errors.newTime) {
+        const problem = wallTimeProblem(body.newDate, body.newTime, context.community.time_zone)
+        if (problem?.kind === 'gap') errors = withError(errors, moveMessages, 'newTime', { key: 'time.gap', params: { date: body.newDate, time: body.newTime, zone: context.community.time_zone, from: problem.from, to: problem.to } })
+      }
       if (Object.keys(errors).length) return reply.code(400).viewAsync('communities/move-chat', { ...data, values: keptValues(request.body), errors })
       await saveException(db, {
         community_id: context.community.id,

@@ -2,6 +2,7 @@
 // RSVPs, cancelling, and the hosts' CSV of who is coming.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { formatInstant } from '../../i18n/format.js'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
@@ -60,7 +61,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.startsAt <= new Date().toISOString()) return render(withError({}, meetupMessages, 'startsAt', { key: 'meetup.startsAt.past' }))
     const result = await createMeetup(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
-    reply.flash('meetup.created', { title: result.meetup.title })
+    if (input.repeatedTime) reply.flash('meetup.savedRepeatedTime', { when: formatInstant(request.i18n.locale, input.repeatedTime, input.timeZone, 'dateTimeWithZone') })
+    else reply.flash('meetup.created', { title: result.meetup.title })
     return reply.redirect(meetupPath(result.meetup), 303)
   })
 
@@ -147,7 +149,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const result = await editMeetup(db, meetup, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
-    reply.flash('meetup.saved')
+    if (input.repeatedTime) reply.flash('meetup.savedRepeatedTime', { when: formatInstant(request.i18n.locale, input.repeatedTime, input.timeZone, 'dateTimeWithZone') })
+    else reply.flash('meetup.saved')
     return reply.redirect(meetupPath(meetup), 303)
   })
 

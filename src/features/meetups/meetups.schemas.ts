@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import type { AttendeeVisibility } from '../../db/database.js'
 import { errorsFromValidation, withError, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { CsrfField, SlugParams } from '../../lib/schema-fields.js'
-import { isValidDate, isValidTime, isValidTimeZone, zonedToUtc } from '../../lib/zoned-time.js'
+import { isValidDate, isValidTime, isValidTimeZone, wallTimeProblem, zonedToUtc } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
 
 export const MeetupSlugParams = SlugParams
@@ -72,6 +72,8 @@ export interface MeetupInput {
   communitySlug: string | null
   eventSlug: string | null
   attendeeVisibility: AttendeeVisibility
+  /** The start, when its wall time happens twice (the autumn clock change): the first was taken. */
+  repeatedTime: string | null
 }
 
 /** 'YYYY-MM-DDTHH:MM' in `timeZone` → a UTC ISO instant, or null if it is not a real moment. */
@@ -96,6 +98,16 @@ export function readMeetupForm(posted: unknown, validation: FastifySchemaValidat
   }
   const timeZone = str('timeZone')
   if (!isValidTimeZone(timeZone)) add('timeZone', 'community.timeZone.invalid')
+  // A wall time the clocks skip is refused, naming the jump; one they show twice is taken
+  // as the first, and the page says so after saving (repeatedTime).
+  let repeatedTime: string | null = null
+  for (const field of ['startsAt', 'endsAt', 'rsvpOpensAt', 'rsvpClosesAt']) {
+    const [date, time] = str(field).split('T')
+    if (!date || !time || !isValidDate(date) || !isValidTime(time) || !isValidTimeZone(timeZone)) continue
+    const problem = wallTimeProblem(date, time, timeZone)
+    if (problem?.kind === 'gap' && !errors[field]) errors = withError(errors, meetupMessages, field, { key: 'time.gap', params: { date, time, zone: timeZone, from: problem.from, to: problem.to } })
+    if (problem?.kind === 'repeated' && field === 'startsAt') repeatedTime = problem.first.toISOString()
+  }
   const startsAt = localToInstant(str('startsAt'), timeZone)
   const endsAt = localToInstant(str('endsAt'), timeZone)
   if (!startsAt) add('startsAt', 'meetup.startsAt.invalid')
@@ -133,6 +145,7 @@ export function readMeetupForm(posted: unknown, validation: FastifySchemaValidat
       communitySlug: str('communitySlug') || null,
       eventSlug: str('eventSlug') || null,
       attendeeVisibility: str('attendeeVisibility') as AttendeeVisibility,
+      repeatedTime,
     },
     errors: {},
   }

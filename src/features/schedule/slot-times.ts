@@ -2,7 +2,7 @@
 // slots, and laying out a whole day of slots from a few numbers.
 import type { EventRow, SlotKind } from '../../db/database.js'
 import type { MessageKey } from '../../i18n/catalogues/en.js'
-import { zonedToUtc } from '../../lib/zoned-time.js'
+import { wallTimeProblem, zonedToUtc } from '../../lib/zoned-time.js'
 import type { SlotFields } from './slots.queries.js'
 
 export interface SlotInput {
@@ -47,8 +47,13 @@ type Existing = Pick<SlotFields, 'day' | 'start_time' | 'end_time'> & { id: numb
  * Why a slot cannot be added (or changed) as typed: outside the event's days, ending before
  * it starts, or overlapping another slot of the same day. Touching end to start is fine.
  */
-export function slotProblem(event: Pick<EventRow, 'first_day' | 'last_day'>, others: readonly Existing[], input: SlotInput, ignoreId: number | null = null): SlotProblem | null {
+export function slotProblem(event: Pick<EventRow, 'first_day' | 'last_day' | 'time_zone'>, others: readonly Existing[], input: SlotInput, ignoreId: number | null = null): SlotProblem | null {
   if (input.day < event.first_day || input.day > event.last_day) return { field: 'day', key: 'slots.day.outside' }
+  // A time the clocks skip would make a slot of no length (or the wrong one): say so.
+  for (const field of ['startTime', 'endTime'] as const) {
+    const problem = wallTimeProblem(input.day, input[field], event.time_zone)
+    if (problem?.kind === 'gap') return { field, key: 'time.gap', params: { date: input.day, time: input[field], zone: event.time_zone, from: problem.from, to: problem.to } }
+  }
   if (toMinutes(input.endTime) <= toMinutes(input.startTime)) return { field: 'endTime', key: 'slots.endTime.beforeStart' }
   const start = toMinutes(input.startTime)
   const end = toMinutes(input.endTime)

@@ -25,6 +25,7 @@ export const cy: Catalogue = {
   'form.errorSummaryTitle': 'Mae problem',
   'form.missing': 'Roedd hwn ar goll o’r ffurflen. Ail-lwythwch y dudalen a rhowch gynnig arall arni',
   'form.errorPrefix': 'Gwall:',
+  'time.gap': 'Ar {date} mae’r clociau yn {zone} yn mynd ymlaen o {from} i {to}, felly nid yw {time} yn digwydd y diwrnod hwnnw. Dewiswch amser cyn {from}, neu o {to} ymlaen',
 
   'home.title': 'O’r sgwrs i’r ystafell',
   'home.lead': 'Hashcamp yw cartref cymuned sgwrsio ar-lein rhwng ei sgyrsiau wythnosol, a’r lle mae’n cwrdd wyneb yn wyneb: anghynadleddau, cinio a chyfarfodydd.',
@@ -649,6 +650,7 @@ export const cy: Catalogue = {
   'meetup.event.label': 'Digwyddiad (dewisol)',
   'meetup.event.invalid': 'Dewiswch ddigwyddiad o’r rhestr',
   'meetup.created': 'Mae “{title}” wedi’i greu. Chi yw ei westeiwr.',
+  'meetup.savedRepeatedTime': 'Wedi’i gadw. Mae’r clociau’n mynd yn ôl y noson honno, felly mae’r amser hwnnw’n digwydd ddwywaith: mae’r cyfarfod ar yr un cyntaf, {when}.',
   'meetup.saved': 'Mae eich newidiadau wedi’u cadw.',
   'meetup.cancelled': 'Wedi’i ganslo',
   'meetup.cancelledNotice': 'Mae’r cyfarfod hwn wedi’i ganslo. Nid yw’n digwydd.',

@@ -26,6 +26,7 @@ export const en = {
   'form.errorSummaryTitle': 'There is a problem',
   'form.missing': 'This was missing from the form. Reload the page and try again',
   'form.errorPrefix': 'Error:',
+  'time.gap': 'On {date} the clocks in {zone} go forward from {from} to {to}, so {time} does not happen that day. Choose a time before {from}, or from {to}',
 
   'home.title': 'From the chat to the room',
   'home.lead': 'Hashcamp is where an online chat community lives between its weekly chats, and where it meets in person: unconferences, lunches and meetups.',
@@ -557,6 +558,7 @@ export const en = {
   'meetup.event.invalid': 'Choose an event from the list',
   'meetup.created': '“{title}” has been created. You are its host.',
   'meetup.saved': 'Your changes have been saved.',
+  'meetup.savedRepeatedTime': 'Saved. The clocks go back that night, so that time happens twice: the meetup is at the first, {when}.',
   'meetup.cancelled': 'Cancelled',
   'meetup.cancelledNotice': 'This meetup has been cancelled. It is not happening.',
   'meetup.cancelledFlash': 'The meetup has been cancelled. Everyone’s reply is kept.',
