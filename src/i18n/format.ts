@@ -31,8 +31,6 @@ const STYLES = {
   },
   /** Thursday (for weekdayName) */
   weekday: { weekday: 'long' },
-  /** United Kingdom Time (for zoneName) */
-  zoneName: { timeZoneName: 'longGeneric' },
 } satisfies Record<string, Intl.DateTimeFormatOptions>
 
 export type DateStyle = keyof typeof STYLES
@@ -83,12 +81,14 @@ export function weekdayName(locale: Locale, isoWeekday: number, midSentence = fa
   })
 }
 
-/** The zone's generic name in the reader's language: "United Kingdom Time" / "Amser Y Deyrnas Unedig". */
-export function zoneName(locale: Locale, timeZone: string): string {
-  return remembered(`zone|${locale}|${timeZone}`, () => {
-    const parts = formatter(locale, timeZone, 'zoneName').formatToParts(new Date())
-    return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone
-  })
+/**
+ * The zone's name at `at`, in the reader's language, as the `…WithZone` styles write it
+ * ("Greenwich Mean Time" in winter, "British Summer Time" in summer), so a page that names
+ * a schedule's zone and a chat's time uses one name for both.
+ */
+export function zoneName(locale: Locale, timeZone: string, at: Date = new Date()): string {
+  const parts = formatter(locale, timeZone, 'timeWithZone').formatToParts(at)
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone
 }
 
 /** Names that depend only on their inputs: worked out once (a page names the same weekday and zone many times). */

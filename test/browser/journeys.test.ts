@@ -203,3 +203,15 @@ test('"Copy link" appears only where it works: hidden without JavaScript, and co
     await context.close()
   }
 })
+
+test('the meetup page’s QR code is for wider screens: a phone is not told to scan itself', async () => {
+  for (const [width, shown] of [[360, false], [1280, true]] as const) {
+    const context = await server.chromium.newContext({ viewport: { width, height: 800 } })
+    const page = await context.newPage()
+    await page.goto(`${server.base}/meetups/unconference-lunch`)
+    assert.equal(await page.locator('figure.qr').isVisible(), shown, `QR code at ${width} px`)
+    // The meetup links to what it belongs to.
+    assert.equal(await page.getByRole('link', { name: /lgovcamp|unconference/i }).first().isVisible(), true)
+    await context.close()
+  }
+})

@@ -55,7 +55,7 @@ describe('link cards, JSON-LD and share links', () => {
 
     const eventPage = (await visitor.get('/events/ukgc27')).html
     const event = meta(eventPage)
-    assert.equal(event['og:description'], 'Saturday, 16 January 2027, 09:00–17:30 (United Kingdom Time), at The Assembly Hall (demo), 1 Example Street.')
+    assert.equal(event['og:description'], 'Saturday, 16 January 2027, 09:00–17:30 (Greenwich Mean Time), at The Assembly Hall (demo), 1 Example Street.')
     const eventLd = jsonLd(eventPage)
     assert.equal(eventLd['@type'], 'Event')
     assert.equal(eventLd.startDate, '2027-01-16T09:00:00+00:00')
@@ -74,7 +74,7 @@ describe('link cards, JSON-LD and share links', () => {
     const meetupLd = jsonLd(meetupPage)
     assert.equal(meetupLd.startDate, '2027-07-03T12:30:00+01:00', 'summer time carries its offset')
     assert.match(meetupLd.endDate as string, OFFSET_DATE)
-    assert.match(meetupPage, /<figure class="qr">\s*<svg aria-hidden="true" focusable="false" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, 'a QR code for phones in the room')
+    assert.match(meetupPage, /<figure class="qr qr--wide-only">\s*<svg aria-hidden="true" focusable="false" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, 'a QR code for phones in the room')
 
     await org.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/cancel', {})
     const cancelled = (await visitor.get('/meetups/lunch-on-saturday')).html

@@ -26,7 +26,11 @@ describe('communities', () => {
     assert.match(page.html, /href="https:\/\/x\.com\/search\?q=%23lgovsm&amp;f=live"/)
     assert.match(page.html, /href="https:\/\/mastodon\.social\/tags\/lgovsm"/)
     assert.match(page.html, /href="https:\/\/bsky\.app\/hashtag\/lgovsm"/)
-    assert.match(page.html, /Every Wednesday at 20:00 \(United Kingdom Time\)/)
+    // One name for the zone on the page: the schedule names it as the next chat's time does.
+    const zone = /Every Wednesday at 20:00 \((Greenwich Mean Time|British Summer Time)\)/.exec(page.html)?.[1]
+    assert.ok(zone, 'the schedule names its zone')
+    assert.ok(text(page.html).includes(`20:00–21:00 ${zone}`), 'the next chat uses the same name')
+    assert.doesNotMatch(page.html, /United Kingdom Time/)
     assert.match(text(page.html), /Wednesday, \d{1,2} \w+ \d{4}<\/time>, 20:00–21:00 (Greenwich Mean Time|British Summer Time)/)
     assert.match(page.html, /1 member/)
     assert.match((await host.get('/communities/lgovsm')).html, /You are a host of this community/)

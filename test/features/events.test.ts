@@ -58,7 +58,7 @@ describe('events', () => {
     const page = await org.get('/events/ukgc27')
     assert.match(page.html, /<h1>UKGovCamp 2027<\/h1>/)
     assert.match(page.html, /Saturday, 16 January 2027/)
-    assert.match(page.html, /09:00–17:30 \(United Kingdom Time\)/)
+    assert.match(page.html, /09:00–17:30 \((Greenwich Mean Time|British Summer Time)\)/, 'the zone as it is that day, as every other time on the site names it')
     assert.match(page.html, /href="https:\/\/www\.openstreetmap\.org\/search\?query=The%20Assembly%20Hall/)
     assert.match(page.html, /only its organisers can see it/)
 

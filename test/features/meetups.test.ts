@@ -143,6 +143,22 @@ describe('meetups', () => {
     assert.deepEqual(row, { starts_at: '2027-10-31T00:30:00.000Z', ends_at: '2027-10-31T03:00:00.000Z' })
   })
 
+  test('the meetup page links to its community, and each form has its own hints', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    const { createCommunity } = await import('../helpers/communities.js')
+    await createCommunity(host)
+    await createMeetup(host, { communitySlug: 'lgovsm' })
+    const page = await host.get('/meetups/lunch-on-saturday')
+    assert.match(page.html, /Part of <a href="\/communities\/lgovsm">Local gov social media<\/a>/)
+    assert.match((await host.get('/meetups/lunch-on-saturday?lang=cy')).html, /Yn rhan o <a href="\/communities\/lgovsm">/)
+    for (const form of ['/meetups/new', '/events/new', '/communities/new']) {
+      const html = (await host.get(form)).html
+      if (form === '/communities/new') assert.match(text(html), /how the chat works/)
+      else assert.doesNotMatch(text(html), /how the chat works|The chat’s times/, `${form} has its own hints`)
+    }
+  })
+
   test('refusals say why and change nothing: window, cancelled, past, party size', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Host')

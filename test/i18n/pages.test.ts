@@ -112,7 +112,7 @@ describe('English and Welsh pages', () => {
     await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title: 'Pwnc Cyntaf', description: '' })
     const show = await host.get('/communities/lgovsm')
     assertAllWelsh(show.html, content)
-    assert.match(show.html, /Dydd Mercher bob pythefnos am 20:00 \(Amser Y Deyrnas Unedig\)/)
+    assert.match(show.html, /Dydd Mercher bob pythefnos am 20:00 \((Amser Safonol Greenwich|Amser Haf Prydain)\)/)
     assert.match(show.html, /Dydd Mercher, \d{1,2} [^<]+<\/time>, 20:00–21:00 Amser (Safonol Greenwich|Haf Prydain)/)
     for (const path of ['/communities', '/communities/lgovsm/chats', '/communities/lgovsm/topics', '/communities/lgovsm/members', '/communities/lgovsm/edit', '/communities/lgovsm/topics/new']) {
       const page = await host.get(path)

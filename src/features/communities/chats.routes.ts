@@ -63,7 +63,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.viewAsync('communities/chats', {
       ...communityCardAndShare(app.config.baseUrl, request.i18n, community, upcoming[0], communityPath(community, '/chats'), request.i18n.t('chats.title', { name: community.name })),
       community: toCommunityHeader(community),
-      scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
+      scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone, upcoming[0] ? new Date(upcoming[0].startIso) : undefined) : null,
       upcoming,
       archive,
       skipped,

@@ -68,7 +68,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...communityCardAndShare(app.config.baseUrl, request.i18n, community, chats[0], communityPath(community), community.name),
       community: toCommunityHeader(community),
       subscribe: subscribeLinks(app.config.baseUrl, communityPath(community, '/calendar.ics')),
-      scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone) : null,
+      scheduleText: schedule ? describeSchedule(request.i18n, schedule, community.time_zone, chats[0] ? new Date(chats[0].startIso) : undefined) : null,
       nextChat: chats[0] ?? null,
       laterChats: chats.slice(1),
       topTopics: openTopics,

@@ -12,13 +12,14 @@ export function communityPath(community: Pick<CommunityRow, 'slug'>, rest = ''):
   return `/communities/${community.slug}${rest}`
 }
 
-export function describeSchedule(i18n: Translator, row: ChatScheduleRow, timeZone: string): string {
+/** The schedule in words, naming its zone as it is at `at` (the next chat, so the page agrees with itself). */
+export function describeSchedule(i18n: Translator, row: ChatScheduleRow, timeZone: string, at: Date = new Date()): string {
   // {weekday} sits mid-sentence ("Every Wednesday", "Bob dydd Mercher"); {Weekday} starts one.
   const params = {
     weekday: weekdayName(i18n.locale, row.weekday, true),
     Weekday: weekdayName(i18n.locale, row.weekday),
     time: row.start_time,
-    zone: zoneName(i18n.locale, timeZone),
+    zone: zoneName(i18n.locale, timeZone, at),
   }
   if (row.kind === 'monthly') {
     const key = row.nth === -1 ? 'schedule.monthly.last' : (`schedule.monthly.${row.nth}` as 'schedule.monthly.1')

@@ -52,7 +52,7 @@ export function toEventHeader(locale: Locale, event: EventRow): EventHeader {
     phase: event.phase,
     schedulePublished: event.schedule_published_at !== null,
     datesLabel: eventDates(locale, event),
-    hoursLabel: `${formatInstant(locale, start, event.time_zone, 'time')}–${formatInstant(locale, end, event.time_zone, 'time')} (${zoneName(locale, event.time_zone)})`,
+    hoursLabel: `${formatInstant(locale, start, event.time_zone, 'time')}–${formatInstant(locale, end, event.time_zone, 'time')} (${zoneName(locale, event.time_zone, start)})`,
     startIso: start.toISOString(),
     venueName: event.venue_name,
     venueAddressLines: event.venue_address.split('\n').filter(Boolean),

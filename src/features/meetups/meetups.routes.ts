@@ -80,11 +80,13 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const url = app.config.baseUrl + path
     const place = [meetup.venue_name, meetup.venue_address.split('\n')[0]].filter(Boolean).join(', ')
     const seats = view.seatsLeft === null ? '' : ` ${request.i18n.t('seats.left', { count: view.seatsLeft })}.`
-    const hashtag = meetup.event_id
-      ? (await db.selectFrom('events').select('hashtag').where('id', '=', meetup.event_id).executeTakeFirst())?.hashtag
+    // What the meetup belongs to (its event, else its community): linked from the page, and its hashtag shared.
+    const parent = meetup.event_id
+      ? await db.selectFrom('events').select(['slug', 'name', 'hashtag']).where('id', '=', meetup.event_id).executeTakeFirst().then((e) => e && { ...e, path: `/events/${e.slug}` })
       : meetup.community_id
-        ? (await db.selectFrom('communities').select('hashtag').where('id', '=', meetup.community_id).executeTakeFirst())?.hashtag
+        ? await db.selectFrom('communities').select(['slug', 'name', 'hashtag']).where('id', '=', meetup.community_id).executeTakeFirst().then((c) => c && { ...c, path: `/communities/${c.slug}` })
         : undefined
+    const hashtag = parent?.hashtag
     return reply.viewAsync('meetups/show', {
       card: pageCard(app.config.baseUrl, {
         title: meetup.state === 'cancelled' ? request.i18n.t('card.cancelled', { title: meetup.title }) : meetup.title,
@@ -108,6 +110,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       share: shareLinks({ title: meetup.title, when: view.when, hashtag: hashtag || null, url }),
       qrSvg: await qrSvg(url),
       meetup: view,
+      partOf: parent ? { name: parent.name, path: parent.path } : null,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
       attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
       waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
