@@ -22,6 +22,7 @@ import meetupsRoutes from './features/meetups/meetups.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
 import hostMessagesRoutes from './features/meetups/host-messages.routes.js'
 import noticesRoutes from './features/notices/notices.routes.js'
+import invitationsRoutes from './features/invitations/invitations.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(meRoutes)
   await app.register(hostMessagesRoutes)
   await app.register(noticesRoutes)
+  await app.register(invitationsRoutes)
   await app.register(shareRoutes)
   await app.register(tagsRoutes)
 

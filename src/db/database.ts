@@ -321,6 +321,20 @@ export interface MeetupsTable {
   created_by: number | null
   created_at: string
   updated_at: string
+  /** 1: listed on its event's page; 0: waiting for one of the event's organisers to approve. */
+  event_approved: Generated<number>
+}
+
+export type InvitationKind = 'proposal' | 'meetup' | 'event'
+
+/** Someone asked to co-host a proposal or meetup, or co-organise an event, who has not yet said yes. */
+export interface HostInvitationsTable {
+  id: Generated<number>
+  kind: InvitationKind
+  target_id: number
+  user_id: number
+  invited_by: number | null
+  created_at: string
 }
 
 export interface MeetupHostsTable {
@@ -399,6 +413,7 @@ export interface Database {
   feed_versions: FeedVersionsTable
   meetups: MeetupsTable
   meetup_hosts: MeetupHostsTable
+  host_invitations: HostInvitationsTable
   rsvps: RsvpsTable
   outbox: OutboxTable
   email_opt_outs: EmailOptOutsTable

@@ -118,8 +118,9 @@ test('organiser pages pass the same checks', async () => {
     await page.goto(`${server.base}${path}`)
     await check(page, path.replace(/\//g, '_'))
   }
-  await page.getByText(/A seat came free: you’re going to Lunch/).first().click()
-  await page.getByText('BEGIN:VCALENDAR').first().waitFor()
+  const promotion = page.locator('details.dev-mail', { has: page.getByText(/A seat came free: you’re going to Lunch/) }).first()
+  await promotion.locator('summary').click()
+  await promotion.getByText('BEGIN:VCALENDAR').waitFor()
   await context.close()
 })
 

@@ -4,7 +4,7 @@ import { EVENT_PHASES } from '../../src/db/database.js'
 import { phaseAllows } from '../../src/features/events/phases.js'
 import { PROPOSALS_PER_PAGE } from '../../src/features/events/proposals.routes.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
-import { Browser, text } from '../helpers/browser.js'
+import { Browser, acceptInvitations, text } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
 import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
 
@@ -258,6 +258,7 @@ describe('events', () => {
     const catRow = await app.db.selectFrom('users').select('id').where('display_name', '=', 'Cat').executeTakeFirstOrThrow()
     await app.db.updateTable('users').set({ handle: 'cat' }).where('id', '=', catRow.id).execute()
     await bryn.post(`/events/ukgc27/proposals/${duplicate}/hosts`, { who: '@cat' })
+    assert.equal(await acceptInvitations(cat), 1, 'Cat is asked first, and says yes')
 
     await ann.get('/events/ukgc27')
     assert.equal((await ann.post('/events/ukgc27/merge', { duplicate: String(duplicate), target: String(keep) })).status, 403)
@@ -382,6 +383,8 @@ describe('events', () => {
     await app.db.updateTable('users').set({ handle: 'bryn' }).where('display_name', '=', 'Bryn').execute()
     assert.equal((await bryn.get('/events/ukgc27/manage')).status, 403)
     await org.submit('/events/ukgc27/manage', '/events/ukgc27/organisers', { who: '@bryn' })
+    assert.equal((await bryn.get('/events/ukgc27/manage')).status, 403, 'invited is not yet an organiser')
+    assert.equal(await acceptInvitations(bryn), 1)
     assert.equal((await bryn.get('/events/ukgc27/manage')).status, 200)
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { buildTestApp } from '../helpers/build-test-app.js'
-import { Browser, text } from '../helpers/browser.js'
+import { Browser, acceptInvitations, text } from '../helpers/browser.js'
 import { person } from '../helpers/communities.js'
 import { cancelRsvp, createMeetup, daysFromNow, lunchForm, rsvp } from '../helpers/meetups.js'
 
@@ -285,6 +285,7 @@ describe('meetups', () => {
     const cohost = await person(app, 'Cohost')
     await app.db.updateTable('users').set({ handle: 'cohost' }).where('display_name', '=', 'Cohost').execute()
     await host.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/hosts', { who: '@cohost' })
+    await acceptInvitations(cohost)
     const edited = await cohost.submit('/meetups/lunch-on-saturday/edit', '/meetups/lunch-on-saturday/edit', { ...lunchForm, communitySlug: 'lgovsm', capacity: '1', title: 'Lunch, renamed' })
     assert.equal(edited.status, 303, 'the link the meetup already has stays allowed')
 

@@ -76,6 +76,17 @@ export class Browser {
   }
 }
 
+/** Accepts every invitation waiting on this person's /me page, as they would, one by one. */
+export async function acceptInvitations(browser: Browser): Promise<number> {
+  const ids = [...(await browser.get('/me')).html.matchAll(/action="\/me\/invitations\/(\d+)"/g)].map((m) => m[1]!)
+  for (const id of ids) {
+    await browser.get('/me')
+    const answered = await browser.post(`/me/invitations/${id}`, { answer: 'accept' })
+    if (answered.status !== 303) throw new Error(`accepting invitation ${id}: ${answered.status}`)
+  }
+  return ids.length
+}
+
 export async function signUp(browser: Browser, fields: { displayName: string; email: string; password: string }): Promise<Page> {
   return browser.submit('/sign-up', '/sign-up', fields)
 }

@@ -6,11 +6,14 @@ import { EVENT_PHASES, PROPOSAL_FORMATS } from '../../db/database.js'
 import { errorsFromValidation, keptValues, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { CsrfField, Id, Slug, idFromPath } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
+import { NotFoundError } from '../../lib/http-errors.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
+import { insertInvitation, listPendingNames } from '../invitations/invitations.queries.js'
+import { decideEventListing, listMeetupsAwaitingApproval } from '../meetups/meetups.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, WalkUpBody, walkUpMessages } from './events.schemas.js'
 import { addWalkUpPitch, adjacentPhases, changePhase, decideProposals, mergeProposals, moveInQueue } from './events.service.js'
-import { addOrganiser, listOrganisers } from './events.queries.js'
+import { listOrganisers } from './events.queries.js'
 import { eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
 import { DECIDABLE_STATES, LIVE_STATES, assertPhaseAllows, phaseAllows } from './phases.js'
@@ -32,6 +35,9 @@ const QueueBody = Type.Object({
 const MergeBody = Type.Object({ duplicate: Type.String({ maxLength: 12 }), target: Type.String({ maxLength: 12 }), _csrf: CsrfField })
 const mergeMessages: FieldMessages = { duplicate: { default: 'merge.duplicate.required' }, target: { default: 'merge.target.required' } }
 
+const ListingParams = Type.Object({ slug: Slug, id: Id })
+const ListingBody = Type.Object({ answer: Type.Union([Type.Literal('approve'), Type.Literal('decline')]), _csrf: CsrfField })
+
 const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
 
@@ -43,13 +49,21 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const renderManage = async (context: EventContext, locale: 'en' | 'cy', extra: { walkUp?: { values: Record<string, string>; errors: FormErrors }; merge?: { values: Record<string, string>; errors: FormErrors } } = {}) => {
     const { event } = context
-    const [proposals, queue, organisers] = await Promise.all([listProposalsForManaging(db, event.id), listQueue(db, event.id), listOrganisers(db, event.id)])
+    const [proposals, queue, organisers, pendingOrganisers, pendingMeetups] = await Promise.all([
+      listProposalsForManaging(db, event.id),
+      listQueue(db, event.id),
+      listOrganisers(db, event.id),
+      listPendingNames(db, 'event', event.id),
+      listMeetupsAwaitingApproval(db, event.id),
+    ])
     return {
       event: toEventHeader(locale, event),
       phases: adjacentPhases(event.phase),
       proposals: proposals.map((p) => ({ ...p, decidable: DECIDABLE_STATES.includes(p.state), queueable: LIVE_STATES.includes(p.state) })),
       queue,
       organisers: organisers.map((o) => ({ ...o, path: personPath(o) })),
+      pendingOrganisers,
+      pendingMeetups,
       formats: PROPOSAL_FORMATS,
       can: { decide: phaseAllows(event.phase, 'decide'), walkUp: phaseAllows(event.phase, 'walkUp'), queue: phaseAllows(event.phase, 'queue'), merge: phaseAllows(event.phase, 'merge') },
       walkUp: extra.walkUp ?? { values: { format: 'discussion' }, errors: {} },
@@ -85,12 +99,22 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     const person = await findUserByTypedHandle(db, request.body.who)
     if (person) {
-      await addOrganiser(db, context.event.id, person.id, new Date().toISOString())
-      reply.flash('manage.organisers.added', { name: person.display_name })
+      await insertInvitation(db, { kind: 'event', targetId: context.event.id, userId: person.id, invitedBy: request.currentUser!.id }, new Date().toISOString())
+      reply.flash('invitations.sent', { name: person.display_name })
     } else {
       reply.flash('proposals.hosts.notFound', { who: request.body.who })
     }
     return reply.redirect(eventPath(context.event, '/manage'), 303)
+  })
+
+  // A meetup someone asked to list on this event: an organiser approves it, or it is untied.
+  app.post('/events/:slug/meetups/:id/listing', { preHandler: requireSignIn, schema: { params: ListingParams, body: ListingBody } }, async (request, reply) => {
+    const context = await organiserContext(request.params.slug, request.currentUser)
+    const approve = request.body.answer === 'approve'
+    const changed = await decideEventListing(db, context.event.id, request.params.id, approve, new Date().toISOString())
+    if (!changed) throw new NotFoundError('no meetup waiting for this event')
+    reply.flash(approve ? 'manage.meetups.approved' : 'manage.meetups.declined')
+    return reply.redirect(eventPath(context.event, '/manage#meetups'), 303)
   })
 
   app.post('/events/:slug/walk-up', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: WalkUpBody }, attachValidation: true }, async (request, reply) => {

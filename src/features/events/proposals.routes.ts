@@ -13,6 +13,7 @@ import { pageCard, shareLinks } from '../cards/cards.js'
 import { CsrfField, Id, NextField, Slug } from '../../lib/schema-fields.js'
 import { requireSignIn, safeNextPath, type CurrentUser } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
+import { insertInvitation, listPendingNames } from '../invitations/invitations.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { EventSlugParams, ProposalBody, ProposalListQuery, ProposalParams, isFormat, needsList, proposalMessages, readNeeds } from './events.schemas.js'
 import { eventPath, proposalFormValues, toEventHeader } from './events.view-models.js'
@@ -24,7 +25,6 @@ import { liveTopic } from '../schedule/schedule-access.js'
 import { hasStarred } from '../schedule/stars.queries.js'
 import { formatInstant } from '../../i18n/format.js'
 import {
-  addHost,
   findProposal,
   hasVoted,
   insertProposal,
@@ -144,6 +144,8 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const phase = event.phase
     const header = toEventHeader(request.i18n.locale, event)
     const path = eventPath(event, `/proposals/${proposal.id}`)
+    const canInvite = (proposal.proposer_id === request.currentUser?.id || context.isOrganiser) && proposal.state !== 'withdrawn'
+    const pendingHosts = canInvite ? await listPendingNames(db, 'proposal', proposal.id) : []
     return reply.viewAsync('events/proposal', {
       card: pageCard(app.config.baseUrl, {
         title: proposal.title,
@@ -157,6 +159,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       proposal: { ...proposal, descriptionHtml: renderMarkdown(proposal.description), needs: needsList(proposal.needs), votes, voted },
       proposer: proposer ? { ...proposer, path: personPath(proposer) } : null,
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
+      pendingHosts,
       placement: placement
         ? {
             room: placement.room,
@@ -280,9 +283,9 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.flash('proposals.hosts.notFound', { who: request.body.who })
       return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
     }
-    if (person.id !== context.proposal.proposer_id) await addHost(db, context.proposal.id, person.id)
-    await app.live.publish(liveTopic(context.event.id)) // schedule.json and .xml list hosts
-    reply.flash('proposals.hosts.added', { name: person.display_name })
+    // Named only once they say yes: an invitation they answer from their own page.
+    if (person.id !== context.proposal.proposer_id) await insertInvitation(db, { kind: 'proposal', targetId: context.proposal.id, userId: person.id, invitedBy: request.currentUser!.id }, new Date().toISOString())
+    reply.flash('invitations.sent', { name: person.display_name })
     return reply.redirect(eventPath(context.event, `/proposals/${context.proposal.id}`), 303)
   })
 

@@ -18,8 +18,26 @@ const LIST_COLUMNS = ['slug', 'title', 'starts_at', 'time_zone', 'venue_name', '
 export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where: { communityId?: number; eventId?: number } = {}): Promise<MeetupListItem[]> {
   let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).orderBy('starts_at')
   if (where.communityId !== undefined) query = query.where('community_id', '=', where.communityId)
-  if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId)
+  // On an event's page only once one of its organisers approved listing it there.
+  if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId).where('event_approved', '=', 1)
   return query.execute()
+}
+
+/** Meetups someone asked to list on this event, waiting for one of its organisers. */
+export async function listMeetupsAwaitingApproval(db: Kysely<Database>, eventId: number): Promise<Pick<MeetupRow, 'id' | 'slug' | 'title'>[]> {
+  return db.selectFrom('meetups').select(['id', 'slug', 'title']).where('event_id', '=', eventId).where('event_approved', '=', 0).orderBy('id').execute()
+}
+
+/** An organiser's answer: listed on the event, or not tied to it at all. */
+export async function decideEventListing(db: Kysely<Database>, eventId: number, meetupId: number, approve: boolean, stamp: string): Promise<boolean> {
+  const result = await db
+    .updateTable('meetups')
+    .set(approve ? { event_approved: 1, updated_at: stamp } : { event_id: null, event_approved: 1, updated_at: stamp })
+    .where('id', '=', meetupId)
+    .where('event_id', '=', eventId)
+    .where('event_approved', '=', 0)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }
 
 export async function isMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<boolean> {

@@ -7,6 +7,7 @@ import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
+import { insertInvitation, listPendingNames } from '../invitations/invitations.queries.js'
 import { listCommunities } from '../communities/communities.queries.js'
 import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
 import { listEvents } from '../events/events.queries.js'
@@ -15,7 +16,7 @@ import { attendeesCsv, visibleAttendees } from './attendees.js'
 import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm } from './meetups.schemas.js'
 import { hostOnly, meetupOr404 } from './meetup-access.js'
 import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
-import { addMeetupHost, findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
+import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
 import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
@@ -80,9 +81,12 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const url = app.config.baseUrl + path
     const place = [meetup.venue_name, meetup.venue_address.split('\n')[0]].filter(Boolean).join(', ')
     const seats = view.seatsLeft === null ? '' : ` ${request.i18n.t('seats.left', { count: view.seatsLeft })}.`
-    // What the meetup belongs to (its event, else its community): linked from the page, and its hashtag shared.
-    const parent = meetup.event_id
-      ? await db.selectFrom('events').select(['slug', 'name', 'hashtag']).where('id', '=', meetup.event_id).executeTakeFirst().then((e) => e && { ...e, path: `/events/${e.slug}` })
+    // What the meetup belongs to (its event once the event's organisers approved, else its
+    // community): linked from the page, and its hashtag shared.
+    const listedEvent = meetup.event_id && meetup.event_approved === 1 ? meetup.event_id : null
+    const awaitingEvent = meetup.event_id && meetup.event_approved === 0 && isHost ? await db.selectFrom('events').select('name').where('id', '=', meetup.event_id).executeTakeFirst() : undefined
+    const parent = listedEvent
+      ? await db.selectFrom('events').select(['slug', 'name', 'hashtag']).where('id', '=', listedEvent).executeTakeFirst().then((e) => e && { ...e, path: `/events/${e.slug}` })
       : meetup.community_id
         ? await db.selectFrom('communities').select(['slug', 'name', 'hashtag']).where('id', '=', meetup.community_id).executeTakeFirst().then((c) => c && { ...c, path: `/communities/${c.slug}` })
         : undefined
@@ -111,6 +115,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       qrSvg: await qrSvg(url),
       meetup: view,
       partOf: parent ? { name: parent.name, path: parent.path } : null,
+      awaitingEvent: awaitingEvent ? { name: awaitingEvent.name } : null,
+      pendingHosts: isHost ? await listPendingNames(db, 'meetup', meetup.id) : [],
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
       attendees: visibleAttendees(attendees, { isHost, viewerId: me?.id ?? null, visibility: meetup.attendee_visibility }),
       waitlistCount: attendees.filter((a) => a.status === 'waitlisted').length,
@@ -190,8 +196,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
     const person = await findUserByTypedHandle(db, request.body.who)
     if (person) {
-      await addMeetupHost(db, meetup.id, person.id)
-      reply.flash('manage.organisers.added', { name: person.display_name })
+      await insertInvitation(db, { kind: 'meetup', targetId: meetup.id, userId: person.id, invitedBy: request.currentUser!.id }, new Date().toISOString())
+      reply.flash('invitations.sent', { name: person.display_name })
     } else {
       reply.flash('proposals.hosts.notFound', { who: request.body.who })
     }

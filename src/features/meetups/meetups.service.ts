@@ -19,15 +19,19 @@ export type SaveMeetupResult =
  * public (or that they organise). Anything else reads as "not found" (undefined), so no one
  * can put their lunch on other people's pages.
  */
-async function links(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, current: Pick<MeetupRow, 'community_id' | 'event_id'> | null) {
+async function links(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, current: Pick<MeetupRow, 'community_id' | 'event_id' | 'event_approved'> | null) {
   let community = input.communitySlug ? await findCommunityBySlug(db, input.communitySlug) : null
   // A link the meetup already has stays allowed: a co-host need not belong to its community.
   const keptCommunity = community && current?.community_id === community.id
   if (community && !keptCommunity && user.role !== 'admin' && !(await findMembership(db, community.id, user.id))) community = undefined
   let event = input.eventSlug ? await findEventBySlug(db, input.eventSlug) : null
   const keptEvent = event && current?.event_id === event.id
-  if (event && !keptEvent && event.phase === 'draft' && user.role !== 'admin' && !(await isOrganiser(db, event.id, user.id))) event = undefined
-  return { community, event }
+  const organises = event ? user.role === 'admin' || (await isOrganiser(db, event.id, user.id)) : false
+  if (event && !keptEvent && event.phase === 'draft' && !organises) event = undefined
+  // Listed on the event's page only when one of its organisers says so: at once if that is
+  // who lists it, else once one approves (a kept link keeps its answer).
+  const eventApproved = !event ? 1 : keptEvent ? (current?.event_approved ?? 1) : organises ? 1 : 0
+  return { community, event, eventApproved }
 }
 
 function fields(input: MeetupInput, communityId: number | null, eventId: number | null, stamp: string) {
@@ -54,7 +58,7 @@ function fields(input: MeetupInput, communityId: number | null, eventId: number 
 /** Any signed-in person may create a meetup, and becomes its host. */
 export async function createMeetup(db: Kysely<Database>, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
   const userId = user.id
-  const { community, event } = await links(db, input, user, null)
+  const { community, event, eventApproved } = await links(db, input, user, null)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   if (await isMeetupSlugTaken(db, input.slug)) return { ok: false, field: 'slug', key: 'community.slug.taken' }
@@ -63,7 +67,7 @@ export async function createMeetup(db: Kysely<Database>, input: MeetupInput, use
     const meetup = await db.transaction().execute(async (trx) => {
       const created = await trx
         .insertInto('meetups')
-        .values({ slug: input.slug, capacity: input.capacity, ...fields(input, community?.id ?? null, event?.id ?? null, stamp), created_by: userId, created_at: stamp })
+        .values({ slug: input.slug, capacity: input.capacity, ...fields(input, community?.id ?? null, event?.id ?? null, stamp), event_approved: eventApproved, created_by: userId, created_at: stamp })
         .returningAll()
         .executeTakeFirstOrThrow()
       await addMeetupHost(trx, created.id, userId)
@@ -80,7 +84,7 @@ export async function createMeetup(db: Kysely<Database>, input: MeetupInput, use
 export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input: MeetupInput, user: { id: number; role: string }, now: Date): Promise<SaveMeetupResult> {
   // A cancelled meetup stays as it was: edits would move waiting people into it.
   if (meetup.state === 'cancelled') throw new RefusedError('meetup.refused.cancelledEdit')
-  const { community, event } = await links(db, input, user, meetup)
+  const { community, event, eventApproved } = await links(db, input, user, meetup)
   if (community === undefined) return { ok: false, field: 'communitySlug', key: 'event.community.invalid' }
   if (event === undefined) return { ok: false, field: 'eventSlug', key: 'meetup.event.invalid' }
   const stamp = now.toISOString()
@@ -90,7 +94,7 @@ export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input:
     if (before.state === 'cancelled') throw new RefusedError('meetup.refused.cancelledEdit')
     const after = await trx
       .updateTable('meetups')
-      .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, stamp), sequence: eb('sequence', '+', 1) }))
+      .set((eb) => ({ ...fields(input, community?.id ?? null, event?.id ?? null, stamp), event_approved: eventApproved, sequence: eb('sequence', '+', 1) }))
       .where('id', '=', meetup.id)
       .returningAll()
       .executeTakeFirstOrThrow()
