@@ -43,6 +43,13 @@ function parse(page: Page): ICAL.Component[] {
 }
 
 const field = (event: ICAL.Component, name: string) => String(event.getFirstPropertyValue(name))
+/** Makes the person's private feed from /me/calendar, as they would, and returns its path. */
+async function personalFeedUrl(browser: Browser): Promise<string> {
+  await browser.get('/me/calendar')
+  await browser.post('/me/calendar', {})
+  return /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await browser.get('/me/calendar')).html)![1]!
+}
+
 /** Waits past the current second: DTSTAMP and LAST-MODIFIED count whole seconds. */
 const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20))
 const startOf = (event: ICAL.Component) => (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()
@@ -287,9 +294,7 @@ describe('calendars keep what people were told', () => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Hana Host')
     await createMeetup(host, { title: 'Hosted lunch' })
-    await host.get('/me/calendar')
-    await host.post('/me/calendar', {})
-    const url = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await host.get('/me/calendar')).html)![1]!
+    const url = await personalFeedUrl(host)
     const hosted = parse(await host.get(url)).find((e) => field(e, 'summary') === 'Hosted lunch')
     assert.ok(hosted, 'the hosted meetup is in the host’s own feed')
     assert.equal(field(hosted, 'status'), 'CONFIRMED')
@@ -301,9 +306,7 @@ describe('calendars keep what people were told', () => {
     await createMeetup(host, { title: 'Lunch for four', capacity: '4' })
     const ann = await person(app, 'Ann')
     await rsvp(ann, 'lunch-for-four')
-    await ann.get('/me/calendar')
-    await ann.post('/me/calendar', {})
-    const url = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await ann.get('/me/calendar')).html)![1]!
+    const url = await personalFeedUrl(ann)
     const going = parse(await ann.get(url)).find((e) => field(e, 'summary') === 'Lunch for four')!
     assert.equal(field(going, 'status'), 'CONFIRMED')
     await nextSecond()
@@ -317,9 +320,7 @@ describe('calendars keep what people were told', () => {
     // Someone who never had a seat and says no has nothing in their feed.
     const bryn = await person(app, 'Bryn')
     await bryn.submit('/meetups/lunch-for-four', '/meetups/lunch-for-four/rsvp', { going: 'no' })
-    await bryn.get('/me/calendar')
-    await bryn.post('/me/calendar', {})
-    const brynUrl = /value="http:\/\/localhost:3000(\/calendar\/[A-Za-z0-9_-]+\.ics)"/.exec((await bryn.get('/me/calendar')).html)![1]!
+    const brynUrl = await personalFeedUrl(bryn)
     assert.ok(!parse(await bryn.get(brynUrl)).some((e) => field(e, 'summary') === 'Lunch for four'))
   })
 
@@ -351,6 +352,7 @@ describe('calendars keep what people were told', () => {
     const next = upcoming[0]!
     const date = startOf(next).slice(0, 10)
     assert.equal(field(next, 'summary'), '#lgovsm chat', 'no name repeating the hashtag')
+    assert.match((await app.inject('/communities/lgovsm/calendar.ics')).body, /\r\nNAME:#lgovsm — local gov social media\r\n/, 'nor in the calendar’s name')
     await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title: 'Crisis comms', description: '' })
     const topicId = (await app.db.selectFrom('topics').select('id').executeTakeFirstOrThrow()).id
     const chosen = await host.submit('/communities/lgovsm/chats', `/communities/lgovsm/chats/${date}/topic`, { topicId: String(topicId) })

@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { person } from '../helpers/communities.js'
 import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
-import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
+import { addRoom, campWithRooms, gridIds, layOutDay, place } from '../helpers/schedule.js'
 
 const SCHEMAS = path.resolve(import.meta.dirname, '../fixtures/voc-schedule')
 const SLUG = 'ukgc27'
@@ -83,11 +83,7 @@ test('schedule.xml and schedule.json validate against the c3voc schemas, before 
 
 test('before publishing, the schedule files show the event and nothing else: no rooms, no capacities', async (t) => {
   const app = await buildTestApp(t)
-  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
-  await createEvent(org)
-  await setPhase(org, SLUG, 'proposals')
-  await addRoom(org, SLUG, { name: 'Secret Boardroom', capacity: '77' })
-  await layOutDay(org, SLUG)
+  const { org } = await campWithRooms(app, [{ name: 'Secret Boardroom', capacity: '77' }])
   const validate = jsonValidator()
   for (const who of [org, await person(app, 'Ann')]) {
     const xml = await who.get(`/events/${SLUG}/schedule.xml`)
@@ -106,11 +102,7 @@ test('before publishing, the schedule files show the event and nothing else: no 
 
 test('a renamed room keeps its guid in schedule.xml and schedule.json', async (t) => {
   const app = await buildTestApp(t)
-  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
-  await createEvent(org)
-  await setPhase(org, SLUG, 'proposals')
-  await addRoom(org, SLUG, { name: 'Hall' })
-  await layOutDay(org, SLUG)
+  const { org } = await campWithRooms(app, [{ name: 'Hall' }])
   const id = await propose(org, SLUG, 'A session')
   const { rooms, sessionSlots } = await gridIds(app, SLUG)
   await place(org, SLUG, id, sessionSlots[0]!, rooms.Hall!)
@@ -128,11 +120,7 @@ test('a renamed room keeps its guid in schedule.xml and schedule.json', async (t
 
 test('the public grid names its event in the table caption, for people signed out too', async (t) => {
   const app = await buildTestApp(t)
-  const org = await organiser(app, await person(app, 'Admin'), 'Olu Organiser')
-  await createEvent(org)
-  await setPhase(org, SLUG, 'proposals')
-  await addRoom(org, SLUG, { name: 'Hall' })
-  await layOutDay(org, SLUG)
+  const { org } = await campWithRooms(app, [{ name: 'Hall' }])
   await setPhase(org, SLUG, 'pitching', 'published')
   for (const page of [await app.inject({ url: `/events/${SLUG}/schedule` }), await app.inject({ url: `/events/${SLUG}/schedule?lang=cy` })]) {
     assert.doesNotMatch(page.body, /undefined/)

@@ -110,7 +110,10 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const now = new Date()
     const [chats, meetups] = await Promise.all([chatsOf(db, [community.id]), communityMeetups(db, community.id, windowStart(now).toISOString())])
     const items = [...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)), ...meetups.map((m) => meetupItem(site, request.i18n.t, m))]
-    return serve(request, reply, `community-${community.id}`, { name: request.i18n.t('calendar.communityName', { hashtag: community.hashtag, name: community.name }) }, byStart(items))
+    // A name that already holds the hashtag ("#lgovsm — local gov social media") is the calendar's name as it is.
+    const named = community.name.toLowerCase().includes(`#${community.hashtag.toLowerCase()}`)
+    const calendarName = named ? community.name : request.i18n.t('calendar.communityName', { hashtag: community.hashtag, name: community.name })
+    return serve(request, reply, `community-${community.id}`, { name: calendarName }, byStart(items))
   })
 
   app.get('/communities/:slug/chats/:date/calendar.ics', { schema: { params: ChatParams } }, async (request, reply) => {
