@@ -112,7 +112,9 @@ describe('meetups', () => {
     // Cai, behind Bryn in the queue, is not offered Bryn's seat.
     const cai = await person(app, 'Cai')
     await rsvp(cai, slug, 3)
-    assert.doesNotMatch(text((await cai.get(`/meetups/${slug}`)).html), /Come as 1/)
+    const behind = text((await cai.get(`/meetups/${slug}`)).html)
+    assert.match(behind, /There are not enough seats left, so you are on the waitlist: number 2\./, 'told plainly where they stand')
+    assert.doesNotMatch(behind, /Come as 1|You can come as/)
     // Bryn takes it: going, as one.
     await bryn.get(`/meetups/${slug}`)
     const took = await bryn.post(`/meetups/${slug}/rsvp`, { going: 'yes', partySize: '1' })

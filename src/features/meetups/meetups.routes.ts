@@ -1,6 +1,7 @@
 // Meetups: the list, creating and editing, the page with its RSVP form and attendee list,
 // RSVPs, cancelling, and the hosts' CSV of who is coming.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { formatInstant } from '../../i18n/format.js'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
@@ -13,7 +14,7 @@ import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
 import { listEvents } from '../events/events.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { attendeesCsv, visibleAttendees } from './attendees.js'
-import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm } from './meetups.schemas.js'
+import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm, type MeetupInput } from './meetups.schemas.js'
 import { hostOnly, meetupOr404 } from './meetup-access.js'
 import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
 import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
@@ -32,6 +33,13 @@ function repliesClosedReason(meetup: { starts_at: string; rsvp_opens_at: string 
   if (meetup.rsvp_opens_at && at < meetup.rsvp_opens_at) return 'rsvp.refused.notOpen'
   if (meetup.rsvp_closes_at && at >= meetup.rsvp_closes_at) return 'rsvp.refused.closed'
   return null
+}
+
+/** A start the clocks show twice was taken as the first: the page after saving says which. */
+function flashRepeatedTime(request: FastifyRequest, reply: FastifyReply, input: MeetupInput): boolean {
+  if (!input.repeatedTime) return false
+  reply.flash('meetup.savedRepeatedTime', { when: formatInstant(request.i18n.locale, input.repeatedTime, input.timeZone, 'dateTimeWithZone') })
+  return true
 }
 
 const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -62,8 +70,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.startsAt <= new Date().toISOString()) return render(withError({}, meetupMessages, 'startsAt', { key: 'meetup.startsAt.past' }))
     const result = await createMeetup(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
-    if (input.repeatedTime) reply.flash('meetup.savedRepeatedTime', { when: formatInstant(request.i18n.locale, input.repeatedTime, input.timeZone, 'dateTimeWithZone') })
-    else reply.flash('meetup.created', { title: result.meetup.title })
+    if (!flashRepeatedTime(request, reply, input)) reply.flash('meetup.created', { title: result.meetup.title })
     return reply.redirect(meetupPath(result.meetup), 303)
   })
 
@@ -158,8 +165,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const result = await editMeetup(db, meetup, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
-    if (input.repeatedTime) reply.flash('meetup.savedRepeatedTime', { when: formatInstant(request.i18n.locale, input.repeatedTime, input.timeZone, 'dateTimeWithZone') })
-    else reply.flash('meetup.saved')
+    if (!flashRepeatedTime(request, reply, input)) reply.flash('meetup.saved')
     return reply.redirect(meetupPath(meetup), 303)
   })
 
@@ -171,7 +177,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.flash('rsvp.notGoing')
     } else {
       const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date())
-      if (outcome.status === 'waitlisted' && outcome.seatsLeft) reply.flash('rsvp.waitlistedBiggerParty', { count: outcome.seatsLeft, position: outcome.position })
+      // Only the party first in the queue is offered the seats left (the page shows the offer).
+      if (outcome.status === 'waitlisted' && outcome.seatsLeft && outcome.position === 1) reply.flash('rsvp.waitlistedBiggerParty', { count: outcome.seatsLeft, position: outcome.position })
       else if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
       else reply.flash('rsvp.nowGoing')
     }
