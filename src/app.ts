@@ -6,6 +6,8 @@ import type { Config } from './config.js'
 import { EarlyAnswers, serverWithEarlyAnswers } from './lib/early-answers.js'
 import type { WorkerOptions } from './features/notices/outbox-worker.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
+import recoveryRoutes from './features/accounts/recovery.routes.js'
+import accountSettingsRoutes from './features/accounts/account-settings.routes.js'
 import adminRoutes from './features/admin/admin.routes.js'
 import shareRoutes from './features/cards/share.routes.js'
 import tagsRoutes from './features/cards/tags.routes.js'
@@ -101,6 +103,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(homeRoutes)
   await app.register(languageRoutes)
   await app.register(accountsRoutes)
+  await app.register(recoveryRoutes)
+  await app.register(accountSettingsRoutes)
   await app.register(peopleRoutes)
   await app.register(adminRoutes)
   await app.register(communitiesRoutes)

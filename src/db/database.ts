@@ -20,8 +20,24 @@ export interface UsersTable {
   role: Generated<Role>
   /** 'en' | 'cy' once the person has picked a language; null until then. */
   locale: string | null
+  /** When the person proved the address is theirs; until then no notices go to it. */
+  email_verified_at: string | null
   created_at: string
   updated_at: string
+}
+
+export type AccountLinkPurpose = 'reset' | 'verify'
+
+/** One emailed password-reset or verification link; see features/accounts/account-links.ts. */
+export interface AccountLinksTable {
+  id: Generated<number>
+  user_id: number
+  purpose: AccountLinkPurpose
+  /** For 'verify': the address being confirmed. */
+  email: string | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
 }
 
 /** A signed-in browser; the session cookie carries only `id` (128 random bits, hex). */
@@ -393,6 +409,7 @@ export interface MeetupMessagesTable {
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
+  account_links: AccountLinksTable
   communities: CommunitiesTable
   community_members: CommunityMembersTable
   chat_schedules: ChatSchedulesTable
@@ -422,6 +439,7 @@ export interface Database {
   site_settings: SiteSettingsTable
 }
 
+export type AccountLinkRow = Selectable<AccountLinksTable>
 export type OutboxRow = Selectable<OutboxTable>
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>

@@ -6,12 +6,15 @@ import type { Config } from '../config.js'
 import { composeNotice, type EmailView } from '../features/notices/compose.js'
 import { OutboxWorker, type WorkerOptions } from '../features/notices/outbox-worker.js'
 import { UnsubscribeTokens } from '../features/notices/unsubscribe-token.js'
+import { AccountLinks } from '../features/accounts/account-links.js'
 import { createMailer, mailFolder, type Mailer } from '../lib/mailer.js'
 import { sessionKey } from './session.js'
 
 export interface Outbox {
   mailer: Mailer
   tokens: UnsubscribeTokens
+  /** Signs and checks password-reset and email-confirmation links. */
+  links: AccountLinks
   worker: OutboxWorker
 }
 
@@ -25,11 +28,12 @@ export default fp<{ config: Config; worker?: Partial<WorkerOptions> }>(
   async (app, { config, worker: workerOptions }) => {
     const mailer = createMailer(config)
     const tokens = new UnsubscribeTokens(sessionKey(config))
+    const links = new AccountLinks(sessionKey(config))
     const renderHtml = (view: EmailView) => app.view('emails/notice', view) as Promise<string>
     const compose = (row: Parameters<typeof composeNotice>[1], recipient: Parameters<typeof composeNotice>[2]) =>
-      composeNotice({ baseUrl: config.baseUrl, from: config.mailFrom, tokens, renderHtml }, row, recipient)
+      composeNotice({ baseUrl: config.baseUrl, from: config.mailFrom, tokens, links, renderHtml }, row, recipient)
     const worker = new OutboxWorker(app.db, app.dialect, mailer, compose, app.log.child({ component: 'outbox' }), workerOptions)
-    app.decorate('outbox', { mailer, tokens, worker })
+    app.decorate('outbox', { mailer, tokens, links, worker })
 
     if (config.mailWorker) {
       app.addHook('onReady', async () => worker.start())

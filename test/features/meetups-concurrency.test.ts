@@ -22,7 +22,7 @@ test(`${PEOPLE} simultaneous RSVPs over HTTP for ${SEATS} seats: exactly ${SEATS
   const now = new Date().toISOString()
   const users = await app.db
     .insertInto('users')
-    .values(Array.from({ length: PEOPLE }, (_, i) => ({ email: `rush${i}@example.org`, password_hash: 'x', display_name: `Rush ${i}`, created_at: now, updated_at: now })))
+    .values(Array.from({ length: PEOPLE }, (_, i) => ({ email: `rush${i}@example.org`, password_hash: 'x', display_name: `Rush ${i}`, email_verified_at: now, created_at: now, updated_at: now })))
     .returning('id')
     .execute()
 

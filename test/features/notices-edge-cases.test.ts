@@ -65,7 +65,7 @@ describe('email outbox edge cases', () => {
       const mailer = createMailer({ smtpUrl: smtp.url, dataDir: app.config?.dataDir ?? '/tmp' })
       mailers.push(mailer)
       const renderHtml = (view: EmailView) => app.view('emails/notice', view) as Promise<string>
-      return new OutboxWorker(app.db, app.dialect, mailer, (row, r) => composeNotice({ baseUrl: 'http://localhost:3000', from: 'Hashcamp <hashcamp@localhost>', tokens: app.outbox.tokens, renderHtml }, row, r), app.log, { claimMs: 500 })
+      return new OutboxWorker(app.db, app.dialect, mailer, (row, r) => composeNotice({ baseUrl: 'http://localhost:3000', from: 'Hashcamp <hashcamp@localhost>', tokens: app.outbox.tokens, links: app.outbox.links, renderHtml }, row, r), app.log, { claimMs: 500 })
     }
     const a = make()
     const b = make()

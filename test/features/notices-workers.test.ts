@@ -60,7 +60,7 @@ async function setUp(t: T, smtp: TestSmtp) {
 
 async function addPeople(app: Awaited<ReturnType<typeof buildApp>>, count: number): Promise<number[]> {
   const stamp = new Date().toISOString()
-  const rows = Array.from({ length: count }, (_, i) => ({ email: `reader${i}@example.org`, password_hash: 'x', display_name: `Reader ${i}`, created_at: stamp, updated_at: stamp }))
+  const rows = Array.from({ length: count }, (_, i) => ({ email: `reader${i}@example.org`, password_hash: 'x', display_name: `Reader ${i}`, email_verified_at: stamp, created_at: stamp, updated_at: stamp }))
   return (await app.db.insertInto('users').values(rows).returning('id').execute()).map((r) => r.id)
 }
 

@@ -33,7 +33,7 @@ test(`${ORGANISERS} organisers fill one empty cell at once: exactly one wins`, a
   const now = new Date().toISOString()
   const users = await app.db
     .insertInto('users')
-    .values(Array.from({ length: ORGANISERS }, (_, i) => ({ email: `co${i}@example.org`, password_hash: 'x', display_name: `Co ${i}`, created_at: now, updated_at: now })))
+    .values(Array.from({ length: ORGANISERS }, (_, i) => ({ email: `co${i}@example.org`, password_hash: 'x', display_name: `Co ${i}`, email_verified_at: now, created_at: now, updated_at: now })))
     .returning('id')
     .execute()
   await app.db.insertInto('event_organisers').values(users.map((u) => ({ event_id: event.id, user_id: u.id, added_at: now }))).execute()

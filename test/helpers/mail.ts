@@ -27,6 +27,8 @@ export interface TestSmtp {
   received: Received[]
   /** Waits until at least `count` messages arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
+  /** Waits until a message this predicate picks has arrived, and returns it. */
+  waitForOne(pick: (received: Received) => boolean, timeoutMs?: number): Promise<Received>
   close(): Promise<void>
 }
 
@@ -72,6 +74,15 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
       return received
+    },
+    async waitForOne(pick, timeoutMs = 10000) {
+      const until = Date.now() + timeoutMs
+      for (;;) {
+        const found = received.find(pick)
+        if (found) return found
+        if (Date.now() > until) throw new Error(`the expected email did not come; got: ${received.map((r) => r.mail.subject).join(' | ')}`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

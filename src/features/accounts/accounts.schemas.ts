@@ -40,3 +40,52 @@ export const signInMessages: FieldMessages = {
 }
 
 export const NextQuery = Type.Object({ next: NextField })
+
+export const PasswordResetBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN }),
+  _csrf: CsrfField,
+})
+export type PasswordResetBody = Static<typeof PasswordResetBody>
+
+export const passwordResetMessages: FieldMessages = {
+  email: { default: 'signUp.email.invalid', required: 'signUp.email.required', maxLength: 'signUp.email.tooLong' },
+}
+
+/** A link's token in the path: checked for shape and signature by AccountLinks, not here. */
+export const LinkParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) })
+
+export const ChoosePasswordBody = Type.Object({
+  password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
+  _csrf: CsrfField,
+})
+export type ChoosePasswordBody = Static<typeof ChoosePasswordBody>
+
+export const choosePasswordMessages: FieldMessages = {
+  password: signUpMessages.password!,
+}
+
+export const ConfirmBody = Type.Object({ _csrf: CsrfField })
+
+export const ChangeEmailBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN }),
+  currentPasswordForEmail: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  _csrf: CsrfField,
+})
+export type ChangeEmailBody = Static<typeof ChangeEmailBody>
+
+export const changeEmailMessages: FieldMessages = {
+  email: { default: 'account.email.invalid', required: 'account.email.required', maxLength: 'signUp.email.tooLong' },
+  currentPasswordForEmail: { default: 'account.password.currentRequired', required: 'account.password.currentRequired' },
+}
+
+export const ChangePasswordBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
+  _csrf: CsrfField,
+})
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>
+
+export const changePasswordMessages: FieldMessages = {
+  currentPassword: { default: 'account.password.currentRequired', required: 'account.password.currentRequired' },
+  newPassword: { default: 'signUp.password.tooShort', required: 'account.password.newRequired', maxLength: 'signUp.password.tooLong' },
+}

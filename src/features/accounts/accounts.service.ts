@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../db/errors.js'
 import type { FormErrors } from '../../lib/forms.js'
 import { hashForUnknownAccount, hashPassword, isCommonPassword, verifyPassword } from './passwords.js'
 import { claimFirstAdmin, findUserByEmail, insertUser, setUserRole } from './users.queries.js'
+import { sendConfirmation } from './recovery.service.js'
 
 export interface SignUpInput {
   displayName: string
@@ -19,7 +20,7 @@ export type SignUpResult = { ok: true; user: UserRow } | { ok: false; errors: Fo
 const emailTaken: FormErrors = { email: { key: 'signUp.email.taken' } }
 
 /**
- * Creates an account. The very first account on a site becomes its admin (decided by
+ * Creates an account and emails a link to confirm its address. The very first account on a site becomes its admin (decided by
  * a claim that only one sign-up can win, even when two arrive together).
  */
 export async function signUp(db: Kysely<Database>, input: SignUpInput, now: Date): Promise<SignUpResult> {
@@ -39,6 +40,8 @@ export async function signUp(db: Kysely<Database>, input: SignUpInput, now: Date
         created_at: stamp,
         updated_at: stamp,
       })
+      // Everything works at once; notices wait until the address is confirmed.
+      await sendConfirmation(trx, created, created.email, now)
       if (await claimFirstAdmin(trx, created.id)) {
         await setUserRole(trx, created.id, 'admin', stamp)
         return { ...created, role: 'admin' as const }

@@ -29,3 +29,18 @@ export async function findSessionUser(db: Kysely<Database>, id: string, now: Dat
     .where('s.expires_at', '>', now.toISOString())
     .executeTakeFirst()
 }
+
+/**
+ * Signs the person out on every browser ("sign out everywhere", a new password), or on every
+ * browser but the one asking. The cookie names only a row, so once the rows go, so do the sessions.
+ */
+export async function deleteSessionsOf(db: Kysely<Database>, userId: number, exceptId: string | null = null): Promise<void> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  await query.execute()
+}
+
+export async function countSessionsOf(db: Kysely<Database>, userId: number, now: Date): Promise<number> {
+  const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('expires_at', '>', now.toISOString()).executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -29,6 +29,12 @@ export const LIMITS = {
   failedSignInsPerAccount: { max: 50, windowMs: FIFTEEN_MINUTES },
   /** Sign-up attempts from one address (every attempt, so probing for taken emails is limited too). */
   signUpsPerIp: { max: 20, windowMs: ONE_HOUR },
+  /** Password-reset requests from one address: each one may send an email. */
+  passwordResetsPerIp: { max: 10, windowMs: ONE_HOUR },
+  /** Reset emails to one account, whoever asks: nobody can fill an inbox with them. */
+  passwordResetsPerAccount: { max: 3, windowMs: ONE_HOUR },
+  /** Confirmation emails one account can ask for (to its own or a new address). */
+  confirmationEmailsPerAccount: { max: 5, windowMs: ONE_HOUR },
 } satisfies Record<string, Limit>
 
 export const buckets = {
@@ -36,6 +42,9 @@ export const buckets = {
   signInAccount: (email: string) => `sign-in:account:${email.trim().toLowerCase()}`,
   signInAccountFromIp: (email: string, ip: string) => `sign-in:account-ip:${ip}:${email.trim().toLowerCase()}`,
   signUpIp: (ip: string) => `sign-up:ip:${ip}`,
+  passwordResetIp: (ip: string) => `password-reset:ip:${ip}`,
+  passwordResetAccount: (userId: number) => `password-reset:account:${userId}`,
+  confirmationEmails: (userId: number) => `confirm-email:account:${userId}`,
 }
 
 export interface Attempt {

@@ -79,6 +79,8 @@ export async function seedDemoIfEmpty(db: Kysely<Database>, now: Date): Promise<
           mastodon_handle: person.mastodonHandle ?? null,
           bluesky_handle: person.blueskyHandle ?? null,
           role: person.role,
+          // The demo's addresses are made up; treated as confirmed so the demo's emails show at /dev/mail.
+          email_verified_at: stamp,
           created_at: stamp,
           updated_at: stamp,
         })

@@ -12,6 +12,8 @@ import { meetupItem, sessionItem, siteOf, type Site } from '../calendars/calenda
 import { type Notice, TOPIC_OF } from './notices.js'
 import type { Recipient } from './outbox.queries.js'
 import type { UnsubscribeTokens } from './unsubscribe-token.js'
+import type { AccountLinks } from '../accounts/account-links.js'
+import { LINK_LIFETIME_MS } from '../accounts/account-links.js'
 
 export interface EmailView {
   lang: string
@@ -20,13 +22,15 @@ export interface EmailView {
   /** The host's own words, shown as a quotation (escaped like everything else). */
   quote: string | null
   action: { label: string; url: string }
-  footer: { why: string; unsubscribeLabel: string; unsubscribeUrl: string; preferencesLabel: string; preferencesUrl: string }
+  /** Mail about the account itself has no unsubscribe link: there is nothing to switch off. */
+  footer: { why: string; unsubscribe: { label: string; url: string; preferencesLabel: string; preferencesUrl: string } | null }
 }
 
 export interface ComposeContext {
   baseUrl: string
   from: string
   tokens: UnsubscribeTokens
+  links: AccountLinks
   /** views/emails/notice.eta, compiled once by the app's view engine. */
   renderHtml(view: EmailView): Promise<string>
 }
@@ -36,7 +40,7 @@ interface Content {
   paragraphs: string[]
   quote?: string
   path: string
-  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal'
+  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal' | 'notice.action.confirmEmail' | 'notice.action.resetPassword' | 'notice.action.account'
   /** An invite (REQUEST) or its cancellation (CANCEL), with how the recipient stands. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; item: CalendarItem; name: string; partstat: 'ACCEPTED' | 'TENTATIVE' }
 }
@@ -49,7 +53,7 @@ function whenMeetup(t: Translator, meetup: MeetupRow): string {
   return formatInstant(t.locale, meetup.starts_at, meetup.time_zone, 'dateTimeWithZone')
 }
 
-function content(notice: Notice, t: Translator, site: Site): Content {
+function content(notice: Notice, t: Translator, site: Site, links: AccountLinks): Content {
   const tr = t.t
   switch (notice.kind) {
     case 'rsvpGoing':
@@ -121,6 +125,26 @@ function content(notice: Notice, t: Translator, site: Site): Content {
       const params = { title: notice.meetup.title, name: notice.from }
       return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
     }
+    case 'verifyEmail': {
+      const params = { email: notice.to, count: LINK_LIFETIME_MS.verify / 3_600_000 }
+      return {
+        subject: tr('notice.verifyEmail.subject'),
+        paragraphs: [tr(notice.change ? 'notice.verifyEmail.bodyChange' : 'notice.verifyEmail.body', params), tr('notice.verifyEmail.notYou')],
+        path: `/verify-email/${links.sign(notice.link)}`,
+        actionKey: 'notice.action.confirmEmail',
+      }
+    }
+    case 'passwordReset':
+      return {
+        subject: tr('notice.passwordReset.subject'),
+        paragraphs: [tr('notice.passwordReset.body', { count: LINK_LIFETIME_MS.reset / 60_000 }), tr('notice.passwordReset.notYou')],
+        path: `/password-reset/${links.sign(notice.link)}`,
+        actionKey: 'notice.action.resetPassword',
+      }
+    case 'passwordChanged':
+      return { subject: tr('notice.passwordChanged.subject'), paragraphs: [tr('notice.passwordChanged.body'), tr('notice.passwordChanged.notYou')], path: '/password-reset', actionKey: 'notice.action.resetPassword' }
+    case 'emailChanged':
+      return { subject: tr('notice.emailChanged.subject'), paragraphs: [tr('notice.emailChanged.body', { email: notice.newEmail }), tr('notice.emailChanged.notYou')], path: '/me/account', actionKey: 'notice.action.account' }
   }
 }
 
@@ -144,29 +168,32 @@ function mailtoAddress(address: string): string {
 
 function textOf(view: EmailView): string {
   const quote = view.quote ? [view.quote.split(/\r?\n/).map((line) => `> ${line}`).join('\n')] : []
-  return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, `${view.footer.unsubscribeLabel}: ${view.footer.unsubscribeUrl}`, `${view.footer.preferencesLabel}: ${view.footer.preferencesUrl}`].join('\n\n') + '\n'
+  const unsubscribe = view.footer.unsubscribe ? [`${view.footer.unsubscribe.label}: ${view.footer.unsubscribe.url}`, `${view.footer.unsubscribe.preferencesLabel}: ${view.footer.unsubscribe.preferencesUrl}`] : []
+  return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, ...unsubscribe].join('\n\n') + '\n'
 }
 
 export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipient: Recipient): Promise<OutgoingMail> {
   const notice = JSON.parse(row.payload) as Notice
   const t = translator(isLocale(recipient.locale) ? recipient.locale : DEFAULT_LOCALE)
   const site = siteOf(ctx.baseUrl)
-  const body = content(notice, t, site)
+  const body = content(notice, t, site, ctx.links)
   const topic = TOPIC_OF[notice.kind]
-  const unsubscribeUrl = `${ctx.baseUrl}/unsubscribe/${ctx.tokens.sign(recipient.id, topic)}`
+  const switchable = topic === 'account' ? null : topic
+  const unsubscribeUrl = switchable ? `${ctx.baseUrl}/unsubscribe/${ctx.tokens.sign(recipient.id, switchable)}` : null
+  // A new address is confirmed at that address; the old one is told at the old one.
+  const to = notice.kind === 'verifyEmail' || notice.kind === 'emailChanged' ? notice.to : recipient.email
   const view: EmailView = {
     lang: t.locale,
     subject: body.subject,
     paragraphs: [t.t('notice.greeting', { name: recipient.display_name }), ...body.paragraphs],
     quote: body.quote ?? null,
     action: { label: t.t(body.actionKey), url: `${ctx.baseUrl}${body.path}` },
-    footer: {
-      why: t.t('notice.footer.why', { topic: t.t(`notice.topic.${topic}`) }),
-      unsubscribeLabel: t.t('notice.footer.unsubscribe'),
-      unsubscribeUrl,
-      preferencesLabel: t.t('notice.footer.preferences'),
-      preferencesUrl: `${ctx.baseUrl}/me/email`,
-    },
+    footer: switchable && unsubscribeUrl
+      ? {
+          why: t.t('notice.footer.why', { topic: t.t(`notice.topic.${switchable}`) }),
+          unsubscribe: { label: t.t('notice.footer.unsubscribe'), url: unsubscribeUrl, preferencesLabel: t.t('notice.footer.preferences'), preferencesUrl: `${ctx.baseUrl}/me/email` },
+        }
+      : { why: t.t('notice.footer.account'), unsubscribe: null },
   }
   // Every emailed invite, update and cancellation is iTIP (RFC 5546): REQUEST or CANCEL, the
   // same ORGANIZER (the site, as the From address) and the one recipient as ATTENDEE, so a
@@ -189,7 +216,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
       }
     : undefined
   return {
-    to: recipient.email,
+    to,
     from: ctx.from,
     subject: body.subject,
     text: textOf(view),
@@ -198,8 +225,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
     // that mail systems can recognise, not a second message.
     messageId: `<${crypto.createHash('sha256').update(row.idempotency_key).digest('hex').slice(0, 32)}@${site.host}>`,
     headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      ...(unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
       'Auto-Submitted': 'auto-generated',
       'Content-Language': t.locale,
     },

@@ -3,6 +3,7 @@
 // a message says what changed even if something changed again before it went.
 import type { MeetupRow } from '../../db/database.js'
 import type { SessionRow } from '../calendars/calendars.queries.js'
+import type { LinkFacts } from '../accounts/account-links.js'
 
 /** What a person can turn off, one switch per topic (preferences and unsubscribe links). */
 export const NOTICE_TOPICS = ['rsvps', 'meetupChanges', 'reminders', 'sessionChanges', 'proposals', 'hostMessages'] as const
@@ -21,10 +22,16 @@ export type Notice =
   | { kind: 'sessionChanged'; session: SessionRow; change: SessionChange; time_zone: string }
   | { kind: 'proposalDecided'; event: { slug: string; name: string }; proposal: { id: number; title: string }; state: 'accepted' | 'declined' }
   | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string }
+  // About the account itself: these go whatever the switches say, and to unconfirmed addresses.
+  | { kind: 'verifyEmail'; link: LinkFacts; to: string; change: boolean }
+  | { kind: 'passwordReset'; link: LinkFacts }
+  | { kind: 'passwordChanged' }
+  | { kind: 'emailChanged'; to: string; newEmail: string }
 
 export type NoticeKind = Notice['kind']
 
-export const TOPIC_OF: Record<NoticeKind, NoticeTopic> = {
+/** 'account': mail about the account itself, which nobody can switch off (nor should want to). */
+export const TOPIC_OF: Record<NoticeKind, NoticeTopic | 'account'> = {
   rsvpGoing: 'rsvps',
   rsvpWaitlisted: 'rsvps',
   rsvpPromoted: 'rsvps',
@@ -35,6 +42,10 @@ export const TOPIC_OF: Record<NoticeKind, NoticeTopic> = {
   sessionChanged: 'sessionChanges',
   proposalDecided: 'proposals',
   hostMessage: 'hostMessages',
+  verifyEmail: 'account',
+  passwordReset: 'account',
+  passwordChanged: 'account',
+  emailChanged: 'account',
 }
 
 export function isNoticeTopic(value: unknown): value is NoticeTopic {

@@ -27,6 +27,13 @@ export async function optedOut(db: Kysely<Database>, topic: NoticeTopic, userIds
   return new Set(rows.map((r) => r.user_id))
 }
 
+/** Of these people, who has not yet confirmed that their email address is theirs. */
+export async function unconfirmed(db: Kysely<Database>, userIds: number[]): Promise<number[]> {
+  if (!userIds.length) return []
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds).where('email_verified_at', 'is', null).execute()
+  return rows.map((r) => r.id)
+}
+
 export async function listOptOuts(db: Kysely<Database>, userId: number): Promise<NoticeTopic[]> {
   const rows = await db.selectFrom('email_opt_outs').select('topic').where('user_id', '=', userId).execute()
   return rows.map((r) => r.topic as NoticeTopic)

@@ -1,9 +1,10 @@
 // Queueing notices inside the caller's transaction: the change and its notices commit or
-// roll back together. People who turned the topic off are left out here, once.
+// roll back together. People who turned the topic off, or have not confirmed their address,
+// are left out here, once; mail about the account itself goes regardless.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { type Notice, TOPIC_OF } from './notices.js'
-import { insertOutboxRows, optedOut } from './outbox.queries.js'
+import { insertOutboxRows, optedOut, unconfirmed } from './outbox.queries.js'
 
 /**
  * One message per person. `cause` names what happened and which version of it (say
@@ -13,7 +14,8 @@ import { insertOutboxRows, optedOut } from './outbox.queries.js'
 export async function queueNotice(trx: Kysely<Database>, notice: Notice, userIds: readonly number[], cause: string, now: Date | string): Promise<void> {
   const unique = [...new Set(userIds)]
   if (!unique.length) return
-  const off = await optedOut(trx, TOPIC_OF[notice.kind], unique)
+  const topic = TOPIC_OF[notice.kind]
+  const off = topic === 'account' ? new Set<number>() : new Set([...(await optedOut(trx, topic, unique)), ...(await unconfirmed(trx, unique))])
   const payload = JSON.stringify(notice)
   const rows = unique.filter((id) => !off.has(id)).map((id) => ({ idempotency_key: `${notice.kind}:${cause}:u${id}`, kind: notice.kind, user_id: id, payload }))
   await insertOutboxRows(trx, rows, typeof now === 'string' ? now : now.toISOString())
