@@ -18,7 +18,7 @@ async function check(page: Page, name: string): Promise<void> {
   await assertAccessible(page, `${name}-${page.viewportSize()?.width}`)
 }
 
-const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email)
+const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email, server.app)
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${server.base}/sign-in`)

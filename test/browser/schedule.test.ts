@@ -150,7 +150,7 @@ test('on a phone the grid is a list by time; the projector and the printed grid'
   await wall.close()
 })
 
-const signUpAs = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email)
+const signUpAs = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email, server.app)
 
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'without JavaScript'

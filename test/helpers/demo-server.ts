@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Browser as Chromium, Page } from 'playwright-core'
 import { seedDemoIfEmpty, type DemoLogin } from '../../src/features/demo/demo.seed.js'
 import { buildTestApp } from './build-test-app.js'
+import { confirmationPath } from './browser.js'
 import { axeViolations, launchChromium, screenshot } from './chromium.js'
 
 export interface DemoServer {
@@ -39,12 +40,20 @@ export async function assertAccessible(page: Page, name: string): Promise<void> 
   await screenshot(page, name)
 }
 
-/** Creates an account through the sign-up form and lands on the home page, signed in. */
-export async function signUpInBrowser(page: Page, base: string, name: string, email: string): Promise<void> {
+/**
+ * Creates an account through the sign-up form, confirms the address through the link its
+ * email carries (clicking the button on the page it opens), and lands on the home page, signed in.
+ */
+export async function signUpInBrowser(page: Page, base: string, name: string, email: string, app?: FastifyInstance): Promise<void> {
   await page.goto(`${base}/sign-up`)
   await page.getByLabel('Your name').fill(name)
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
   await page.getByRole('button', { name: 'Create account' }).click()
   await page.waitForURL(`${base}/`)
+  if (!app) return
+  await page.goto(`${base}${await confirmationPath(app, email)}`)
+  await page.getByRole('button', { name: 'Confirm my email address' }).click()
+  await page.waitForURL(`${base}/me/account`)
+  await page.goto(`${base}/`)
 }

@@ -23,19 +23,13 @@ const recoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const linkProblem = (reply: FastifyReply, purpose: AccountLinkPurpose, problem: LinkProblem) =>
     private_(reply).code(STATUS_OF[problem]).viewAsync('accounts/link-problem', { purpose, problem })
 
-  /** The link's row, or the page that says what is wrong with it. */
-  async function openLink(request: FastifyRequest, token: string, reply: FastifyReply, purpose: AccountLinkPurpose): Promise<AccountLinkRow | null> {
+  /** The link's row, or the page (rendered, to be returned) that says what is wrong with it. */
+  async function openLink(request: FastifyRequest, token: string, reply: FastifyReply, purpose: AccountLinkPurpose): Promise<{ link: AccountLinkRow } | { page: Promise<string> }> {
     const check = await app.outbox.links.check(db, token, purpose, new Date())
-    if (!check.ok) {
-      await linkProblem(reply, purpose, check.problem)
-      return null
-    }
+    if (!check.ok) return { page: linkProblem(reply, purpose, check.problem) }
     // Signed in as someone else: acting on the link here would mix two accounts up.
-    if (request.currentUser && request.currentUser.id !== check.link.user_id) {
-      await linkProblem(reply, purpose, 'otherAccount')
-      return null
-    }
-    return check.link
+    if (request.currentUser && request.currentUser.id !== check.link.user_id) return { page: linkProblem(reply, purpose, 'otherAccount') }
+    return { link: check.link }
   }
 
   app.get('/password-reset', async (request, reply) => {
@@ -58,14 +52,15 @@ const recoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/password-reset/sent', async (_request, reply) => reply.viewAsync('accounts/password-reset-sent', {}))
 
   app.get('/password-reset/:token', { schema: { params: LinkParams } }, async (request, reply) => {
-    const link = await openLink(request, request.params.token, reply, 'reset')
-    if (!link) return reply
+    const opened = await openLink(request, request.params.token, reply, 'reset')
+    if ('page' in opened) return opened.page
     return private_(reply).viewAsync('accounts/choose-password', { token: request.params.token, errors: {} })
   })
 
   app.post('/password-reset/:token', { schema: { params: LinkParams, body: ChoosePasswordBody }, attachValidation: true }, async (request, reply) => {
-    const link = await openLink(request, request.params.token, reply, 'reset')
-    if (!link) return reply
+    const opened = await openLink(request, request.params.token, reply, 'reset')
+    if ('page' in opened) return opened.page
+    const { link } = opened
     const render = (errors: FormErrors) => private_(reply).code(400).viewAsync('accounts/choose-password', { token: request.params.token, errors })
     if (request.validationError) {
       let errors = errorsFromValidation(request.validationError.validation, choosePasswordMessages, request.body)
@@ -84,14 +79,16 @@ const recoveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/verify-email/:token', { schema: { params: LinkParams } }, async (request, reply) => {
-    const link = await openLink(request, request.params.token, reply, 'verify')
-    if (!link) return reply
+    const opened = await openLink(request, request.params.token, reply, 'verify')
+    if ('page' in opened) return opened.page
+    const { link } = opened
     return private_(reply).viewAsync('accounts/confirm-email', { token: request.params.token, email: link.email })
   })
 
   app.post('/verify-email/:token', { schema: { params: LinkParams, body: ConfirmBody } }, async (request, reply) => {
-    const link = await openLink(request, request.params.token, reply, 'verify')
-    if (!link) return reply
+    const opened = await openLink(request, request.params.token, reply, 'verify')
+    if ('page' in opened) return opened.page
+    const { link } = opened
     const result = await confirmEmail(db, link, new Date())
     if (!result.ok) return linkProblem(reply, 'verify', result.problem)
     reply.flash(result.changedFrom ? 'verifyEmail.changed' : 'verifyEmail.done', { email: link.email ?? '' })

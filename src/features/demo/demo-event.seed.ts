@@ -97,6 +97,7 @@ export async function seedDemoEvent(db: Kysely<Database>, organiserId: number, c
         // Not a scrypt hash: verifyPassword always says no, so nobody can sign in as a voter.
         password_hash: 'demo-voter-cannot-sign-in',
         display_name: `Demo Voter ${i + 1}`,
+        email_verified_at: stamp,
         bio: 'Demo account that only votes.',
         role: 'member' as const,
         created_at: stamp,
