@@ -1,5 +1,14 @@
 // Secrets that travel in URLs are cut out before a URL is logged: the personal calendar
 // feed's token, and an unsubscribe link's signature (which turns someone's emails off).
 export function redactUrlSecrets(url: string): string {
-  return url.replace(/\/calendar\/[^/?#]+\.ics/, '/calendar/[secret].ics').replace(/\/unsubscribe\/[^/?#]+/, '/unsubscribe/[secret]')
+  return redactAddresses(url.replace(/\/calendar\/[^/?#]+\.ics/, '/calendar/[secret].ics').replace(/\/unsubscribe\/[^/?#]+/, '/unsubscribe/[secret]'))
+}
+
+// Logs keep no email address (docs/privacy.md): an address that reaches a log line (in a query
+// string, or quoted by a mail server refusing a recipient) is replaced, so erasing an account
+// leaves nothing in the logs to find.
+const ADDRESS = /[^\s<>"'()/?&=:;,]+(?:@|%40)[^\s<>"'()/?&=:;,]+\.[^\s<>"'()/?&=:;,]+/gi
+
+export function redactAddresses(text: string): string {
+  return text.replace(ADDRESS, '[address]')
 }

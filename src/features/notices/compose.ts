@@ -118,7 +118,7 @@ function content(notice: Notice, t: Translator, site: Site): Content {
       }
     }
     case 'hostMessage': {
-      const params = { title: notice.meetup.title, name: notice.from }
+      const params = { title: notice.meetup.title, name: notice.from || tr('erasure.formerMember') }
       return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
     }
   }
