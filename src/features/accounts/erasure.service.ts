@@ -15,7 +15,7 @@ import { RefusedError } from '../../lib/http-errors.js'
 import { OPEN_STATES, phaseAllows } from '../events/phases.js'
 import { cancelMeetupIn } from '../meetups/meetups.service.js'
 import { removeLeaversRsvp } from '../meetups/rsvps.service.js'
-import { buckets } from './sign-in-throttle.js'
+import { addressDigest } from './sign-in-throttle.js'
 
 export interface ErasureChoice {
   /** Withdraw the proposals and chat topics they may still withdraw, rather than keep them as "a former member"'s. */
@@ -132,14 +132,14 @@ async function eraseInTransaction(trx: Transaction<Database>, userId: number, ch
 }
 
 /**
- * The sign-in throttle counts failures per account under buckets that end in the address.
- * The address may hold LIKE's wildcards, so candidates are matched exactly here.
+ * The sign-in throttle counts failures per account under buckets that end in a digest of the
+ * address (rows written before that ended in the address itself): both go. Matched exactly
+ * here, since an address or digest may hold LIKE's wildcards.
  */
 async function forgetThrottle(trx: Transaction<Database>, email: string): Promise<void> {
-  const exact = buckets.signInAccount(email)
-  const fromIp = await trx.selectFrom('rate_limit_hits').select(['id', 'bucket']).where('bucket', 'like', 'sign-in:account-ip:%').execute()
-  const ids = fromIp.filter((hit) => hit.bucket.endsWith(`:${email}`)).map((hit) => hit.id)
-  await trx.deleteFrom('rate_limit_hits').where('bucket', '=', exact).execute()
+  const endings = [`:${addressDigest(email)}`, `:${email}`]
+  const perAccount = await trx.selectFrom('rate_limit_hits').select(['id', 'bucket']).where('bucket', 'like', 'sign-in:account%').execute()
+  const ids = perAccount.filter((hit) => endings.some((ending) => hit.bucket.endsWith(ending))).map((hit) => hit.id)
   for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('rate_limit_hits').where('id', 'in', ids.slice(i, i + 500)).execute()
 }
 

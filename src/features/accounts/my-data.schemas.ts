@@ -15,6 +15,6 @@ export const DeleteAccountBody = Type.Object({
 export type DeleteAccountBody = Static<typeof DeleteAccountBody>
 
 export const deleteAccountMessages: FieldMessages = {
-  content: { default: 'erasure.content.required' },
-  password: { default: 'erasure.password.required', maxLength: 'erasure.password.wrong' },
+  content: { default: 'erasure.content.required', required: 'erasure.content.required' },
+  password: { default: 'erasure.password.required', required: 'erasure.password.required', maxLength: 'erasure.password.wrong' },
 }
