@@ -22,6 +22,8 @@ import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import meetupsRoutes from './features/meetups/meetups.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
+import myDataRoutes from './features/accounts/my-data.routes.js'
+import privacyRoutes from './features/accounts/privacy.routes.js'
 import hostMessagesRoutes from './features/meetups/host-messages.routes.js'
 import noticesRoutes from './features/notices/notices.routes.js'
 import invitationsRoutes from './features/invitations/invitations.routes.js'
@@ -124,6 +126,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(apiRoutes)
   await app.register(meetupsRoutes)
   await app.register(meRoutes)
+  await app.register(myDataRoutes)
+  await app.register(privacyRoutes)
   await app.register(hostMessagesRoutes)
   await app.register(noticesRoutes)
   await app.register(invitationsRoutes)

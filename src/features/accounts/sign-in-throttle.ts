@@ -8,6 +8,7 @@
 // address (the owner's own address is never limited by another's guesses), and per account
 // from browsers that have never signed in to it (known-devices.ts): a ceiling on guesses
 // spread over many addresses that the owner's own browser does not count towards.
+import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 
@@ -37,10 +38,19 @@ export const LIMITS = {
   confirmationEmailsPerAccount: { max: 5, windowMs: ONE_HOUR },
 } satisfies Record<string, Limit>
 
+/**
+ * Accounts are counted under a one-way digest of the address, never the address itself: the
+ * throttle must not keep an address (docs/privacy.md), not even one tried after its account
+ * was deleted.
+ */
+export function addressDigest(email: string): string {
+  return crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')
+}
+
 export const buckets = {
   signInIp: (ip: string) => `sign-in:ip:${ip}`,
-  signInAccount: (email: string) => `sign-in:account:${email.trim().toLowerCase()}`,
-  signInAccountFromIp: (email: string, ip: string) => `sign-in:account-ip:${ip}:${email.trim().toLowerCase()}`,
+  signInAccount: (email: string) => `sign-in:account:${addressDigest(email)}`,
+  signInAccountFromIp: (email: string, ip: string) => `sign-in:account-ip:${ip}:${addressDigest(email)}`,
   signUpIp: (ip: string) => `sign-up:ip:${ip}`,
   passwordResetIp: (ip: string) => `password-reset:ip:${ip}`,
   passwordResetAccount: (userId: number) => `password-reset:account:${userId}`,

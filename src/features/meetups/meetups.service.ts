@@ -121,15 +121,18 @@ async function noticeEveryone(trx: Kysely<Database>, meetup: MeetupRow, kind: 'm
 
 /** Cancelling keeps every RSVP; the page then says plainly that it is off, and everyone is told. */
 export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
+  await db.transaction().execute((trx) => cancelMeetupIn(trx, meetupId, now))
+}
+
+/** cancelMeetup inside the caller's transaction (erasing an account cancels what only they hosted). */
+export async function cancelMeetupIn(trx: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
   const stamp = now.toISOString()
-  await db.transaction().execute(async (trx) => {
-    const meetup = await trx
-      .updateTable('meetups')
-      .set((eb) => ({ state: 'cancelled', updated_at: stamp, sequence: eb('sequence', '+', 1) }))
-      .where('id', '=', meetupId)
-      .where('state', '!=', 'cancelled')
-      .returningAll()
-      .executeTakeFirst()
-    if (meetup) await noticeEveryone(trx, meetup, 'meetupCancelled', stamp)
-  })
+  const meetup = await trx
+    .updateTable('meetups')
+    .set((eb) => ({ state: 'cancelled', updated_at: stamp, sequence: eb('sequence', '+', 1) }))
+    .where('id', '=', meetupId)
+    .where('state', '!=', 'cancelled')
+    .returningAll()
+    .executeTakeFirst()
+  if (meetup) await noticeEveryone(trx, meetup, 'meetupCancelled', stamp)
 }

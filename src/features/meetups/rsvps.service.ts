@@ -176,3 +176,23 @@ export async function changeCapacity(trx: Transaction<Database>, meetupId: numbe
   await saveSeats(trx, meetupId, seatsTaken)
   return { before: meetup, promoted }
 }
+
+/**
+ * Someone is leaving the site (accounts/erasure.service.ts): their RSVP goes, in the caller's
+ * transaction. A seat they held is freed and offered to the waitlist exactly as if they had
+ * said "not going" (those promoted are emailed); nobody emails them, they are gone. A meetup
+ * that has started keeps who was there, less them; a cancelled one just loses the row.
+ */
+export async function removeLeaversRsvp(trx: Transaction<Database>, meetupId: number, userId: number, now: Date): Promise<void> {
+  const stamp = now.toISOString()
+  const meetup = await lockMeetup(trx, meetupId)
+  const existing = await findRsvp(trx, meetupId, userId)
+  if (!existing) return
+  await trx.deleteFrom('rsvps').where('id', '=', existing.id).execute()
+  if (existing.status !== 'going' || meetup.state === 'cancelled') return
+  const seatsLeftBehind = meetup.seats_taken - existing.party_size
+  if (meetup.starts_at <= stamp) return saveSeats(trx, meetupId, seatsLeftBehind)
+  const { seatsTaken, promoted } = await promoteWaitlist(trx, meetup, seatsLeftBehind, stamp)
+  await saveSeats(trx, meetupId, seatsTaken)
+  await noticePromoted(trx, meetup, promoted, stamp)
+}

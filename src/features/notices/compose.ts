@@ -122,7 +122,7 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
       }
     }
     case 'hostMessage': {
-      const params = { title: notice.meetup.title, name: notice.from }
+      const params = { title: notice.meetup.title, name: notice.from || tr('erasure.formerMember') }
       return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
     }
     case 'verifyEmail': {
