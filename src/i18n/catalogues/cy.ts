@@ -130,7 +130,7 @@ export const cy: Catalogue = {
   'admin.tabs.people': 'Pobl',
   'admin.tabs.mail': 'E-byst a anfonwyd',
   'admin.people.title': 'Pobl',
-  'admin.people.intro': 'Gall trefnwyr greu digwyddiadau a chyfarfodydd. Gwnewch rywun yn drefnydd, neu tynnwch y rôl yn ôl.',
+  'admin.people.intro': 'Gall trefnwyr greu digwyddiadau. Gall unrhyw un sydd wedi mewngofnodi greu cymunedau a chyfarfodydd. Gwnewch rywun yn drefnydd, neu tynnwch y rôl yn ôl.',
   'admin.people.name': 'Enw',
   'admin.people.email': 'E-bost',
   'admin.people.role': 'Rôl',

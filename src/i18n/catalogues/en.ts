@@ -123,7 +123,7 @@ export const en = {
   'admin.tabs.people': 'People',
   'admin.tabs.mail': 'Sent emails',
   'admin.people.title': 'People',
-  'admin.people.intro': 'Organisers can create events and meetups. Make someone an organiser, or take it back.',
+  'admin.people.intro': 'Organisers can create events. Anyone signed in can create communities and meetups. Make someone an organiser, or take it back.',
   'admin.people.name': 'Name',
   'admin.people.email': 'Email',
   'admin.people.role': 'Role',
