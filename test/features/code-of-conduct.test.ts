@@ -71,6 +71,17 @@ describe('code of conduct', () => {
     assert.match(plain((await admin.get('/admin/code-of-conduct?lang=cy')).html), /Mae’r wefan yn defnyddio’r cod ymddygiad diofyn eto\./)
   })
 
+  test('the admin’s people page says who may create what: events take the organiser role, communities and meetups none', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = await person(app, 'Site Admin')
+    assert.match(plain((await admin.get('/admin/people')).html), /Organisers can create events\. Anyone signed in can create communities and meetups\./)
+    assert.match(plain((await admin.get('/admin/people?lang=cy')).html), /Gall trefnwyr greu digwyddiadau\. Gall unrhyw un sydd wedi mewngofnodi greu cymunedau a chyfarfodydd\./)
+    // And it is so: a member, not an organiser, creates a meetup but not an event.
+    const ann = await person(app, 'Ann')
+    assert.equal((await createMeetup(ann)).status, 303)
+    assert.equal((await ann.get('/events/new')).status, 403)
+  })
+
   test('sign-up links to the site’s code, in both languages', async (t) => {
     const app = await buildTestApp(t)
     const english = (await app.inject('/sign-up')).body
