@@ -130,7 +130,9 @@ describe('code of conduct', () => {
     const meetup = (await ann.get('/meetups/lunch-on-saturday?lang=cy')).html
     assert.match(plain(meetup), /Drwy ddweud eich bod yn mynd rydych chi’n cytuno i ddilyn cod ymddygiad Local gov social media\./)
     assert.match(meetup, /href="\/communities\/lgovsm\/code-of-conduct"/)
-    // The edit form shows what is stored; other communities are untouched; an unknown one is a 404.
+    // The community's own page links to it.
+    assert.match((await app.inject('/communities/lgovsm')).body, /<a href="\/communities\/lgovsm\/code-of-conduct">Code of conduct of Local gov social media<\/a>/)
+    // The edit form shows what is stored; an unknown community has no code page.
     assert.match((await host.get('/communities/lgovsm/edit')).html, />No \*\*pitching\*\* in the chat\.<\/textarea>/)
     assert.equal((await app.inject('/communities/nobody/code-of-conduct')).statusCode, 404)
   })
@@ -146,6 +148,7 @@ describe('code of conduct', () => {
 
     const page = (await app.inject('/events/ukgc27/code-of-conduct')).body
     assert.match(plain(page), /What UKGovCamp 2027 asks of you On the day, tell anyone in a yellow lanyard\. The code for the whole site/)
+    assert.match((await app.inject('/events/ukgc27?lang=cy')).body, /<a href="\/events\/ukgc27\/code-of-conduct">Cod ymddygiad UKGovCamp 2027<\/a>/)
     const ann = await person(app, 'Ann')
     const form = (await ann.get('/events/ukgc27/proposals/new')).html
     assert.match(plain(form), /When you propose and when you take part, you agree to follow the code of conduct of UKGovCamp 2027\./)
@@ -161,6 +164,7 @@ describe('code of conduct', () => {
     assert.match(edit.html, />On the day, tell anyone in a \*\*yellow\*\* lanyard\.<\/textarea>/)
     assert.equal((await org.post('/events/ukgc27/edit', { ...campForm, codeOfConduct: '' })).status, 303)
     assert.match(plain((await app.inject('/events/ukgc27/code-of-conduct')).body), /UKGovCamp 2027 has no code of conduct of its own/)
+    assert.doesNotMatch((await app.inject('/events/ukgc27')).body, /Code of conduct of UKGovCamp/)
     assert.match((await ann.get('/events/ukgc27/proposals/new')).html, /<a href="\/code-of-conduct">our code of conduct<\/a>/)
   })
 })

@@ -1271,6 +1271,7 @@ export const cy: Catalogue = {
   'conduct.backTo': 'Yn ôl i {name}',
   'conduct.linkSite': 'ein cod ymddygiad',
   'conduct.linkOwn': 'cod ymddygiad {name}',
+  'conduct.ownLink': 'Cod ymddygiad {name}',
   'conduct.agreeSignUp': 'Drwy greu cyfrif rydych chi’n cytuno i ddilyn',
   'conduct.agreePropose': 'Wrth gynnig ac wrth gymryd rhan, rydych chi’n cytuno i ddilyn',
   'conduct.agreeRsvp': 'Drwy ddweud eich bod yn mynd rydych chi’n cytuno i ddilyn',

@@ -1033,6 +1033,7 @@ export const en = {
   'conduct.backTo': 'Back to {name}',
   'conduct.linkSite': 'our code of conduct',
   'conduct.linkOwn': 'the code of conduct of {name}',
+  'conduct.ownLink': 'Code of conduct of {name}',
   'conduct.agreeSignUp': 'By creating an account you agree to follow',
   'conduct.agreePropose': 'When you propose and when you take part, you agree to follow',
   'conduct.agreeRsvp': 'By saying you are going you agree to follow',
