@@ -13,6 +13,7 @@ import shareRoutes from './features/cards/share.routes.js'
 import tagsRoutes from './features/cards/tags.routes.js'
 import chatsRoutes from './features/communities/chats.routes.js'
 import communitiesRoutes from './features/communities/communities.routes.js'
+import conductRoutes from './features/conduct/conduct.routes.js'
 import membersRoutes from './features/communities/members.routes.js'
 import topicsRoutes from './features/communities/topics.routes.js'
 import healthRoutes from './features/health/health.routes.js'
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountSettingsRoutes)
   await app.register(peopleRoutes)
   await app.register(adminRoutes)
+  await app.register(conductRoutes)
   await app.register(communitiesRoutes)
   await app.register(membersRoutes)
   await app.register(chatsRoutes)

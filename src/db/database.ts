@@ -77,6 +77,8 @@ export interface CommunitiesTable {
   chat_place: Generated<string>
   chat_url: string | null
   time_zone: string
+  /** Markdown: the community's own code of conduct, on top of the site's; '' when it has none. */
+  code_of_conduct: Generated<string>
   created_by: number | null
   created_at: string
   updated_at: string
@@ -172,6 +174,8 @@ export interface EventsTable {
   phase: Generated<EventPhase>
   /** When the grid was first published (null: never); see docs/schedule.md. */
   schedule_published_at: Generated<string | null>
+  /** Markdown: the event's own code of conduct, on top of the site's; '' when it has none. */
+  code_of_conduct: Generated<string>
   created_by: number | null
   created_at: string
   updated_at: string

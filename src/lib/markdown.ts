@@ -11,16 +11,19 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   tokens[idx]!.attrSet('rel', 'nofollow ugc noopener')
   return defaultLinkOpen(tokens, idx, options, env, self)
 }
-// Headings inside user text start at h3, below the page's own h1 and h2.
+// Headings inside user text start at h3, below the page's own h1 and h2 (or at the level
+// a page asks for, when the text is the page's whole content under its h1).
 md.core.ruler.push('demote_headings', (state) => {
+  const top = (state.env as { topHeading?: number }).topHeading ?? 3
   for (const token of state.tokens) {
     if (token.type === 'heading_open' || token.type === 'heading_close') {
-      const level = Math.min(6, Number(token.tag.slice(1)) + 2)
+      const level = Math.min(6, Number(token.tag.slice(1)) + top - 1)
       token.tag = `h${level}`
     }
   }
 })
 
-export function renderMarkdown(source: string): string {
-  return md.render(source)
+/** `topHeading`: the level a "# heading" in the text becomes (3 unless said). */
+export function renderMarkdown(source: string, options: { topHeading?: 2 | 3 } = {}): string {
+  return md.render(source, { topHeading: options.topHeading ?? 3 })
 }

@@ -259,3 +259,63 @@ for (const javaScript of [true, false]) {
     await context.close()
   })
 }
+
+// Issue 20: the code of conduct. The admin rewrites the site's code and the community's own;
+// a visitor reaches the site's from the sign-up form and from the footer of any page.
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
+  test(`the admin edits the code of conduct, and a visitor finds it from sign-up and the footer ${mode}`, async () => {
+    const admin = server.logins.find((l) => l.role.includes('admin'))!
+    const adminContext = await newContext(server.chromium, { javaScript })
+    const page = await adminContext.newPage()
+    await signIn(page, admin.email, admin.password)
+    await page.goto(`${server.base}/admin/people`)
+    await page.getByRole('navigation', { name: 'Site admin' }).getByRole('link', { name: 'Code of conduct' }).click()
+    const field = page.getByLabel('The code of conduct')
+    assert.match(await field.inputValue(), /^Everyone is welcome here/)
+    // Emptied: the error summary and the inline error, on the same page.
+    await field.fill('')
+    await page.getByRole('button', { name: 'Save the code of conduct' }).click()
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor()
+    if (javaScript) await check(page, 'admin-conduct-errors')
+    const rule = `Be excellent to each other (${mode}).`
+    await page.getByLabel('The code of conduct').fill(`# House rules\n\n${rule}`)
+    await page.getByRole('button', { name: 'Save the code of conduct' }).click()
+    await page.getByText('The code of conduct is saved.').waitFor()
+    // The community's host adds its own rules in the community's form.
+    await page.goto(`${server.base}/communities/lgovsm/edit`)
+    await page.getByLabel('Code of conduct (optional)').fill(`No pitching in the chat (${mode}).`)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.waitForURL(`${server.base}/communities/lgovsm`)
+
+    const visitorContext = await newContext(server.chromium, { javaScript })
+    const visitor = await visitorContext.newPage()
+    await visitor.goto(`${server.base}/sign-up`)
+    await visitor.getByRole('link', { name: 'our code of conduct' }).click()
+    await visitor.waitForURL(`${server.base}/code-of-conduct`)
+    await visitor.getByRole('heading', { level: 2, name: 'House rules' }).waitFor()
+    await visitor.getByText(rule).waitFor()
+    if (javaScript) await check(visitor, 'code-of-conduct')
+    await visitor.goto(`${server.base}/communities`)
+    await visitor.locator('footer').getByRole('link', { name: 'Code of conduct' }).click()
+    await visitor.waitForURL(`${server.base}/code-of-conduct`)
+    await visitor.getByText(rule).waitFor()
+    // The community's page shows its own rules, then the site's.
+    await visitor.goto(`${server.base}/communities/lgovsm/code-of-conduct`)
+    await visitor.getByText(`No pitching in the chat (${mode}).`).waitFor()
+    await visitor.getByText(rule).waitFor()
+    if (javaScript) await check(visitor, 'community-code-of-conduct')
+    await visitor.goto(`${server.base}/events/lgovcamp/code-of-conduct`)
+    await visitor.getByRole('heading', { level: 2, name: 'The code for the whole site' }).waitFor()
+    if (javaScript) await check(visitor, 'event-code-of-conduct')
+
+    // The admin goes back to the default text, which everyone then sees again.
+    await page.goto(`${server.base}/admin/code-of-conduct`)
+    await page.getByRole('button', { name: 'Go back to the default text' }).click()
+    await page.getByText('The site is using the default code of conduct again.').waitFor()
+    await visitor.goto(`${server.base}/code-of-conduct`)
+    await visitor.getByRole('heading', { level: 2, name: 'Be kind' }).waitFor()
+    await visitorContext.close()
+    await adminContext.close()
+  })
+}

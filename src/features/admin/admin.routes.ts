@@ -1,4 +1,5 @@
-// Site administration: the admin decides who may organise events and meetups.
+// Site administration: the admin decides who may create events (organisers).
+// Communities and meetups need no role: anyone signed in may create them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireRole } from '../../plugins/auth.js'

@@ -51,7 +51,7 @@ export async function listCommunities(db: Kysely<Database>, search: string): Pro
 
 export async function insertCommunity(
   db: Kysely<Database>,
-  community: Omit<CommunityRow, 'id' | 'description' | 'chat_place' | 'hashtag_key'> & { description: string; chat_place: string },
+  community: Omit<CommunityRow, 'id' | 'description' | 'chat_place' | 'hashtag_key' | 'code_of_conduct'> & { description: string; chat_place: string; code_of_conduct?: string },
 ): Promise<CommunityRow> {
   return db.insertInto('communities').values({ ...community, hashtag_key: hashtagKey(community.hashtag) }).returningAll().executeTakeFirstOrThrow()
 }

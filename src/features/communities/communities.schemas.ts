@@ -7,6 +7,7 @@ import { HASHTAG_PATTERN, MAX_HASHTAG_LENGTH, normaliseHashtag } from '../../lib
 import { NTH_VALUES, type ChatSchedule } from '../../lib/chat-recurrence.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
 import { CsrfField } from '../../lib/schema-fields.js'
+import { OwnCodeField, postedOwnCode } from '../conduct/conduct.schemas.js'
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$'
 /** Slugs that would clash with the pages under /communities/. */
@@ -34,6 +35,7 @@ export const CommunityBody = Type.Object({
   intervalWeeks: text(2),
   nth: text(2),
   startsOn: text(10),
+  codeOfConduct: OwnCodeField,
   _csrf: CsrfField,
 })
 export type CommunityBody = Static<typeof CommunityBody>
@@ -53,6 +55,7 @@ export const communityMessages: FieldMessages = {
   intervalWeeks: { default: 'community.intervalWeeks.invalid' },
   nth: { default: 'community.nth.invalid' },
   startsOn: { default: 'community.startsOn.invalid' },
+  codeOfConduct: { default: 'conduct.field.tooLong' },
 }
 
 export interface CommunityInput {
@@ -64,6 +67,8 @@ export interface CommunityInput {
   chatUrl: string | null
   timeZone: string
   schedule: Omit<ChatSchedule, 'timeZone' | 'endsOn'> | null
+  /** Markdown added to the site's code of conduct; '' for none, null to keep what is stored. */
+  codeOfConduct: string | null
 }
 
 function intIn(raw: string, allowed: readonly number[]): number | null {
@@ -124,6 +129,7 @@ export function readCommunityForm(posted: unknown, validation: FastifySchemaVali
       chatUrl: body.chatUrl || null,
       timeZone: body.timeZone,
       schedule,
+      codeOfConduct: postedOwnCode(fields),
     },
     errors: {},
   }

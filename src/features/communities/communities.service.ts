@@ -45,6 +45,7 @@ function communityFields(input: CommunityInput, stamp: string) {
     chat_place: input.chatPlace,
     chat_url: input.chatUrl,
     time_zone: input.timeZone,
+    ...(input.codeOfConduct === null ? {} : { code_of_conduct: input.codeOfConduct }),
     updated_at: stamp,
   }
 }

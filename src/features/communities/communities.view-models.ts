@@ -5,6 +5,7 @@ import type { Locale, Translator } from '../../i18n/i18n.js'
 import type { ChatOccurrence } from '../../lib/chat-recurrence.js'
 import { hashtagLinks, type HashtagLink } from '../../lib/hashtags.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import { ownCodePath } from '../conduct/conduct.view-models.js'
 import { pageCard, shareLinks } from '../cards/cards.js'
 import type { TopicListItem } from './topics.queries.js'
 
@@ -63,6 +64,8 @@ export interface CommunityHeader {
   chatPlace: string
   chatUrl: string | null
   timeZone: string
+  /** The page of its own code of conduct; null when the site's applies alone. */
+  codeOfConductPath: string | null
 }
 
 export function toCommunityHeader(community: CommunityRow): CommunityHeader {
@@ -76,6 +79,7 @@ export function toCommunityHeader(community: CommunityRow): CommunityHeader {
     chatPlace: community.chat_place,
     chatUrl: community.chat_url,
     timeZone: community.time_zone,
+    codeOfConductPath: ownCodePath(communityPath(community), community.code_of_conduct),
   }
 }
 
@@ -96,6 +100,7 @@ export function communityFormValues(community: CommunityRow, schedule: ChatSched
     intervalWeeks: String(schedule?.interval_weeks ?? 1),
     nth: String(schedule?.nth ?? 1),
     startsOn: schedule?.starts_on ?? '',
+    codeOfConduct: community.code_of_conduct,
   }
 }
 

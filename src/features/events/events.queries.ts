@@ -55,7 +55,7 @@ export async function listCommunityEvents(db: Kysely<Database>, communityId: num
     .execute()
 }
 
-export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase' | 'hashtag_key' | 'schedule_published_at'>): Promise<EventRow> {
+export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase' | 'hashtag_key' | 'schedule_published_at' | 'code_of_conduct'> & { code_of_conduct?: string }): Promise<EventRow> {
   return db.insertInto('events').values({ ...event, hashtag_key: hashtagKey(event.hashtag) }).returningAll().executeTakeFirstOrThrow()
 }
 

@@ -8,6 +8,7 @@ import { HASHTAG_PATTERN, normaliseHashtag } from '../../lib/hashtags.js'
 import { CsrfField, Id, Slug, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
+import { OwnCodeField, postedOwnCode } from '../conduct/conduct.schemas.js'
 
 export const EventSlugParams = SlugParams
 const URL_OR_EMPTY = '^$|^https?://\\S+$'
@@ -27,6 +28,7 @@ export const EventBody = Type.Object({
   dayStarts: text(5),
   dayEnds: text(5),
   description: text(10000),
+  codeOfConduct: OwnCodeField,
   _csrf: CsrfField,
 })
 export type EventBody = Static<typeof EventBody>
@@ -45,6 +47,7 @@ export const eventMessages: FieldMessages = {
   dayStarts: { default: 'community.startTime.invalid' },
   dayEnds: { default: 'event.dayEnds.invalid' },
   description: { default: 'event.description.tooLong' },
+  codeOfConduct: { default: 'conduct.field.tooLong' },
 }
 
 export interface EventInput {
@@ -61,6 +64,8 @@ export interface EventInput {
   dayStarts: string
   dayEnds: string
   description: string
+  /** Markdown added to the site's code of conduct; '' for none, null to keep what is stored. */
+  codeOfConduct: string | null
 }
 
 const RESERVED_SLUGS = new Set(['new'])
@@ -98,6 +103,7 @@ export function readEventForm(posted: unknown, validation: FastifySchemaValidati
       dayStarts: str('dayStarts'),
       dayEnds: str('dayEnds'),
       description: str('description').replace(/\r\n/g, '\n'),
+      codeOfConduct: postedOwnCode(fields),
     },
     errors: {},
   }

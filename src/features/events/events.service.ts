@@ -46,6 +46,7 @@ function eventFields(input: EventInput, community: number | null, stamp: string)
     last_day: input.lastDay,
     day_starts: input.dayStarts,
     day_ends: input.dayEnds,
+    ...(input.codeOfConduct === null ? {} : { code_of_conduct: input.codeOfConduct }),
     updated_at: stamp,
   }
 }

@@ -6,6 +6,7 @@ import { hashtagLinks, type HashtagLink } from '../../lib/hashtags.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { zonedToUtc } from '../../lib/zoned-time.js'
 import { needsList } from './events.schemas.js'
+import { ownCodePath } from '../conduct/conduct.view-models.js'
 
 export function eventPath(event: Pick<EventRow, 'slug'>, rest = ''): string {
   return `/events/${event.slug}${rest}`
@@ -39,6 +40,8 @@ export interface EventHeader {
   mapUrl: string | null
   descriptionHtml: string
   timeZone: string
+  /** The page of its own code of conduct; null when the site's applies alone. */
+  codeOfConductPath: string | null
 }
 
 export function toEventHeader(locale: Locale, event: EventRow): EventHeader {
@@ -59,6 +62,7 @@ export function toEventHeader(locale: Locale, event: EventRow): EventHeader {
     mapUrl: mapLink(event),
     descriptionHtml: renderMarkdown(event.description),
     timeZone: event.time_zone,
+    codeOfConductPath: ownCodePath(eventPath(event), event.code_of_conduct),
   }
 }
 
@@ -77,6 +81,7 @@ export function eventFormValues(event: EventRow, communitySlug: string | null): 
     dayStarts: event.day_starts,
     dayEnds: event.day_ends,
     description: event.description,
+    codeOfConduct: event.code_of_conduct,
   }
 }
 

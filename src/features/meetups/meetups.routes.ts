@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { formatInstant } from '../../i18n/format.js'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
+import { ownCodePath } from '../conduct/conduct.view-models.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByTypedHandle } from '../accounts/users.queries.js'
@@ -93,9 +94,9 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const listedEvent = meetup.event_id && meetup.event_approved === 1 ? meetup.event_id : null
     const awaitingEvent = meetup.event_id && meetup.event_approved === 0 && isHost ? await db.selectFrom('events').select('name').where('id', '=', meetup.event_id).executeTakeFirst() : undefined
     const parent = listedEvent
-      ? await db.selectFrom('events').select(['slug', 'name', 'hashtag']).where('id', '=', listedEvent).executeTakeFirst().then((e) => e && { ...e, path: `/events/${e.slug}` })
+      ? await db.selectFrom('events').select(['slug', 'name', 'hashtag', 'code_of_conduct']).where('id', '=', listedEvent).executeTakeFirst().then((e) => e && { ...e, path: `/events/${e.slug}` })
       : meetup.community_id
-        ? await db.selectFrom('communities').select(['slug', 'name', 'hashtag']).where('id', '=', meetup.community_id).executeTakeFirst().then((c) => c && { ...c, path: `/communities/${c.slug}` })
+        ? await db.selectFrom('communities').select(['slug', 'name', 'hashtag', 'code_of_conduct']).where('id', '=', meetup.community_id).executeTakeFirst().then((c) => c && { ...c, path: `/communities/${c.slug}` })
         : undefined
     const hashtag = parent?.hashtag
     return reply.viewAsync('meetups/show', {
@@ -121,7 +122,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       share: shareLinks({ title: meetup.title, when: view.when, hashtag: hashtag || null, url }),
       qrSvg: await qrSvg(url),
       meetup: view,
-      partOf: parent ? { name: parent.name, path: parent.path } : null,
+      // The RSVP form links to the code of what the meetup belongs to, when it has its own.
+      partOf: parent ? { name: parent.name, path: parent.path, codePath: ownCodePath(parent.path, parent.code_of_conduct) } : null,
       awaitingEvent: awaitingEvent ? { name: awaitingEvent.name } : null,
       pendingHosts: isHost ? await listPendingNames(db, 'meetup', meetup.id) : [],
       hosts: hosts.map((h) => ({ ...h, path: personPath(h) })),
