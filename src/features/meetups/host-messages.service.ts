@@ -44,6 +44,7 @@ export async function listHostMessages(db: Kysely<Database>, meetupId: number): 
     .innerJoin('users as u', 'u.id', 'm.sender_id')
     .select(['m.body', 'm.recipients', 'm.created_at', 'u.display_name as sender'])
     .where('m.meetup_id', '=', meetupId)
+    .where('m.hidden_at', 'is', null)
     .orderBy('m.id', 'desc')
     .limit(20)
     .execute()

@@ -36,7 +36,7 @@ interface Content {
   paragraphs: string[]
   quote?: string
   path: string
-  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal'
+  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal' | 'notice.action.site' | 'notice.action.hidden'
   /** An invite (REQUEST) or its cancellation (CANCEL), with how the recipient stands. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; item: CalendarItem; name: string; partstat: 'ACCEPTED' | 'TENTATIVE' }
 }
@@ -120,6 +120,25 @@ function content(notice: Notice, t: Translator, site: Site): Content {
     case 'hostMessage': {
       const params = { title: notice.meetup.title, name: notice.from }
       return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
+    }
+    case 'reportDecided': {
+      const params = { what: tr(`moderation.kind.${notice.item.kind}`), title: notice.item.title }
+      return {
+        subject: tr('notice.reportDecided.subject', params),
+        paragraphs: [tr(notice.outcome === 'hidden' ? 'notice.reportDecided.hidden' : 'notice.reportDecided.dismissed', params)],
+        path: '/',
+        actionKey: 'notice.action.site',
+      }
+    }
+    case 'itemHidden': {
+      const params = { what: tr(`moderation.kind.${notice.item.kind}`), title: notice.item.title }
+      return {
+        subject: tr('notice.itemHidden.subject', params),
+        paragraphs: [tr('notice.itemHidden.body', params)],
+        quote: notice.reason,
+        path: notice.item.path,
+        actionKey: 'notice.action.hidden',
+      }
     }
   }
 }
