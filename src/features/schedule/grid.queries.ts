@@ -161,7 +161,15 @@ export async function listUnscheduled(db: Kysely<Database>, eventId: number): Pr
 }
 
 export async function listChanges(db: Kysely<Database>, eventId: number, limit = 200): Promise<ScheduleChangeRow[]> {
-  return db.selectFrom('schedule_changes').selectAll().where('event_id', '=', eventId).orderBy('id', 'desc').limit(limit).execute()
+  return db
+    .selectFrom('schedule_changes')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    // The changelog names sessions: a hidden one is left out of it too (issue 20).
+    .where((eb) => eb.or([eb('proposal_id', 'is', null), eb('proposal_id', 'not in', eb.selectFrom('proposals').select('id').where('event_id', '=', eventId).where('hidden_at', 'is not', null))]))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
 }
 
 /** The live sessions of one slot, with their rooms: whom a change of the slot's time affects. */
