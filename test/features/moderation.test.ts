@@ -11,7 +11,7 @@ import { Browser, signIn, text, type Page } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
 import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
 import { drain, mailTo, startSmtp, type Received, type TestSmtp } from '../helpers/mail.js'
-import { createMeetup } from '../helpers/meetups.js'
+import { createMeetup, rsvp } from '../helpers/meetups.js'
 import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
 
 type T = Parameters<typeof buildTestApp>[0]
@@ -194,6 +194,40 @@ describe('reporting and moderating', () => {
     const audit = plain((await admin.get('/admin/audit')).html)
     assert.match(audit, /Hana Host Dismissed a report on topic: Wobbly topic title/)
     assert.match(audit, /Hana Host Hid meetup: Quokka picnic Picnics need a venue/)
+  })
+
+  test('a host message is reported from its email, and profiles are for the admin alone to moderate', async (t) => {
+    const { app, smtp } = await mailApp(t)
+    const admin = await person(app, 'Site Admin')
+    const hana = await organiser(app, admin, 'Hana Host')
+    assert.equal((await createCommunity(hana)).status, 303)
+    assert.equal((await createMeetup(hana, { title: 'Lunch club', communitySlug: 'lgovsm' })).status, 303)
+    const { slug } = await app.db.selectFrom('meetups').select('slug').executeTakeFirstOrThrow()
+    const mo = await person(app, 'Mo Member')
+    assert.equal((await rsvp(mo, slug)).status, 303)
+    assert.equal((await hana.submit(`/meetups/${slug}/message`, `/meetups/${slug}/message`, { body: 'Buy my timeshare, friends' })).status, 303)
+    await drain(app)
+    const message = one(mailTo(smtp, (await userOf(app, 'Mo Member')).email), /A message from Hana Host/)
+    const link = /\/report\/host_message\/(\d+)/.exec(message.mail.text ?? '')
+    assert.ok(link, 'the email has a link to report the message')
+    const reportId = await report(app, mo, 'host_message', Number(link[1]), 'Selling things')
+
+    // The community host wrote it: only the admin judges it.
+    assert.equal((await hana.get(`/moderation/reports/${reportId}`)).status, 403)
+    assert.match(plain((await admin.get('/moderation')).html), /host message: Buy my timeshare, friends/)
+    assert.equal((await decide(admin, reportId, 'hide', 'No selling')).status, 303)
+    assert.doesNotMatch(plain((await hana.get(`/meetups/${slug}/message`)).html), /Buy my timeshare/)
+    await drain(app)
+    assert.match(one(mailTo(smtp, (await userOf(app, 'Hana Host')).email), /Your host message .* has been hidden/).mail.text ?? '', /No selling/)
+
+    // A profile: a community host has no say; the admin hides it and its owner sees why.
+    const moRow = await userOf(app, 'Mo Member')
+    assert.match(await body(app, `/people/${moRow.id}`), /Mo Member/)
+    const profileReport = await report(app, hana, 'profile', moRow.id, 'Offensive bio')
+    assert.equal((await hana.get(`/moderation/reports/${profileReport}`)).status, 403)
+    assert.equal((await decide(admin, profileReport, 'hide', 'Offensive bio')).status, 303)
+    assert.equal((await app.inject(`/people/${moRow.id}`)).statusCode, 404)
+    assert.match(text((await mo.get(`/people/${moRow.id}`)).html), /Hidden by the hosts: Offensive bio/)
   })
 
   test('the admin finds people by name, handle or email, suspends them (no sign-in, sessions end, content hidden) and lifts it', async (t) => {

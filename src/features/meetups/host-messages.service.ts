@@ -33,7 +33,7 @@ export async function sendHostMessage(db: Kysely<Database>, meetup: MeetupRow, s
       .values({ meetup_id: meetup.id, sender_id: sender.id, body, recipients: going.length, created_at: stamp })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await queueNotice(trx, { kind: 'hostMessage', meetup: { slug: meetup.slug, title: meetup.title }, from: sender.display_name, body }, going, `msg${saved.id}`, stamp)
+    await queueNotice(trx, { kind: 'hostMessage', meetup: { slug: meetup.slug, title: meetup.title }, from: sender.display_name, body, messageId: saved.id }, going, `msg${saved.id}`, stamp)
     return { ok: true, recipients: going.length }
   })
 }

@@ -19,6 +19,7 @@ export interface EmailView {
   paragraphs: string[]
   /** The host's own words, shown as a quotation (escaped like everything else). */
   quote: string | null
+  report: { label: string; url: string } | null
   action: { label: string; url: string }
   footer: { why: string; unsubscribeLabel: string; unsubscribeUrl: string; preferencesLabel: string; preferencesUrl: string }
 }
@@ -35,6 +36,8 @@ interface Content {
   subject: string
   paragraphs: string[]
   quote?: string
+  /** A link to report what the email quotes (a host's message). */
+  report?: { label: string; url: string }
   path: string
   actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal' | 'notice.action.site' | 'notice.action.hidden'
   /** An invite (REQUEST) or its cancellation (CANCEL), with how the recipient stands. */
@@ -119,7 +122,9 @@ function content(notice: Notice, t: Translator, site: Site): Content {
     }
     case 'hostMessage': {
       const params = { title: notice.meetup.title, name: notice.from }
-      return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
+      // Members see a host's message only in their email: that is where they can report it (issue 20).
+      const report = notice.messageId ? { label: tr('notice.hostMessage.report'), url: `${site.baseUrl}/report/host_message/${notice.messageId}` } : undefined
+      return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup', report }
     }
     case 'reportDecided': {
       const params = { what: tr(`moderation.kind.${notice.item.kind}`), title: notice.item.title }
@@ -163,7 +168,8 @@ function mailtoAddress(address: string): string {
 
 function textOf(view: EmailView): string {
   const quote = view.quote ? [view.quote.split(/\r?\n/).map((line) => `> ${line}`).join('\n')] : []
-  return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, `${view.footer.unsubscribeLabel}: ${view.footer.unsubscribeUrl}`, `${view.footer.preferencesLabel}: ${view.footer.preferencesUrl}`].join('\n\n') + '\n'
+  const report = view.report ? [`${view.report.label}: ${view.report.url}`] : []
+  return [...view.paragraphs, ...quote, ...report, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, `${view.footer.unsubscribeLabel}: ${view.footer.unsubscribeUrl}`, `${view.footer.preferencesLabel}: ${view.footer.preferencesUrl}`].join('\n\n') + '\n'
 }
 
 export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipient: Recipient): Promise<OutgoingMail> {
@@ -178,6 +184,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
     subject: body.subject,
     paragraphs: [t.t('notice.greeting', { name: recipient.display_name }), ...body.paragraphs],
     quote: body.quote ?? null,
+    report: body.report ?? null,
     action: { label: t.t(body.actionKey), url: `${ctx.baseUrl}${body.path}` },
     footer: {
       why: t.t('notice.footer.why', { topic: t.t(`notice.topic.${topic}`) }),

@@ -20,7 +20,7 @@ export type Notice =
   | { kind: 'meetupReminder'; meetup: MeetupRow }
   | { kind: 'sessionChanged'; session: SessionRow; change: SessionChange; time_zone: string }
   | { kind: 'proposalDecided'; event: { slug: string; name: string }; proposal: { id: number; title: string }; state: 'accepted' | 'declined' }
-  | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string }
+  | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string; messageId?: number }
   // issue 20: the reporter hears the outcome; the author hears what was hidden and why, never who reported it.
   | { kind: 'reportDecided'; item: { kind: ReportItemKind; title: string }; outcome: 'hidden' | 'dismissed' }
   | { kind: 'itemHidden'; item: { kind: ReportItemKind; title: string; path: string }; reason: string }
