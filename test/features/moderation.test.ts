@@ -241,7 +241,7 @@ describe('reporting and moderating', () => {
     await app.db.updateTable('users').set({ handle: 'annsus' }).where('id', '=', annRow.id).execute()
     const id = await propose(ann, 'ukgc27', 'Kangaroo accounting')
     const bryn = await person(app, 'Bryn Reporter')
-    await report(app, bryn, 'profile', annRow.id, 'Rude profile')
+    const profileReport = await report(app, bryn, 'profile', annRow.id, 'Rude profile')
 
     for (const q of ['suspendable', 'ANNSUS', annRow.email.toUpperCase().slice(0, 12)]) {
       const found = plain((await admin.get(`/admin/people?q=${encodeURIComponent(q)}`)).html)
@@ -282,6 +282,15 @@ describe('reporting and moderating', () => {
     assert.equal((await signIn(again, annRow.email, PASSWORD)).status, 303)
     assert.match(await body(app, '/events/ukgc27/proposals'), /Kangaroo accounting/)
     assert.equal((await app.inject('/people/annsus')).statusCode, 200)
+
+    // What a moderator hid stays hidden through a suspension and its lifting.
+    assert.equal((await decide(admin, profileReport, 'hide', 'Rude profile')).status, 303)
+    await admin.get(`/admin/people/${annRow.id}`)
+    assert.equal((await admin.post(`/admin/people/${annRow.id}/suspend`, { reason: 'Again' })).status, 303)
+    await admin.get(`/admin/people/${annRow.id}`)
+    assert.equal((await admin.post(`/admin/people/${annRow.id}/unsuspend`, {})).status, 303)
+    assert.equal((await app.inject('/people/annsus')).statusCode, 404)
+    assert.match(await body(app, '/events/ukgc27/proposals'), /Kangaroo accounting/)
 
     const audit = plain((await admin.get('/admin/audit')).html)
     assert.match(audit, /Site Admin Suspended profile: Ann Suspendable Harassing other people/)

@@ -144,11 +144,17 @@ export async function decideReport(db: Kysely<Database>, id: number, from: reado
 const TABLE_OF = { proposal: 'proposals', topic: 'topics', meetup: 'meetups', host_message: 'meetup_messages', profile: 'users' } as const
 
 /** Hides one item for a reason its author will see (a moderator's hiding replaces a suspension's). */
-export async function hideItem(db: Kysely<Database>, kind: ReportItemKind, id: number, reason: string, stamp: string): Promise<void> {
-  await db.updateTable(TABLE_OF[kind]).set({ hidden_at: stamp, hidden_reason: reason, hidden_cause: 'report' }).where('id', '=', id).execute()
+export async function hideItem(db: Kysely<Database>, kind: ReportItemKind, id: number, reason: string, stamp: string, cause: HiddenCause = 'report'): Promise<void> {
+  await db.updateTable(TABLE_OF[kind]).set({ hidden_at: stamp, hidden_reason: reason, hidden_cause: cause }).where('id', '=', id).execute()
 }
 
-/** Shows a hidden item again, unless its author is suspended (then the suspension keeps it hidden). */
+/** Why a person is suspended, or null when they are not. */
+export async function suspensionOf(db: Kysely<Database>, userId: number): Promise<string | null> {
+  const row = await db.selectFrom('users').select(['suspended_at', 'suspended_reason']).where('id', '=', userId).executeTakeFirst()
+  return row?.suspended_at ? (row.suspended_reason ?? '') : null
+}
+
+/** Shows an item a moderator hid (what a suspension hid waits for the suspension to be lifted). */
 export async function restoreItem(db: Kysely<Database>, kind: ReportItemKind, id: number): Promise<void> {
   await db.updateTable(TABLE_OF[kind]).set({ hidden_at: null, hidden_reason: null, hidden_cause: null }).where('id', '=', id).where('hidden_cause', '=', 'report').execute()
 }

@@ -19,6 +19,7 @@ import {
   moderationScope,
   restoreItem,
   showAllHiddenBySuspension,
+  suspensionOf,
   type ReportedItem,
 } from './moderation.queries.js'
 
@@ -98,6 +99,9 @@ export async function restoreReported(db: Kysely<Database>, actor: CurrentUser, 
   await db.transaction().execute(async (trx) => {
     await decideReports(trx, item, ['hidden'], 'restored', actor.id, stamp)
     await restoreItem(trx, item.kind, item.id)
+    // An author suspended meanwhile stays hidden, now by the suspension, and comes back when it is lifted.
+    const suspended = item.authorId === null ? null : await suspensionOf(trx, item.authorId)
+    if (suspended !== null) await hideItem(trx, item.kind, item.id, suspended, stamp, 'suspension')
     await insertLog(trx, { actor_id: actor.id, action: 'restore', item_kind: item.kind, item_id: item.id, report_id: report.id, reason: '', created_at: stamp })
   })
 }
