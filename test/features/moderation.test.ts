@@ -101,6 +101,7 @@ describe('reporting and moderating', () => {
     const reportId = await report(app, bryn, 'proposal', id, 'This is an advert, not a session')
     assert.match(text((await bryn.get(`/events/ukgc27/proposals/${id}`)).html), /Thank you, the hosts will look at it/)
     assert.equal((await app.inject('/report/proposal/' + id)).statusCode, 303, 'signed-out people are sent to sign in')
+    assert.equal(await report(app, bryn, 'proposal', id, 'And again'), reportId, 'a second report from the same person adds nothing')
 
     // The organiser sees it in the queue, and must give a reason to hide it.
     const queue = plain((await org.get('/moderation')).html)

@@ -85,6 +85,17 @@ export async function insertReport(db: Kysely<Database>, report: { reporter_id: 
   return db.insertInto('reports').values(report).returningAll().executeTakeFirstOrThrow()
 }
 
+export async function findOpenReport(db: Kysely<Database>, reporterId: number, item: { kind: ReportItemKind; id: number }): Promise<ReportRow | undefined> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('reporter_id', '=', reporterId)
+    .where('item_kind', '=', item.kind)
+    .where('item_id', '=', item.id)
+    .where('status', '=', 'open')
+    .executeTakeFirst()
+}
+
 export async function findReport(db: Kysely<Database>, id: number): Promise<ReportRow | undefined> {
   return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst()
 }

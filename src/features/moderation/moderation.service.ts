@@ -10,6 +10,7 @@ import { queueNotice } from '../notices/queue.js'
 import {
   decideReports,
   findItems,
+  findOpenReport,
   findReport,
   hideAllBy,
   hideItem,
@@ -62,6 +63,9 @@ export async function findItem(db: Kysely<Database>, kind: ReportItemKind, id: n
 /** A report on an item people can see (a hidden one is already dealt with). */
 export async function fileReport(db: Kysely<Database>, reporter: CurrentUser, item: ReportedItem, reason: string, now: Date): Promise<ReportRow> {
   if (item.hiddenAt) throw new NotFoundError(`${item.kind} ${item.id} is hidden`)
+  // Reporting the same thing again before it is decided adds nothing to the queue.
+  const waiting = await findOpenReport(db, reporter.id, item)
+  if (waiting) return waiting
   return insertReport(db, { reporter_id: reporter.id, item_kind: item.kind, item_id: item.id, reason, created_at: now.toISOString() })
 }
 
