@@ -28,6 +28,7 @@ import privacyRoutes from './features/accounts/privacy.routes.js'
 import hostMessagesRoutes from './features/meetups/host-messages.routes.js'
 import noticesRoutes from './features/notices/notices.routes.js'
 import invitationsRoutes from './features/invitations/invitations.routes.js'
+import moderationRoutes from './features/moderation/moderation.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
@@ -133,6 +134,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(hostMessagesRoutes)
   await app.register(noticesRoutes)
   await app.register(invitationsRoutes)
+  await app.register(moderationRoutes)
   await app.register(shareRoutes)
   await app.register(tagsRoutes)
 

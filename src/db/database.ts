@@ -4,6 +4,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 
 export type Role = 'member' | 'organiser' | 'admin'
+/** Why a row is hidden: a moderator acted on a report, or its author is suspended. */
+export type HiddenCause = 'report' | 'suspension'
 
 export interface UsersTable {
   id: Generated<number>
@@ -24,6 +26,14 @@ export interface UsersTable {
   email_verified_at: string | null
   created_at: string
   updated_at: string
+  /** Set while hidden by a moderator or a suspension (issue 20): every list and page leaves it out. */
+  hidden_at: Generated<string | null>
+  /** Shown to its author on the item's page. */
+  hidden_reason: Generated<string | null>
+  hidden_cause: Generated<HiddenCause | null>
+  /** While set the person cannot sign in, their sessions stop working and their content is hidden. */
+  suspended_at: Generated<string | null>
+  suspended_reason: Generated<string | null>
 }
 
 export type AccountLinkPurpose = 'reset' | 'verify'
@@ -135,6 +145,11 @@ export interface TopicsTable {
   notes_url: string | null
   created_at: string
   updated_at: string
+  /** Set while hidden by a moderator or a suspension (issue 20): every list and page leaves it out. */
+  hidden_at: Generated<string | null>
+  /** Shown to its author on the item's page. */
+  hidden_reason: Generated<string | null>
+  hidden_cause: Generated<HiddenCause | null>
 }
 
 export interface TopicVotesTable {
@@ -210,6 +225,11 @@ export interface ProposalsTable {
   /** The decision its proposer has been told of, if any: placing on an unpublished grid tells nobody yet. */
   told_state: Generated<'accepted' | 'declined' | null>
   updated_at: string
+  /** Set while hidden by a moderator or a suspension (issue 20): every list and page leaves it out. */
+  hidden_at: Generated<string | null>
+  /** Shown to its author on the item's page. */
+  hidden_reason: Generated<string | null>
+  hidden_cause: Generated<HiddenCause | null>
 }
 
 export interface ProposalHostsTable {
@@ -343,6 +363,11 @@ export interface MeetupsTable {
   updated_at: string
   /** 1: listed on its event's page; 0: waiting for one of the event's organisers to approve. */
   event_approved: Generated<number>
+  /** Set while hidden by a moderator or a suspension (issue 20): every list and page leaves it out. */
+  hidden_at: Generated<string | null>
+  /** Shown to its author on the item's page. */
+  hidden_reason: Generated<string | null>
+  hidden_cause: Generated<HiddenCause | null>
 }
 
 export type InvitationKind = 'proposal' | 'meetup' | 'event'
@@ -408,6 +433,11 @@ export interface MeetupMessagesTable {
   body: string
   recipients: number
   created_at: string
+  /** Set while hidden by a moderator or a suspension (issue 20): every list and page leaves it out. */
+  hidden_at: Generated<string | null>
+  /** Shown to its author on the item's page. */
+  hidden_reason: Generated<string | null>
+  hidden_cause: Generated<HiddenCause | null>
 }
 
 export interface Database {
@@ -441,9 +471,44 @@ export interface Database {
   meetup_messages: MeetupMessagesTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
+  reports: ReportsTable
+  moderation_log: ModerationLogTable
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
+// issue 20: reporting and moderation
+export const REPORT_ITEM_KINDS = ['proposal', 'topic', 'meetup', 'profile', 'host_message'] as const
+export type ReportItemKind = (typeof REPORT_ITEM_KINDS)[number]
+export type ReportStatus = 'open' | 'hidden' | 'dismissed' | 'restored'
+
+export interface ReportsTable {
+  id: Generated<number>
+  /** Never shown to the reported person; null once the reporter's account is gone. */
+  reporter_id: number | null
+  item_kind: ReportItemKind
+  item_id: number
+  reason: string
+  status: Generated<ReportStatus>
+  created_at: string
+  decided_at: string | null
+  decided_by: number | null
+}
+
+/** The audit log: every moderation and suspension action, read by the admin. */
+export interface ModerationLogTable {
+  id: Generated<number>
+  actor_id: number | null
+  /** 'hide' | 'restore' | 'dismiss' | 'suspend' | 'unsuspend' */
+  action: string
+  item_kind: string
+  item_id: number
+  report_id: number | null
+  reason: Generated<string>
+  created_at: string
+}
+
+export type ReportRow = Selectable<ReportsTable>
+
 export type OutboxRow = Selectable<OutboxTable>
 export type UserRow = Selectable<UsersTable>
 export type NewUser = Insertable<UsersTable>

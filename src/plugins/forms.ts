@@ -10,7 +10,7 @@ const UNTRIMMED = /password/i
  * Fields typed into a textarea, which keep their line breaks. Every other text field is
  * one line. A new textarea's field name belongs here.
  */
-const MULTI_LINE = new Set(['description', 'bio', 'body', 'venueAddress', 'accessibilityNotes', 'codeOfConduct'])
+const MULTI_LINE = new Set(['description', 'bio', 'body', 'venueAddress', 'accessibilityNotes', 'codeOfConduct', 'reason'])
 
 function cleanField(name: string, value: string): string {
   return MULTI_LINE.has(name) ? cleanMultiLine(value) : cleanSingleLine(value)

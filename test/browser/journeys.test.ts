@@ -319,3 +319,79 @@ for (const javaScript of [true, false]) {
     await adminContext.close()
   })
 }
+
+// Issue 20: report → the admin's queue → hide (gone from the list, in the audit log) → show
+// again; then the admin finds the reporter by email, suspends and lifts it. With JavaScript
+// on and off; axe on every new page (the HTML is the same either way, so once).
+for (const javaScript of [true, false]) {
+  test(`report, moderate and suspend ${javaScript ? 'with' : 'without'} JavaScript`, async () => {
+    const proposals = await server.app.db
+      .selectFrom('proposals as p')
+      .innerJoin('events as e', 'e.id', 'p.event_id')
+      .select(['p.id', 'p.title', 'e.slug'])
+      .where('p.state', 'in', ['proposed', 'accepted', 'scheduled'])
+      .where('p.hidden_at', 'is', null)
+      .where('e.phase', '!=', 'draft')
+      .orderBy('p.id')
+      .execute()
+    const target = proposals[javaScript ? 0 : 1]!
+    const reporterEmail = `reporter-${javaScript}@example.org`
+
+    const context = await newContext(server.chromium, { javaScript })
+    const page = await context.newPage()
+    await signUp(page, javaScript ? 'Rhys Reporter' : 'Rhian Reporter', reporterEmail)
+    await page.goto(`${server.base}/events/${target.slug}/proposals/${target.id}`)
+    await page.locator(`a[href="/report/proposal/${target.id}"]`).click()
+    await page.getByRole('heading', { name: 'Report a proposal' }).waitFor()
+    if (javaScript) await check(page, 'report')
+    await page.getByRole('button', { name: 'Send report' }).click()
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor()
+    if (javaScript) await check(page, 'report-errors')
+    await page.getByLabel('What is wrong with it?').fill('This is an advert, not a session.')
+    await page.getByRole('button', { name: 'Send report' }).click()
+    await page.getByText('Thank you, the hosts will look at it.').waitFor()
+    await context.close()
+
+    const admin = server.logins.find((l) => l.role.includes('admin'))!
+    const adminContext = await newContext(server.chromium, { javaScript })
+    const adminPage = await adminContext.newPage()
+    await signIn(adminPage, admin.email, admin.password)
+    const inList = () => adminPage.locator(`a[href="/events/${target.slug}/proposals/${target.id}"]`).count()
+    await adminPage.goto(`${server.base}/events/${target.slug}/proposals`)
+    assert.equal(await inList(), 1, 'listed before it is hidden')
+    await adminPage.goto(`${server.base}/moderation`)
+    if (javaScript) await check(adminPage, 'moderation')
+    const reportId = (await server.app.db.selectFrom('reports').select('id').where('item_kind', '=', 'proposal').where('item_id', '=', target.id).orderBy('id', 'desc').executeTakeFirstOrThrow()).id
+    await adminPage.locator(`a[href="/moderation/reports/${reportId}"]`).click()
+    if (javaScript) await check(adminPage, 'moderation-decide')
+    await adminPage.getByRole('button', { name: 'Hide it' }).click()
+    await adminPage.getByRole('heading', { name: 'There is a problem' }).waitFor()
+    await adminPage.getByLabel('Why are you hiding it?').fill('Adverts are not sessions.')
+    await adminPage.getByRole('button', { name: 'Hide it' }).click()
+    await adminPage.getByText(`“${target.title}” is hidden.`).waitFor()
+    await adminPage.goto(`${server.base}/events/${target.slug}/proposals`)
+    assert.equal(await inList(), 0, 'gone from the list')
+    await adminPage.goto(`${server.base}/admin/audit`)
+    if (javaScript) await check(adminPage, 'audit')
+    await adminPage.getByRole('cell', { name: 'Adverts are not sessions.' }).first().waitFor()
+    await adminPage.goto(`${server.base}/moderation`)
+    await adminPage.locator(`a[href="/moderation/reports/${reportId}"]`).click()
+    await adminPage.getByRole('button', { name: 'Show it again' }).click()
+    await adminPage.getByText(`“${target.title}” is shown again.`).waitFor()
+
+    // The admin people page: search by email, suspend with a reason, lift it.
+    await adminPage.goto(`${server.base}/admin/people`)
+    if (javaScript) await check(adminPage, 'admin-people')
+    await adminPage.getByLabel('Find someone by name, handle or email').fill(reporterEmail)
+    await adminPage.getByRole('button', { name: 'Search' }).click()
+    await adminPage.getByText(`1 person matches “${reporterEmail}”.`).waitFor()
+    await adminPage.getByRole('link', { name: javaScript ? 'Rhys Reporter' : 'Rhian Reporter' }).click()
+    if (javaScript) await check(adminPage, 'admin-person')
+    await adminPage.getByLabel('Why are you suspending them?').fill('Testing the suspension.')
+    await adminPage.getByRole('button', { name: 'Suspend' }).click()
+    await adminPage.getByText('is suspended.').waitFor()
+    await adminPage.getByRole('button', { name: 'Lift the suspension' }).click()
+    await adminPage.getByText('is no longer suspended.').waitFor()
+    await adminContext.close()
+  })
+}

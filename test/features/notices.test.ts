@@ -241,7 +241,7 @@ describe('email notices', () => {
     assert.equal((await ann.post('/me/email', { topics: ['rsvps', 'meetupChanges'] }, { csrf: null })).status, 403, 'preferences need the CSRF token')
     assert.equal((await ann.submit('/me/email', '/me/email', { topics: ['rsvps'] })).status, 303)
     const topics = (await app.db.selectFrom('email_opt_outs').select('topic').orderBy('topic').execute()).map((r) => r.topic)
-    assert.deepEqual(topics, ['hostMessages', 'meetupChanges', 'proposals', 'reminders', 'sessionChanges'])
+    assert.deepEqual(topics, ['hostMessages', 'meetupChanges', 'moderation', 'proposals', 'reminders', 'sessionChanges'])
   })
 
   test('hosts write to everyone going, each on their own; the fourth message in a day is refused and keeps the text', async (t) => {

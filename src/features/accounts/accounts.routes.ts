@@ -83,6 +83,8 @@ const accountsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     const user = await checkCredentials(db, email, request.body.password)
     if (!user) return render(400, { email: { key: 'signIn.wrong' } })
+    // Said only to someone who knows the password: nobody else learns an account is suspended.
+    if (user.suspended_at) return render(403, { email: { key: 'signIn.suspended' } })
 
     // A good sign-in was not a failed attempt: forget it, and the misses from this address.
     // The account-wide count stays: another's guesses go on counting towards the ceiling.

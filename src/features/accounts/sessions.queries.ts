@@ -19,7 +19,7 @@ export async function deleteSession(db: Kysely<Database>, id: string): Promise<v
   await db.deleteFrom('sessions').where('id', '=', id).execute()
 }
 
-/** The person a live session belongs to: one query, by primary key. */
+/** The person a live session belongs to, unless suspended: one query, by primary key. */
 export async function findSessionUser(db: Kysely<Database>, id: string, now: Date): Promise<UserRow | undefined> {
   return db
     .selectFrom('sessions as s')
@@ -27,6 +27,8 @@ export async function findSessionUser(db: Kysely<Database>, id: string, now: Dat
     .selectAll('u')
     .where('s.id', '=', id)
     .where('s.expires_at', '>', now.toISOString())
+    // A suspended person's sessions stop working at once, and work again when it is lifted.
+    .where('u.suspended_at', 'is', null)
     .executeTakeFirst()
 }
 

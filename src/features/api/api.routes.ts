@@ -100,7 +100,7 @@ const apiRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/meetups/:slug', { schema: { params: SlugOnly } }, async (request) => {
     const meetup = await findMeetupBySlug(db, request.params.slug)
-    if (!meetup) throw new NotFoundError('no such meetup')
+    if (!meetup || meetup.hidden_at) throw new NotFoundError('no such meetup')
     return {
       slug: meetup.slug,
       title: meetup.title,

@@ -56,6 +56,8 @@ function sessions(db: Kysely<Database>) {
     .where('ev.schedule_published_at', 'is not', null)
     // An event taken back to draft is gone for everyone but its organisers, feeds included.
     .where('ev.phase', '!=', 'draft')
+    // So is a hidden session (issue 20).
+    .where('p.hidden_at', 'is', null)
 }
 
 /** An event's sessions: live ones, and ones cancelled since `since` (kept so calendars hear of it). */
@@ -95,6 +97,7 @@ export async function communityMeetups(db: Kysely<Database>, communityId: number
       .selectAll()
       .where('community_id', '=', communityId)
       .where('ends_at', '>=', since)
+      .where('hidden_at', 'is', null)
       // A cancelled meetup cannot be edited, so its updated_at is when it was cancelled.
       .where((eb) => eb.or([eb('state', '!=', 'cancelled'), eb('updated_at', '>=', since)]))
       .orderBy('starts_at')
@@ -120,6 +123,7 @@ export async function personalMeetups(db: Kysely<Database>, userId: number, sinc
       .selectAll('m')
       .where('h.user_id', '=', userId)
       .where('m.ends_at', '>=', since)
+      .where('m.hidden_at', 'is', null)
       .execute(),
     db
       .selectFrom('rsvps as v')
@@ -129,6 +133,7 @@ export async function personalMeetups(db: Kysely<Database>, userId: number, sinc
       .where('v.user_id', '=', userId)
       .where((eb) => eb.or([eb('v.status', 'in', ['going', 'waitlisted']), eb('v.withdrawn_at', '>=', since)]))
       .where('m.ends_at', '>=', since)
+      .where('m.hidden_at', 'is', null)
       .execute(),
   ])
   const hostedIds = new Set(hosted.map((m) => m.id))
@@ -166,6 +171,7 @@ export async function chatsOf(db: Kysely<Database>, communityIds: number[]): Pro
       .select(['community_id', 'chat_date', 'title', 'updated_at'])
       .where('community_id', 'in', communityIds)
       .where('chat_date', 'is not', null)
+      .where('hidden_at', 'is', null)
       .orderBy('id')
       .execute(),
   ])

@@ -101,7 +101,7 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/meetups/:slug/calendar.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
     const meetup = await findMeetupBySlug(db, request.params.slug)
-    if (!meetup) throw new NotFoundError('no such meetup')
+    if (!meetup || meetup.hidden_at) throw new NotFoundError('no such meetup')
     return serve(request, reply, `meetup-${meetup.id}`, { name: meetup.title }, [meetupItem(site, request.i18n.t, meetup)], { filename: `${meetup.slug}.ics` })
   })
 

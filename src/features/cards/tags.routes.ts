@@ -37,6 +37,7 @@ const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .selectFrom('meetups')
             .select(['slug', 'title', 'starts_at', 'time_zone', 'capacity', 'seats_taken', 'state'])
             .where('ends_at', '>', new Date().toISOString())
+            .where('hidden_at', 'is', null)
             .where((eb) =>
               eb.or([
                 ...(communityIds.length ? [eb('community_id', 'in', communityIds)] : []),

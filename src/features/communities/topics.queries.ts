@@ -32,6 +32,8 @@ function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: nu
       sql<number>`case when mine.user_id is null then 0 else 1 end`.as('voted_by_me'),
     ])
     .where('t.community_id', '=', communityId)
+    // Hidden by a moderator or a suspension: gone from every list (issue 20).
+    .where('t.hidden_at', 'is', null)
 }
 
 function toItem(row: {
@@ -65,6 +67,11 @@ export async function listAssignedTopics(db: Kysely<Database>, communityId: numb
   return rows.map(toItem)
 }
 
+/** A person's own topics in a community that are hidden, with the reason they are shown. */
+export async function listMyHiddenTopics(db: Kysely<Database>, communityId: number, userId: number): Promise<Pick<TopicRow, 'id' | 'title' | 'hidden_reason'>[]> {
+  return db.selectFrom('topics').select(['id', 'title', 'hidden_reason']).where('community_id', '=', communityId).where('proposed_by', '=', userId).where('hidden_at', 'is not', null).orderBy('id').execute()
+}
+
 export async function findTopic(db: Kysely<Database>, communityId: number, topicId: number): Promise<TopicRow | undefined> {
   return db.selectFrom('topics').selectAll().where('community_id', '=', communityId).where('id', '=', topicId).executeTakeFirst()
 }
@@ -85,7 +92,7 @@ export async function updateTopic(
 }
 
 export async function findTopicForChat(db: Kysely<Database>, communityId: number, chatDate: string): Promise<TopicRow | undefined> {
-  return db.selectFrom('topics').selectAll().where('community_id', '=', communityId).where('chat_date', '=', chatDate).executeTakeFirst()
+  return db.selectFrom('topics').selectAll().where('community_id', '=', communityId).where('chat_date', '=', chatDate).where('hidden_at', 'is', null).executeTakeFirst()
 }
 
 /**

@@ -7,7 +7,7 @@ import { NotFoundError } from '../../lib/http-errors.js'
 import { requireSignIn, safeNextPath } from '../../plugins/auth.js'
 import { communityPath, toCommunityHeader } from './communities.view-models.js'
 import { assertHost, assertMember, communityOr404 } from './community-access.js'
-import { findTopic, insertTopic, listAssignedTopics, listOpenTopics, setTopicVote, updateTopic } from './topics.queries.js'
+import { findTopic, insertTopic, listAssignedTopics, listMyHiddenTopics, listOpenTopics, setTopicVote, updateTopic } from './topics.queries.js'
 import { CsrfField, Id, Slug, SlugParams } from '../../lib/schema-fields.js'
 
 export const MAX_TOPIC_TITLE = 120
@@ -33,12 +33,18 @@ const topicsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/communities/:slug/topics', { schema: { params: SlugParams } }, async (request, reply) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     const viewerId = request.currentUser?.id ?? null
-    const [open, assigned] = await Promise.all([listOpenTopics(db, context.community.id, viewerId), listAssignedTopics(db, context.community.id, viewerId)])
+    const [open, assigned, myHidden] = await Promise.all([
+      listOpenTopics(db, context.community.id, viewerId),
+      listAssignedTopics(db, context.community.id, viewerId),
+      viewerId === null ? [] : listMyHiddenTopics(db, context.community.id, viewerId),
+    ])
     return reply.viewAsync('communities/topics', {
       community: toCommunityHeader(context.community),
       open,
       assigned: assigned.filter((t) => !t.done),
       context: { isMember: context.isMember, isHost: context.isHost },
+      // The author of a hidden topic is shown why it is hidden, and nobody else sees it (issue 20).
+      myHidden,
     })
   })
 

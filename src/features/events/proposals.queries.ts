@@ -52,6 +52,8 @@ function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: num
       'p.created_at',
     ])
     .where('p.event_id', '=', eventId)
+    // Hidden by a moderator or a suspension: gone from every list (issue 20).
+    .where('p.hidden_at', 'is', null)
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof proposalsWithVotes>['execute']>>[number]
@@ -74,7 +76,7 @@ export async function listProposals(
   page: { limit: number; offset: number },
 ): Promise<{ items: ProposalListItem[]; total: number }> {
   let query = proposalsWithVotes(db, eventId, viewerId)
-  let count = db.selectFrom('proposals as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.event_id', '=', eventId)
+  let count = db.selectFrom('proposals as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.event_id', '=', eventId).where('p.hidden_at', 'is', null)
   query = filter.state ? query.where('p.state', '=', filter.state) : query.where('p.state', 'in', LIVE_STATES)
   count = filter.state ? count.where('p.state', '=', filter.state) : count.where('p.state', 'in', LIVE_STATES)
   if (filter.format) {
@@ -98,6 +100,7 @@ export async function countProposals(db: Kysely<Database>, eventId: number): Pro
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('event_id', '=', eventId)
     .where('state', 'in', LIVE_STATES)
+    .where('hidden_at', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
@@ -106,7 +109,7 @@ export async function findProposal(db: Kysely<Database>, eventId: number, id: nu
   return db.selectFrom('proposals').selectAll().where('event_id', '=', eventId).where('id', '=', id).executeTakeFirst()
 }
 
-export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into' | 'vote_count' | 'told_state'> & { walk_up?: number }): Promise<ProposalRow> {
+export async function insertProposal(db: Kysely<Database>, proposal: Omit<ProposalRow, 'id' | 'state' | 'walk_up' | 'pitched' | 'merged_into' | 'vote_count' | 'told_state' | 'hidden_at' | 'hidden_reason' | 'hidden_cause'> & { walk_up?: number }): Promise<ProposalRow> {
   return db.insertInto('proposals').values(proposal).returningAll().executeTakeFirstOrThrow()
 }
 
@@ -223,6 +226,7 @@ export async function listQueue(db: Kysely<Database>, eventId: number): Promise<
     .where('p.event_id', '=', eventId)
     .where('p.queue_position', 'is not', null)
     .where('p.state', '!=', 'merged')
+    .where('p.hidden_at', 'is', null)
     .orderBy('p.queue_position')
     .orderBy('p.id')
     .execute()

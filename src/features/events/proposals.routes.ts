@@ -54,7 +54,10 @@ async function proposalOr404(db: Kysely<Database>, slug: string, id: number, use
   const context = await eventOr404(db, slug, user)
   const proposal = await findProposal(db, context.event.id, id)
   if (!proposal) throw new NotFoundError('no such proposal')
-  return { ...context, proposal, isHost: user !== null && (await isHost(db, proposal, user.id)) }
+  const host = user !== null && (await isHost(db, proposal, user.id))
+  // A hidden proposal is there only for its hosts (to read why) and the organisers who moderate it (issue 20).
+  if (proposal.hidden_at && !host && !context.isOrganiser) throw new NotFoundError('proposal is hidden')
+  return { ...context, proposal, isHost: host }
 }
 
 const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -168,6 +171,8 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           }
         : null,
       starred,
+      hiddenReason: proposal.hidden_at ? proposal.hidden_reason : null,
+      report: request.currentUser && !proposal.hidden_at ? `/report/proposal/${proposal.id}` : null,
       can: {
         star: request.currentUser !== null && phaseAllows(phase, 'star') && LIVE_STATES.includes(proposal.state),
         vote: request.currentUser !== null && phaseAllows(phase, 'vote') && LIVE_STATES.includes(proposal.state),

@@ -33,7 +33,7 @@ export async function sendHostMessage(db: Kysely<Database>, meetup: MeetupRow, s
       .values({ meetup_id: meetup.id, sender_id: sender.id, body, recipients: going.length, created_at: stamp })
       .returning('id')
       .executeTakeFirstOrThrow()
-    await queueNotice(trx, { kind: 'hostMessage', meetup: { slug: meetup.slug, title: meetup.title }, from: sender.display_name, body }, going, `msg${saved.id}`, stamp)
+    await queueNotice(trx, { kind: 'hostMessage', meetup: { slug: meetup.slug, title: meetup.title }, from: sender.display_name, body, messageId: saved.id }, going, `msg${saved.id}`, stamp)
     return { ok: true, recipients: going.length }
   })
 }
@@ -44,6 +44,7 @@ export async function listHostMessages(db: Kysely<Database>, meetupId: number): 
     .innerJoin('users as u', 'u.id', 'm.sender_id')
     .select(['m.body', 'm.recipients', 'm.created_at', 'u.display_name as sender'])
     .where('m.meetup_id', '=', meetupId)
+    .where('m.hidden_at', 'is', null)
     .orderBy('m.id', 'desc')
     .limit(20)
     .execute()

@@ -3,12 +3,15 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
 import type { CurrentUser } from '../../plugins/auth.js'
+import { maySeeHiddenItem } from '../moderation/moderation.service.js'
 import { findMeetupBySlug, isMeetupHost } from './meetups.queries.js'
 
 export async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
   const meetup = await findMeetupBySlug(db, slug)
   if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
   const isHost = user !== null && (user.role === 'admin' || (await isMeetupHost(db, meetup.id, user.id)))
+  // A hidden meetup is there only for its hosts, its author and its moderators (issue 20).
+  if (meetup.hidden_at && !isHost && !(await maySeeHiddenItem(db, user, 'meetup', meetup.id))) throw new NotFoundError(`meetup ${slug} is hidden`)
   return { meetup, isHost }
 }
 

@@ -16,7 +16,8 @@ const LIST_COLUMNS = ['slug', 'title', 'starts_at', 'time_zone', 'venue_name', '
 
 /** Meetups not yet over, soonest first; optionally those of one community or event. */
 export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where: { communityId?: number; eventId?: number } = {}): Promise<MeetupListItem[]> {
-  let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).orderBy('starts_at')
+  // Hidden by a moderator or a suspension: gone from every list (issue 20).
+  let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).where('hidden_at', 'is', null).orderBy('starts_at')
   if (where.communityId !== undefined) query = query.where('community_id', '=', where.communityId)
   // On an event's page only once one of its organisers approved listing it there.
   if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId).where('event_approved', '=', 1)
@@ -25,7 +26,7 @@ export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where
 
 /** Meetups someone asked to list on this event, waiting for one of its organisers. */
 export async function listMeetupsAwaitingApproval(db: Kysely<Database>, eventId: number): Promise<Pick<MeetupRow, 'id' | 'slug' | 'title'>[]> {
-  return db.selectFrom('meetups').select(['id', 'slug', 'title']).where('event_id', '=', eventId).where('event_approved', '=', 0).orderBy('id').execute()
+  return db.selectFrom('meetups').select(['id', 'slug', 'title']).where('event_id', '=', eventId).where('event_approved', '=', 0).where('hidden_at', 'is', null).orderBy('id').execute()
 }
 
 /** An organiser's answer: listed on the event, or not tied to it at all. */
@@ -104,6 +105,7 @@ export async function listMyMeetups(db: Kysely<Database>, userId: number, now: D
     .leftJoin('meetup_hosts as h', (join) => join.onRef('h.meetup_id', '=', 'm.id').on('h.user_id', '=', userId))
     .select(['m.slug', 'm.title', 'm.starts_at', 'm.time_zone', 'm.venue_name', 'm.capacity', 'm.seats_taken', 'm.state', 'r.status', 'h.user_id as host'])
     .where('m.ends_at', '>', now.toISOString())
+    .where('m.hidden_at', 'is', null)
     .where((eb) => eb.or([eb('h.user_id', 'is not', null), eb('r.status', 'in', ['going', 'waitlisted'])]))
     .orderBy('m.starts_at')
     .execute()

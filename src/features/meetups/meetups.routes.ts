@@ -139,6 +139,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Why replies are not taken now, if they are not (the form is then not shown at all).
       repliesClosed: repliesClosedReason(meetup, new Date()),
       isHost,
+      hiddenReason: meetup.hidden_at ? meetup.hidden_reason : null,
+      report: me && !meetup.hidden_at ? `/report/meetup/${meetup.id}` : null,
     })
   })
 

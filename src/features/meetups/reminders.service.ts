@@ -15,6 +15,8 @@ export async function queueDueReminders(db: Kysely<Database>, now: Date): Promis
     .selectFrom('meetups')
     .select(['id', 'starts_at'])
     .where('state', '=', 'scheduled')
+    // Nobody is reminded of a meetup the moderators hid (issue 20).
+    .where('hidden_at', 'is', null)
     .where('starts_at', '>', from)
     .where('starts_at', '<=', to)
     .where((eb) => eb.or([eb('reminded_for', 'is', null), eb('reminded_for', '!=', eb.ref('starts_at'))]))

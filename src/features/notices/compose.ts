@@ -21,6 +21,7 @@ export interface EmailView {
   paragraphs: string[]
   /** The host's own words, shown as a quotation (escaped like everything else). */
   quote: string | null
+  report: { label: string; url: string } | null
   action: { label: string; url: string }
   /** Mail about the account itself has no unsubscribe link: there is nothing to switch off. */
   footer: { why: string; unsubscribe: { label: string; url: string; preferencesLabel: string; preferencesUrl: string } | null }
@@ -39,8 +40,10 @@ interface Content {
   subject: string
   paragraphs: string[]
   quote?: string
+  /** A link to report what the email quotes (a host's message). */
+  report?: { label: string; url: string }
   path: string
-  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal' | 'notice.action.confirmEmail' | 'notice.action.resetPassword' | 'notice.action.account'
+  actionKey: 'notice.action.meetup' | 'notice.action.session' | 'notice.action.proposal' | 'notice.action.confirmEmail' | 'notice.action.resetPassword' | 'notice.action.account' | 'notice.action.site' | 'notice.action.hidden'
   /** An invite (REQUEST) or its cancellation (CANCEL), with how the recipient stands. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; item: CalendarItem; name: string; partstat: 'ACCEPTED' | 'TENTATIVE' }
 }
@@ -123,7 +126,28 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     }
     case 'hostMessage': {
       const params = { title: notice.meetup.title, name: notice.from || tr('erasure.formerMember') }
-      return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup' }
+      // Members see a host's message only in their email: that is where they can report it (issue 20).
+      const report = notice.messageId ? { label: tr('notice.hostMessage.report'), url: `${site.baseUrl}/report/host_message/${notice.messageId}` } : undefined
+      return { subject: tr('notice.hostMessage.subject', params), paragraphs: [tr('notice.hostMessage.body', params)], quote: notice.body, path: `/meetups/${notice.meetup.slug}`, actionKey: 'notice.action.meetup', report }
+    }
+    case 'reportDecided': {
+      const params = { what: tr(`moderation.kind.${notice.item.kind}`), title: notice.item.title }
+      return {
+        subject: tr('notice.reportDecided.subject', params),
+        paragraphs: [tr(notice.outcome === 'hidden' ? 'notice.reportDecided.hidden' : 'notice.reportDecided.dismissed', params)],
+        path: '/',
+        actionKey: 'notice.action.site',
+      }
+    }
+    case 'itemHidden': {
+      const params = { what: tr(`moderation.kind.${notice.item.kind}`), title: notice.item.title }
+      return {
+        subject: tr('notice.itemHidden.subject', params),
+        paragraphs: [tr('notice.itemHidden.body', params)],
+        quote: notice.reason,
+        path: notice.item.path,
+        actionKey: 'notice.action.hidden',
+      }
     }
     case 'verifyEmail': {
       const params = { email: notice.to, count: LINK_LIFETIME_MS.verify / 3_600_000 }
@@ -168,8 +192,9 @@ function mailtoAddress(address: string): string {
 
 function textOf(view: EmailView): string {
   const quote = view.quote ? [view.quote.split(/\r?\n/).map((line) => `> ${line}`).join('\n')] : []
+  const report = view.report ? [`${view.report.label}: ${view.report.url}`] : []
   const unsubscribe = view.footer.unsubscribe ? [`${view.footer.unsubscribe.label}: ${view.footer.unsubscribe.url}`, `${view.footer.unsubscribe.preferencesLabel}: ${view.footer.unsubscribe.preferencesUrl}`] : []
-  return [...view.paragraphs, ...quote, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, ...unsubscribe].join('\n\n') + '\n'
+  return [...view.paragraphs, ...quote, ...report, `${view.action.label}: ${view.action.url}`, '--', view.footer.why, ...unsubscribe].join('\n\n') + '\n'
 }
 
 export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipient: Recipient): Promise<OutgoingMail> {
@@ -187,6 +212,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
     subject: body.subject,
     paragraphs: [t.t('notice.greeting', { name: recipient.display_name }), ...body.paragraphs],
     quote: body.quote ?? null,
+    report: body.report ?? null,
     action: { label: t.t(body.actionKey), url: `${ctx.baseUrl}${body.path}` },
     footer: switchable && unsubscribeUrl
       ? {

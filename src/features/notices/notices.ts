@@ -1,12 +1,12 @@
 // What each email notice is about. A notice is queued with a snapshot of the facts as they
 // were when it happened (the outbox's payload) and rendered from that when it is sent, so
 // a message says what changed even if something changed again before it went.
-import type { MeetupRow } from '../../db/database.js'
+import type { MeetupRow, ReportItemKind } from '../../db/database.js'
 import type { SessionRow } from '../calendars/calendars.queries.js'
 import type { LinkFacts } from '../accounts/account-links.js'
 
 /** What a person can turn off, one switch per topic (preferences and unsubscribe links). */
-export const NOTICE_TOPICS = ['rsvps', 'meetupChanges', 'reminders', 'sessionChanges', 'proposals', 'hostMessages'] as const
+export const NOTICE_TOPICS = ['rsvps', 'meetupChanges', 'reminders', 'sessionChanges', 'proposals', 'hostMessages', 'moderation'] as const
 export type NoticeTopic = (typeof NOTICE_TOPICS)[number]
 
 export type SessionChange = 'moved' | 'retimed' | 'cancelled'
@@ -21,12 +21,15 @@ export type Notice =
   | { kind: 'meetupReminder'; meetup: MeetupRow }
   | { kind: 'sessionChanged'; session: SessionRow; change: SessionChange; time_zone: string }
   | { kind: 'proposalDecided'; event: { slug: string; name: string }; proposal: { id: number; title: string }; state: 'accepted' | 'declined' }
-  | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string }
+  | { kind: 'hostMessage'; meetup: Pick<MeetupRow, 'slug' | 'title'>; from: string; body: string; messageId?: number }
   // About the account itself: these go whatever the switches say, and to unconfirmed addresses.
   | { kind: 'verifyEmail'; link: LinkFacts; to: string; change: boolean }
   | { kind: 'passwordReset'; link: LinkFacts }
   | { kind: 'passwordChanged' }
   | { kind: 'emailChanged'; to: string; newEmail: string }
+  // issue 20: the reporter hears the outcome; the author hears what was hidden and why, never who reported it.
+  | { kind: 'reportDecided'; item: { kind: ReportItemKind; title: string }; outcome: 'hidden' | 'dismissed' }
+  | { kind: 'itemHidden'; item: { kind: ReportItemKind; title: string; path: string }; reason: string }
 
 export type NoticeKind = Notice['kind']
 
@@ -46,6 +49,8 @@ export const TOPIC_OF: Record<NoticeKind, NoticeTopic | 'account'> = {
   passwordReset: 'account',
   passwordChanged: 'account',
   emailChanged: 'account',
+  reportDecided: 'moderation',
+  itemHidden: 'moderation',
 }
 
 export function isNoticeTopic(value: unknown): value is NoticeTopic {

@@ -17,7 +17,15 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const id = idFromPath(ref)
     const user = /^\d+$/.test(ref) ? (id === null ? undefined : await findUserById(db, id)) : await findUserByHandle(db, ref)
     if (!user) return reply.callNotFound()
-    return reply.viewAsync('people/show', { person: toPersonPage(user), isMe: request.currentUser?.id === user.id })
+    const me = request.currentUser
+    // A hidden profile is there only for its owner (to read why) and the admin (issue 20).
+    if (user.hidden_at && me?.id !== user.id && me?.role !== 'admin') return reply.callNotFound()
+    return reply.viewAsync('people/show', {
+      person: toPersonPage(user),
+      isMe: me?.id === user.id,
+      hiddenReason: user.hidden_at ? user.hidden_reason : null,
+      report: me && me.id !== user.id && !user.hidden_at ? `/report/profile/${user.id}` : null,
+    })
   })
 
   app.get('/me/profile', { preHandler: requireSignIn }, async (request, reply) => {

@@ -22,6 +22,8 @@ export async function listEntries(db: Kysely<Database>, eventId: number): Promis
     .innerJoin('proposals as p', 'p.id', 'e.proposal_id')
     .select(['e.id', 'e.proposal_id', 'e.slot_id', 'e.room_id', 'e.pinned', 'e.cancelled_at', 'p.title', 'p.state', 'p.needs'])
     .where('e.event_id', '=', eventId)
+    // A hidden session leaves the grid, public and editor alike, until it is restored.
+    .where('p.hidden_at', 'is', null)
     .orderBy('e.id')
     .execute()
 }
@@ -153,12 +155,21 @@ export async function listUnscheduled(db: Kysely<Database>, eventId: number): Pr
     .select(['id', 'title', 'state', 'needs', 'walk_up'])
     .where('event_id', '=', eventId)
     .where('state', 'in', ['proposed', 'accepted'])
+    .where('hidden_at', 'is', null)
     .orderBy('id')
     .execute()
 }
 
 export async function listChanges(db: Kysely<Database>, eventId: number, limit = 200): Promise<ScheduleChangeRow[]> {
-  return db.selectFrom('schedule_changes').selectAll().where('event_id', '=', eventId).orderBy('id', 'desc').limit(limit).execute()
+  return db
+    .selectFrom('schedule_changes')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    // The changelog names sessions: a hidden one is left out of it too (issue 20).
+    .where((eb) => eb.or([eb('proposal_id', 'is', null), eb('proposal_id', 'not in', eb.selectFrom('proposals').select('id').where('event_id', '=', eventId).where('hidden_at', 'is not', null))]))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
 }
 
 /** The live sessions of one slot, with their rooms: whom a change of the slot's time affects. */
@@ -217,7 +228,7 @@ export async function listInterested(db: Kysely<Database>, eventId: number): Pro
 
 /** Proposals that may go on the grid (waiting or placed), for the auto-scheduler. */
 export async function listPlaceable(db: Kysely<Database>, eventId: number): Promise<{ id: number; title: string; needs: string }[]> {
-  return db.selectFrom('proposals').select(['id', 'title', 'needs']).where('event_id', '=', eventId).where('state', 'in', ['proposed', 'accepted', 'scheduled']).orderBy('id').execute()
+  return db.selectFrom('proposals').select(['id', 'title', 'needs']).where('event_id', '=', eventId).where('state', 'in', ['proposed', 'accepted', 'scheduled']).where('hidden_at', 'is', null).orderBy('id').execute()
 }
 
 export const bumpRoomEntries = (db: Kysely<Database>, roomId: number, stamp: string) => bumpEntries(db, 'room_id', roomId, stamp)

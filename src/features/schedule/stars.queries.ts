@@ -94,6 +94,7 @@ export async function listAgenda(db: Kysely<Database>, userId: number, today: st
     .where('ev.phase', '!=', 'draft')
     .where('ev.last_day', '>=', today)
     .where('p.state', 'in', ['proposed', 'accepted', 'scheduled'])
+    .where('p.hidden_at', 'is', null)
     // Starts from this person's own rows (each lookup on an index), not from every proposal.
     .where('p.id', 'in', myProposalIds(db, userId))
     .orderBy('sl.starts_at')
