@@ -21,6 +21,7 @@ import manageRoutes from './features/events/manage.routes.js'
 import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import meetupsRoutes from './features/meetups/meetups.routes.js'
+import deletionsRoutes from './features/deletions/deletions.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
 import hostMessagesRoutes from './features/meetups/host-messages.routes.js'
 import noticesRoutes from './features/notices/notices.routes.js'
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(feedsRoutes)
   await app.register(apiRoutes)
   await app.register(meetupsRoutes)
+  await app.register(deletionsRoutes)
   await app.register(meRoutes)
   await app.register(hostMessagesRoutes)
   await app.register(noticesRoutes)

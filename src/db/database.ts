@@ -406,6 +406,29 @@ export interface MeetupMessagesTable {
   created_at: string
 }
 
+export type TombstoneKind = 'meetup' | 'event' | 'community'
+
+/** What is left of something its makers deleted (issue 20): see features/deletions/. */
+export interface TombstonesTable {
+  id: Generated<number>
+  kind: TombstoneKind
+  /** The deleted row's id, which its calendar UIDs were made from. */
+  target_id: number
+  slug: string
+  title: string
+  /** A meetup's times and last SEQUENCE, kept so feeds go on showing it CANCELLED. */
+  starts_at: string | null
+  ends_at: string | null
+  sequence: number | null
+  community_id: number | null
+  deleted_at: string
+}
+
+export interface TombstonePeopleTable {
+  tombstone_id: number
+  user_id: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -437,6 +460,8 @@ export interface Database {
   meetup_messages: MeetupMessagesTable
   rate_limit_hits: RateLimitHitsTable
   site_settings: SiteSettingsTable
+  tombstones: TombstonesTable
+  tombstone_people: TombstonePeopleTable
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
@@ -456,3 +481,4 @@ export type ScheduleEntryRow = Selectable<ScheduleEntriesTable>
 export type ScheduleChangeRow = Selectable<ScheduleChangesTable>
 export type MeetupRow = Selectable<MeetupsTable>
 export type RsvpRow = Selectable<RsvpsTable>
+export type TombstoneRow = Selectable<TombstonesTable>

@@ -16,6 +16,7 @@ import { eventDates } from '../events/events.view-models.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
 import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 import { CsrfField } from '../../lib/schema-fields.js'
+import { communityRefusal } from '../deletions/deletions.service.js'
 
 const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
 const timeZones = Intl.supportedValuesOf('timeZone')
@@ -88,6 +89,8 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       values: communityFormValues(context.community, schedule),
       errors: {},
       timeZones,
+      // Only an empty community may be deleted (features/deletions); the POST asks again.
+      canDelete: (await communityRefusal(db, context.community.id, request.currentUser!.id, new Date())) === null,
     })
   })
 

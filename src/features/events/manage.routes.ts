@@ -65,6 +65,8 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       pendingOrganisers,
       pendingMeetups,
       formats: PROPOSAL_FORMATS,
+      // Only a draft may be deleted (features/deletions); the POST asks again.
+      canDelete: event.phase === 'draft',
       can: { decide: phaseAllows(event.phase, 'decide'), walkUp: phaseAllows(event.phase, 'walkUp'), queue: phaseAllows(event.phase, 'queue'), merge: phaseAllows(event.phase, 'merge') },
       walkUp: extra.walkUp ?? { values: { format: 'discussion' }, errors: {} },
       merge: extra.merge ?? { values: {}, errors: {} },

@@ -21,6 +21,7 @@ import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHid
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
 import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
+import { meetupDeletion } from '../deletions/deletions.service.js'
 import { qrSvg } from '../cards/qr.js'
 
 const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal('0')]), _csrf: CsrfField })
@@ -137,6 +138,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Why replies are not taken now, if they are not (the form is then not shown at all).
       repliesClosed: repliesClosedReason(meetup, new Date()),
       isHost,
+      // Offered only when the rules allow it (no replies, or cancelled 30 days ago); the POST asks again.
+      canDelete: isHost && (await meetupDeletion(db, meetup, new Date())) === null,
     })
   })
 
