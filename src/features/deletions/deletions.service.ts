@@ -7,8 +7,8 @@
 //   at least 30 days ago (its calendars have carried it CANCELLED for the whole window).
 // - An event: while it is a draft.
 // - A community: when it is empty — nobody but the person deleting it is a member, and it has
-//   no topics, no meetups, no events, and no chats on its calendar (none scheduled, or switched
-//   off at least 30 days ago).
+//   no topics, no meetups (nor one deleted lately, which its feed still shows cancelled), no
+//   events, and no chats on its calendar (none scheduled, or switched off at least 30 days ago).
 // Everything else is cancelled (meetups) or kept, as before.
 //
 // A deleted meetup leaves a tombstone: its old address answers 410, and every feed it was in
@@ -64,13 +64,25 @@ export async function communityRefusal(db: Kysely<Database>, communityId: number
   if (members > 0) return 'deletion.refused.communityMembers'
   const topics = await count(db.selectFrom('topics').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).executeTakeFirstOrThrow())
   if (topics > 0) return 'deletion.refused.communityTopics'
+  const since = windowStart(now).toISOString()
   const meetups = await count(db.selectFrom('meetups').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).executeTakeFirstOrThrow())
-  if (meetups > 0) return 'deletion.refused.communityMeetups'
+  // A meetup deleted lately is still in the community's feed, CANCELLED: the feed must stay too.
+  const deletedLately = await count(
+    db
+      .selectFrom('tombstones')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'meetup')
+      .where('community_id', '=', communityId)
+      .where('deleted_at', '>=', since)
+      .where('ends_at', '>=', since)
+      .executeTakeFirstOrThrow(),
+  )
+  if (meetups > 0 || deletedLately > 0) return 'deletion.refused.communityMeetups'
   const events = await count(db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', communityId).executeTakeFirstOrThrow())
   if (events > 0) return 'deletion.refused.communityEvents'
   const schedule = await db.selectFrom('chat_schedules').select('stopped_at').where('community_id', '=', communityId).executeTakeFirst()
   // Chats still on calendars: scheduled, or switched off so lately that feeds still cancel them.
-  if (schedule && (schedule.stopped_at === null || schedule.stopped_at >= windowStart(now).toISOString())) return 'deletion.refused.communityChats'
+  if (schedule && (schedule.stopped_at === null || schedule.stopped_at >= since)) return 'deletion.refused.communityChats'
   return null
 }
 

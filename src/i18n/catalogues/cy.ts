@@ -1410,7 +1410,7 @@ export const cy: Catalogue = {
   'deletion.refused.eventNotDraft': 'Dim ond digwyddiad drafft y gellir ei ddileu. Mae hwn wedi bod ar agor i bobl, a allai fod wedi cynnig sesiynau neu ei roi yn eu calendrau.',
   'deletion.refused.communityMembers': 'Mae gan y gymuned hon aelodau eraill, felly ni ellir ei dileu.',
   'deletion.refused.communityTopics': 'Mae gan y gymuned hon bynciau, felly ni ellir ei dileu.',
-  'deletion.refused.communityMeetups': 'Mae gan y gymuned hon gyfarfodydd, felly ni ellir ei dileu.',
+  'deletion.refused.communityMeetups': 'Mae gan y gymuned hon gyfarfodydd, neu cafodd un ei ddileu lai na 30 diwrnod yn ôl y mae calendrau’n dal i’w ddangos fel un a ganslwyd, felly ni ellir ei dileu.',
   'deletion.refused.communityEvents': 'Mae digwyddiadau’n perthyn i’r gymuned hon, felly ni ellir ei dileu.',
   'deletion.refused.communityChats': 'Mae sgyrsiau’r gymuned hon ar galendrau. Diffoddwch nhw ar ei thudalen olygu; 30 diwrnod yn ddiweddarach, unwaith y bydd calendrau wedi’u dangos fel rhai a ganslwyd, gellir ei dileu.',
   'deletion.alternative.cancelMeetup': 'Canslo’r cyfarfod yn lle hynny',

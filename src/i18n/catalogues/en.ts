@@ -1149,7 +1149,7 @@ export const en = {
   'deletion.refused.eventNotDraft': 'Only a draft event can be deleted. This one has been open to people, who may have proposed sessions or put it in their calendars.',
   'deletion.refused.communityMembers': 'This community has other members, so it cannot be deleted.',
   'deletion.refused.communityTopics': 'This community has topics, so it cannot be deleted.',
-  'deletion.refused.communityMeetups': 'This community has meetups, so it cannot be deleted.',
+  'deletion.refused.communityMeetups': 'This community has meetups, or had one deleted less than 30 days ago that calendars still show as cancelled, so it cannot be deleted.',
   'deletion.refused.communityEvents': 'Events belong to this community, so it cannot be deleted.',
   'deletion.refused.communityChats': 'This community’s chats are on calendars. Switch them off on its edit page; 30 days later, once calendars have shown them as cancelled, it can be deleted.',
   'deletion.alternative.cancelMeetup': 'Cancel the meetup instead',
