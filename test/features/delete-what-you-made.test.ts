@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { text, type Browser, type Page } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
-import { createEvent, organiser, setPhase } from '../helpers/events.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
 import { createMeetup, rsvp } from '../helpers/meetups.js'
 
 /** The page's text without its tags, spaces folded. */
@@ -196,19 +196,28 @@ describe('delete what you made', () => {
     assert.equal((await org.post('/events/ukgc27/rooms', { name: 'Hall', capacity: '100', location: '', features: [], accessibilityNotes: '' })).status, 303)
     const other = await organiser(app, admin, 'Ola Other')
     assert.equal((await other.get('/events/ukgc27/delete')).status, 404, 'a draft is nobody else’s to see')
+    // Opened, the organiser's own session proposed and a co-organiser invited, then back to draft.
+    await setPhase(org, 'ukgc27', 'proposals')
+    await propose(org, 'ukgc27', 'Our own opening session')
+    await app.db.updateTable('users').set({ handle: 'ola' }).where('display_name', '=', 'Ola Other').execute()
+    await org.get('/events/ukgc27/manage')
+    assert.equal((await org.post('/events/ukgc27/organisers', { who: '@ola' })).status, 303)
+    assert.equal((await app.db.selectFrom('host_invitations').selectAll().execute()).length, 1)
+    await setPhase(org, 'ukgc27', 'draft')
 
     const manage = await org.get('/events/ukgc27/manage')
     assert.match(manage.html, /href="\/events\/ukgc27\/delete"/)
     const confirm = await org.get('/events/ukgc27/delete')
     assert.equal(confirm.status, 200)
-    assert.match(plain(confirm.html), /Delete “UKGovCamp 2027”\?.*Proposals: 0\. Rooms: 1\. Time slots: 0\./)
+    assert.match(plain(confirm.html), /Delete “UKGovCamp 2027”\?.*Proposals: 1\. Rooms: 1\. Time slots: 0\./)
     const done = await org.post('/events/ukgc27/delete', {})
     assert.equal(done.status, 303)
     assert.equal(done.location, '/events')
     assert.match(plain((await org.get('/events')).html), /The event “UKGovCamp 2027” has been deleted\./)
     assert.equal((await org.get('/events/ukgc27')).status, 410)
-    assert.equal((await app.db.selectFrom('rooms').selectAll().execute()).length, 0)
-    assert.equal((await app.db.selectFrom('event_organisers').selectAll().execute()).length, 0)
+    for (const table of ['rooms', 'proposals', 'host_invitations', 'event_organisers'] as const) {
+      assert.equal((await app.db.selectFrom(table).selectAll().execute()).length, 0, `no ${table} rows left`)
+    }
 
     // Open to proposals: no button, and a 409 that sends them back to the manage page.
     assert.equal((await createEvent(org, { name: 'Camp two', slug: 'camp2' })).status, 303)
@@ -223,6 +232,15 @@ describe('delete what you made', () => {
     assert.equal((await app.inject('/events/camp2')).statusCode, 200)
     const stranger = await person(app, 'Sam Stranger')
     assert.equal((await stranger.get('/events/camp2/delete')).status, 403)
+
+    // Back to draft after people proposed: still refused, it holds their proposals.
+    await propose(stranger, 'camp2', 'My session')
+    await setPhase(org, 'camp2', 'draft')
+    assert.doesNotMatch((await org.get('/events/camp2/manage')).html, /\/events\/camp2\/delete/)
+    const theirs = await org.get('/events/camp2/delete')
+    assert.equal(theirs.status, 409)
+    assert.match(plain(theirs.html), /People proposed sessions while this event was open/)
+    assert.equal((await app.db.selectFrom('proposals').selectAll().execute()).length, 1)
   })
 
   test('a host deletes an empty community; one with another member, a topic, a meetup or chats is refused', async (t) => {

@@ -72,7 +72,7 @@ const deletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     assertOrganiser(context)
     const { event } = context
-    const refusal = eventRefusal(event)
+    const refusal = await eventRefusal(db, event)
     if (refusal) return eventRefused(request, reply, event.slug, refusal)
     const count = async (table: 'proposals' | 'rooms' | 'slots') =>
       Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', event.id).executeTakeFirstOrThrow()).n)

@@ -5,7 +5,7 @@
 //
 // - A meetup: when nobody has replied (any answer, even "not going"), or when it was cancelled
 //   at least 30 days ago (its calendars have carried it CANCELLED for the whole window).
-// - An event: while it is a draft.
+// - An event: while it is a draft that was never published and holds no one else's proposals.
 // - A community: when it is empty — nobody but the person deleting it is a member, and it has
 //   no topics, no meetups (nor one deleted lately, which its feed still shows cancelled), no
 //   events, and no chats on its calendar (none scheduled, or switched off at least 30 days ago).
@@ -22,7 +22,7 @@ import { lockCommunity } from '../communities/communities.queries.js'
 import { countReplies } from './deletions.queries.js'
 
 export type MeetupRefusal = 'deletion.refused.meetupReplies' | 'deletion.refused.meetupCancelledRecently'
-export type EventRefusal = 'deletion.refused.eventNotDraft'
+export type EventRefusal = 'deletion.refused.eventNotDraft' | 'deletion.refused.eventWasPublished' | 'deletion.refused.eventProposals'
 export type CommunityRefusal =
   | 'deletion.refused.communityMembers'
   | 'deletion.refused.communityTopics'
@@ -51,8 +51,22 @@ export async function meetupDeletion(db: Kysely<Database>, meetup: MeetupRow, no
   return meetupRefusal(meetup, await countReplies(db, meetup.id), now)
 }
 
-export function eventRefusal(event: { phase: string }): EventRefusal | null {
-  return event.phase === 'draft' ? null : 'deletion.refused.eventNotDraft'
+/**
+ * Why this event may not be deleted now, or null when it may. A draft may have been open before
+ * (events can step back): one whose schedule was published, or that holds proposals from
+ * anyone but its organisers (walk-up pitches included), stays — a draft costs nobody anything.
+ */
+export async function eventRefusal(db: Kysely<Database>, event: { id: number; phase: string; schedule_published_at: string | null }): Promise<EventRefusal | null> {
+  if (event.phase !== 'draft') return 'deletion.refused.eventNotDraft'
+  if (event.schedule_published_at !== null) return 'deletion.refused.eventWasPublished'
+  const organisers = db.selectFrom('event_organisers').select('user_id').where('event_id', '=', event.id)
+  const others = await db
+    .selectFrom('proposals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', event.id)
+    .where((eb) => eb.or([eb('proposer_id', 'is', null), eb('proposer_id', 'not in', organisers)]))
+    .executeTakeFirstOrThrow()
+  return Number(others.n) > 0 ? 'deletion.refused.eventProposals' : null
 }
 
 /** Why this community is not empty, or null when it is. `deleterId`: the one member allowed. */
@@ -153,9 +167,9 @@ export async function deleteEvent(db: Kysely<Database>, eventId: number, now: Da
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
     await lockEvent(trx, eventId)
-    const event = await trx.selectFrom('events').select(['id', 'slug', 'name', 'phase']).where('id', '=', eventId).executeTakeFirst()
+    const event = await trx.selectFrom('events').select(['id', 'slug', 'name', 'phase', 'schedule_published_at']).where('id', '=', eventId).executeTakeFirst()
     if (!event) return { ok: false, refusal: 'gone' } as const
-    const refusal = eventRefusal(event)
+    const refusal = await eventRefusal(trx, event)
     if (refusal) return { ok: false, refusal } as const
     const proposals = trx.selectFrom('proposals').select('id').where('event_id', '=', eventId)
     await trx.deleteFrom('host_invitations').where('kind', '=', 'proposal').where('target_id', 'in', proposals).execute()

@@ -1408,6 +1408,8 @@ export const cy: Catalogue = {
   'deletion.refused.meetupReplies': 'Mae atebion i’r cyfarfod hwn, felly dim ond ei ganslo sy’n bosibl. Mae canslo yn cadw ateb pawb ac yn dweud wrthynt nad yw’n digwydd.',
   'deletion.refused.meetupCancelledRecently': 'Cafodd y cyfarfod hwn ei ganslo lai na 30 diwrnod yn ôl ac atebodd pobl iddo, felly mae eu calendrau’n dal i’w ddangos fel un a ganslwyd. Gallwch ei ddileu o {date}.',
   'deletion.refused.eventNotDraft': 'Dim ond digwyddiad drafft y gellir ei ddileu. Mae hwn wedi bod ar agor i bobl, a allai fod wedi cynnig sesiynau neu ei roi yn eu calendrau.',
+  'deletion.refused.eventWasPublished': 'Cafodd amserlen y digwyddiad hwn ei chyhoeddi unwaith, felly ni ellir ei ddileu. Mae’n aros yn ddrafft, y gall ei drefnwyr yn unig ei weld.',
+  'deletion.refused.eventProposals': 'Cynigiodd pobl sesiynau tra oedd y digwyddiad hwn ar agor, felly ni ellir ei ddileu. Mae’n aros yn ddrafft, y gall ei drefnwyr yn unig ei weld.',
   'deletion.refused.communityMembers': 'Mae gan y gymuned hon aelodau eraill, felly ni ellir ei dileu.',
   'deletion.refused.communityTopics': 'Mae gan y gymuned hon bynciau, felly ni ellir ei dileu.',
   'deletion.refused.communityMeetups': 'Mae gan y gymuned hon gyfarfodydd, neu cafodd un ei ddileu lai na 30 diwrnod yn ôl y mae calendrau’n dal i’w ddangos fel un a ganslwyd, felly ni ellir ei dileu.',

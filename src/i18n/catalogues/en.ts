@@ -1147,6 +1147,8 @@ export const en = {
   'deletion.refused.meetupReplies': 'This meetup has replies, so it can only be cancelled. Cancelling keeps everyone’s reply and tells them it is off.',
   'deletion.refused.meetupCancelledRecently': 'This meetup was cancelled less than 30 days ago and people replied to it, so their calendars still show it as cancelled. You can delete it from {date}.',
   'deletion.refused.eventNotDraft': 'Only a draft event can be deleted. This one has been open to people, who may have proposed sessions or put it in their calendars.',
+  'deletion.refused.eventWasPublished': 'This event’s schedule was published once, so it cannot be deleted. It stays a draft, which only its organisers can see.',
+  'deletion.refused.eventProposals': 'People proposed sessions while this event was open, so it cannot be deleted. It stays a draft, which only its organisers can see.',
   'deletion.refused.communityMembers': 'This community has other members, so it cannot be deleted.',
   'deletion.refused.communityTopics': 'This community has topics, so it cannot be deleted.',
   'deletion.refused.communityMeetups': 'This community has meetups, or had one deleted less than 30 days ago that calendars still show as cancelled, so it cannot be deleted.',
