@@ -52,6 +52,9 @@ describe('delete what you made', () => {
 
     const page = await host.get('/meetups/picnic')
     assert.match(page.html, /href="\/meetups\/picnic\/delete"/, 'the host is offered Delete')
+    for (const path of ['/meetups', '/communities/bristol', '/api/communities/bristol', '/me']) {
+      assert.match((await host.get(path)).html, /Picnic in the park/, `listed on ${path} before`)
+    }
     assert.doesNotMatch((await app.inject('/meetups/picnic')).body, /\/delete"/, 'nobody else is')
 
     // The confirmation page says what is lost and changes nothing.
@@ -81,8 +84,10 @@ describe('delete what you made', () => {
     assert.equal(gone.statusCode, 410)
     assert.match(plain(gone.body), /This page has been deleted/)
     assert.doesNotMatch(gone.body, /Picnic in the park/)
-    assert.doesNotMatch((await app.inject('/meetups')).body, /Picnic in the park/)
-    assert.equal((await app.inject('/api/meetups')).body.includes('Picnic in the park'), false)
+    for (const path of ['/meetups', '/communities/bristol', '/api/communities/bristol', '/me']) {
+      assert.doesNotMatch((await host.get(path)).html, /Picnic in the park/, `not listed on ${path} after`)
+    }
+    assert.equal((await app.inject('/api/meetups/picnic')).statusCode, 404)
     assert.equal((await host.get('/meetups/picnic/edit')).status, 410)
     for (const table of ['meetups', 'meetup_hosts'] as const) {
       assert.equal((await app.db.selectFrom(table).selectAll().execute()).length, 0, `no ${table} rows left`)
