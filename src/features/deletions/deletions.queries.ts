@@ -39,3 +39,11 @@ export async function countReplies(db: Kysely<Database>, meetupId: number): Prom
   const row = await db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('n')).where('meetup_id', '=', meetupId).executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** What deleting a draft event takes with it, for its confirmation page. */
+export async function countEventParts(db: Kysely<Database>, eventId: number): Promise<{ proposals: number; rooms: number; slots: number }> {
+  const count = async (table: 'proposals' | 'rooms' | 'slots') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', eventId).executeTakeFirstOrThrow()).n)
+  const [proposals, rooms, slots] = await Promise.all([count('proposals'), count('rooms'), count('slots')])
+  return { proposals, rooms, slots }
+}

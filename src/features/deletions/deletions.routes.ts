@@ -12,7 +12,7 @@ import { requireSignIn } from '../../plugins/auth.js'
 import { assertHost, communityOr404 } from '../communities/community-access.js'
 import { assertOrganiser, eventOr404 } from '../events/event-access.js'
 import { hostOnly } from '../meetups/meetup-access.js'
-import { countReplies } from './deletions.queries.js'
+import { countEventParts, countReplies } from './deletions.queries.js'
 import { communityRefusal, deletableFrom, deleteCommunity, deleteEvent, deleteMeetup, eventRefusal, meetupRefusal, type CommunityRefusal, type EventRefusal, type MeetupRefusal } from './deletions.service.js'
 
 const SlugOnly = Type.Object({ slug: Slug })
@@ -74,14 +74,12 @@ const deletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event } = context
     const refusal = await eventRefusal(db, event)
     if (refusal) return eventRefused(request, reply, event.slug, refusal)
-    const count = async (table: 'proposals' | 'rooms' | 'slots') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', event.id).executeTakeFirstOrThrow()).n)
-    const [proposals, rooms, slots] = await Promise.all([count('proposals'), count('rooms'), count('slots')])
+    const parts = await countEventParts(db, event.id)
     const { t } = request.i18n
     return reply.viewAsync('deletions/confirm', {
       heading: t('deletion.event.title', { name: event.name }),
       lost: t('deletion.event.lost'),
-      details: [t('deletion.event.counts', { proposals, rooms, slots }), t('deletion.event.meetups')],
+      details: [t('deletion.event.counts', parts), t('deletion.event.meetups')],
       action: `/events/${event.slug}/delete`,
       button: t('deletion.event.button'),
       backPath: `/events/${event.slug}/manage`,
