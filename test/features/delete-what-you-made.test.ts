@@ -83,6 +83,9 @@ describe('delete what you made', () => {
     const gone = await app.inject('/meetups/picnic')
     assert.equal(gone.statusCode, 410)
     assert.match(plain(gone.body), /This page has been deleted/)
+    const welsh = await app.inject({ url: '/meetups/picnic', headers: { 'accept-language': 'cy' } })
+    assert.equal(welsh.statusCode, 410)
+    assert.match(plain(welsh.body), /Mae’r dudalen hon wedi’i dileu/)
     assert.doesNotMatch(gone.body, /Picnic in the park/)
     for (const path of ['/meetups', '/communities/bristol', '/api/communities/bristol', '/me']) {
       assert.doesNotMatch((await host.get(path)).html, /Picnic in the park/, `not listed on ${path} after`)
