@@ -302,5 +302,26 @@ describe('delete what you made', () => {
     assert.equal((await app.inject('/communities/quiet')).statusCode, 410)
     assert.equal((await app.inject('/communities/quiet/calendar.ics')).statusCode, 410)
     assert.equal((await app.db.selectFrom('community_members').selectAll().where('community_id', 'not in', app.db.selectFrom('communities').select('id')).execute()).length, 0)
+
+    // Someone joins at the moment the host deletes: one wins, and nobody is left in a community that is gone.
+    for (const round of [1, 2, 3]) {
+      const slug = `race-${round}`
+      assert.equal((await createCommunity(host, { slug, name: `Race ${round}`, hashtag: `#race${round}`, scheduleKind: 'none' })).status, 303)
+      await host.get(`/communities/${slug}/delete`)
+      await member.get(`/communities/${slug}`)
+      const del = () => host.post(`/communities/${slug}/delete`, {})
+      const join = () => member.post(`/communities/${slug}/join`, { listed: '1' })
+      const [deleted, joined] = round % 2 ? await Promise.all([del(), join()]) : await Promise.all([join(), del()]).then(([j, d]) => [d, j])
+      const community = await app.db.selectFrom('communities').select('id').where('slug', '=', slug).executeTakeFirst()
+      if (deleted!.status === 303) {
+        assert.ok([303, 410].includes(joined!.status), `the join ends cleanly: ${joined!.status}`)
+        assert.equal(community, undefined)
+      } else {
+        assert.equal(deleted!.status, 409, 'the deletion sees the new member')
+        assert.equal(joined!.status, 303)
+        assert.ok(community)
+      }
+      assert.equal((await app.db.selectFrom('community_members').selectAll().where('community_id', 'not in', app.db.selectFrom('communities').select('id')).execute()).length, 0)
+    }
   })
 })
