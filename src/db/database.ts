@@ -440,6 +440,29 @@ export interface MeetupMessagesTable {
   hidden_cause: Generated<HiddenCause | null>
 }
 
+export type TombstoneKind = 'meetup' | 'event' | 'community'
+
+/** What is left of something its makers deleted (issue 20): see features/deletions/. */
+export interface TombstonesTable {
+  id: Generated<number>
+  kind: TombstoneKind
+  /** The deleted row's id, which its calendar UIDs were made from. */
+  target_id: number
+  slug: string
+  title: string
+  /** A meetup's times and last SEQUENCE, kept so feeds go on showing it CANCELLED. */
+  starts_at: string | null
+  ends_at: string | null
+  sequence: number | null
+  community_id: number | null
+  deleted_at: string
+}
+
+export interface TombstonePeopleTable {
+  tombstone_id: number
+  user_id: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -473,6 +496,8 @@ export interface Database {
   site_settings: SiteSettingsTable
   reports: ReportsTable
   moderation_log: ModerationLogTable
+  tombstones: TombstonesTable
+  tombstone_people: TombstonePeopleTable
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
@@ -525,3 +550,4 @@ export type ScheduleEntryRow = Selectable<ScheduleEntriesTable>
 export type ScheduleChangeRow = Selectable<ScheduleChangesTable>
 export type MeetupRow = Selectable<MeetupsTable>
 export type RsvpRow = Selectable<RsvpsTable>
+export type TombstoneRow = Selectable<TombstonesTable>

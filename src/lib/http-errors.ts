@@ -34,3 +34,8 @@ export class UnusableInputError extends Error {
     super(`unusable input: ${key}`)
   }
 }
+
+/** Something that was here and was deleted by whoever made it: the page says so (410). */
+export class GoneError extends Error {
+  readonly statusCode = 410
+}

@@ -8,7 +8,7 @@ import { safeNextPath } from './auth.js'
 import { pageLocals } from './views.js'
 
 /** Statuses with their own wording; any other 4xx reads as a plain "bad request". */
-const KNOWN_STATUSES = [400, 403, 404, 405, 409, 413, 415, 429, 500] as const
+const KNOWN_STATUSES = [400, 403, 404, 405, 409, 410, 413, 415, 429, 500] as const
 type KnownStatus = (typeof KNOWN_STATUSES)[number]
 
 function pageStatus(status: number): KnownStatus {

@@ -395,3 +395,82 @@ for (const javaScript of [true, false]) {
     await adminContext.close()
   })
 }
+
+// Issue 20: delete what you made — a meetup nobody replied to, an empty community and a draft
+// event, each through its Delete button and confirmation page; a meetup with replies is refused
+// with a way to cancel it instead. axe runs on the confirmation, refusal and "deleted" pages.
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
+  test(`delete what you made ${mode}: a meetup, an empty community, a draft event; a meetup with replies is refused`, async () => {
+    const context = await newContext(server.chromium, { javaScript })
+    const page = await context.newPage()
+    const organiser = server.logins.find((l) => l.role.includes('organiser'))!
+    await signIn(page, organiser.email, organiser.password)
+    const suffix = javaScript ? 'js' : 'nojs'
+    const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)
+
+    // A meetup made by mistake.
+    await page.goto(`${server.base}/meetups/new`)
+    await page.locator('[name=title]').fill(`Mistaken picnic ${suffix}`)
+    await page.locator('[name=slug]').fill(`mistaken-${suffix}`)
+    await page.locator('[name=startsAt]').fill(`${day}T12:00`)
+    await page.locator('[name=endsAt]').fill(`${day}T13:00`)
+    await page.getByRole('button', { name: 'Create meetup' }).click()
+    await page.waitForURL(`${server.base}/meetups/mistaken-${suffix}`)
+    await page.getByRole('link', { name: 'Delete this meetup' }).click()
+    await page.getByRole('heading', { name: `Delete “Mistaken picnic ${suffix}”?` }).waitFor()
+    if (javaScript) await check(page, 'delete-meetup-confirm')
+    await page.getByRole('button', { name: 'Delete the meetup' }).click()
+    await page.waitForURL(`${server.base}/me`)
+    await page.getByText(`The meetup “Mistaken picnic ${suffix}” has been deleted.`).waitFor()
+    const gone = await page.goto(`${server.base}/meetups/mistaken-${suffix}`)
+    assert.equal(gone?.status(), 410)
+    await page.getByRole('heading', { name: 'This page has been deleted' }).waitFor()
+    if (javaScript) await check(page, 'deleted-410')
+
+    // The demo lunch has replies: no deleting, but a link to cancel it.
+    await page.goto(`${server.base}/meetups/unconference-lunch`)
+    assert.equal(await page.getByRole('link', { name: 'Delete this meetup' }).count(), 0)
+    const refused = await page.goto(`${server.base}/meetups/unconference-lunch/delete`)
+    assert.equal(refused?.status(), 409)
+    await page.getByText('This meetup has replies, so it can only be cancelled.').waitFor()
+    if (javaScript) await check(page, 'delete-meetup-refused')
+    await page.getByRole('link', { name: 'Cancel the meetup instead' }).click()
+    await page.waitForURL(/\/meetups\/unconference-lunch#cancel-meetup$/)
+    assert.equal(await page.getByRole('button', { name: 'Cancel the meetup' }).isVisible(), true)
+
+    // An empty community (no chats, nobody else): from its edit page.
+    await page.goto(`${server.base}/communities/new`)
+    await page.locator('[name=name]').fill(`Empty ${suffix}`)
+    await page.locator('[name=hashtag]').fill(`#empty${suffix}`)
+    await page.locator('[name=slug]').fill(`empty-${suffix}`)
+    await page.locator('[name=scheduleKind]').selectOption('none')
+    await page.getByRole('button', { name: 'Create community' }).click()
+    await page.waitForURL(`${server.base}/communities/empty-${suffix}`)
+    await page.goto(`${server.base}/communities/empty-${suffix}/edit`)
+    await page.getByRole('link', { name: 'Delete this community' }).click()
+    await page.getByRole('heading', { name: `Delete “Empty ${suffix}”?` }).waitFor()
+    if (javaScript) await check(page, 'delete-community-confirm')
+    await page.getByRole('button', { name: 'Delete the community' }).click()
+    await page.waitForURL(`${server.base}/communities`)
+    await page.getByText(`The community “Empty ${suffix}” has been deleted.`).waitFor()
+
+    // A draft event: from its manage page.
+    await page.goto(`${server.base}/events/new`)
+    await page.locator('[name=name]').fill(`Draft camp ${suffix}`)
+    await page.locator('[name=slug]').fill(`draft-${suffix}`)
+    await page.locator('[name=firstDay]').fill(day)
+    await page.locator('[name=lastDay]').fill(day)
+    await page.getByRole('button', { name: 'Create event' }).click()
+    await page.waitForURL(new RegExp(`/events/draft-${suffix}`))
+    await page.goto(`${server.base}/events/draft-${suffix}/manage`)
+    await page.getByRole('link', { name: 'Delete this draft event' }).click()
+    await page.getByRole('heading', { name: `Delete “Draft camp ${suffix}”?` }).waitFor()
+    if (javaScript) await check(page, 'delete-event-confirm')
+    await page.getByRole('button', { name: 'Delete the event' }).click()
+    await page.waitForURL(`${server.base}/events`)
+    await page.getByText(`The event “Draft camp ${suffix}” has been deleted.`).waitFor()
+    assert.equal((await page.goto(`${server.base}/events/draft-${suffix}`))?.status(), 410)
+    await context.close()
+  })
+}

@@ -1,6 +1,6 @@
 // Rows → calendar items, with the identities calendars rely on: UIDs kind-id@host that never
 // change or get reused, SEQUENCE from the data's own history, DTSTAMP from the data.
-import type { MeetupRow } from '../../db/database.js'
+import type { MeetupRow, TombstoneRow } from '../../db/database.js'
 import type { Translator } from '../../i18n/i18n.js'
 import { chatOccurrences } from '../../lib/chat-recurrence.js'
 import type { CalendarItem } from '../../lib/ics.js'
@@ -82,6 +82,26 @@ export function meetupItem(site: Site, t: Translator['t'], meetup: MeetupRow, pe
     status: cancelled ? 'CANCELLED' : waiting ? 'TENTATIVE' : 'CONFIRMED',
     sequence: meetup.sequence,
     lastModified: personal ? latest(meetup.updated_at, personal.updated) : meetup.updated_at,
+  }
+}
+
+/**
+ * A meetup its hosts deleted: the same UID, CANCELLED, with the SEQUENCE the deletion gave it
+ * (one above the meetup's last), so calendars that had it strike it out or drop it as they
+ * do for a cancellation. Only the title and times are kept; the link says it was deleted.
+ */
+export function deletedMeetupItem(site: Site, tombstone: TombstoneRow): CalendarItem {
+  return {
+    uid: `meetup-${tombstone.target_id}@${site.host}`,
+    title: tombstone.title,
+    description: '',
+    location: '',
+    url: `${site.baseUrl}/meetups/${tombstone.slug}`,
+    start: new Date(tombstone.starts_at!),
+    end: new Date(tombstone.ends_at!),
+    status: 'CANCELLED',
+    sequence: tombstone.sequence ?? 0,
+    lastModified: tombstone.deleted_at,
   }
 }
 

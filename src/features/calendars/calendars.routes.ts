@@ -15,7 +15,8 @@ import { communityOr404 } from '../communities/community-access.js'
 import { eventOr404 } from '../events/event-access.js'
 import { isSchedulePublished } from '../events/phases.js'
 import { findMeetupBySlug } from '../meetups/meetups.queries.js'
-import { chatItems, meetupItem, sessionItem, siteOf, windowStart } from './calendar-items.js'
+import { deletedCommunityMeetups, deletedPersonalMeetups, findTombstone } from '../deletions/deletions.queries.js'
+import { chatItems, deletedMeetupItem, meetupItem, sessionItem, siteOf, windowStart } from './calendar-items.js'
 import {
   chatsOf,
   communityMeetups,
@@ -101,15 +102,26 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/meetups/:slug/calendar.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
     const meetup = await findMeetupBySlug(db, request.params.slug)
-    if (!meetup || meetup.hidden_at) throw new NotFoundError('no such meetup')
+    if (!meetup) {
+      // Deleted: the file goes on saying so, CANCELLED, to a calendar that subscribed to it.
+      const tombstone = await findTombstone(db, 'meetup', request.params.slug)
+      if (!tombstone) throw new NotFoundError('no such meetup')
+      return serve(request, reply, `meetup-${tombstone.target_id}`, { name: tombstone.title }, [deletedMeetupItem(site, tombstone)], { filename: `${tombstone.slug}.ics` })
+    }
+    if (meetup.hidden_at) throw new NotFoundError('no such meetup')
     return serve(request, reply, `meetup-${meetup.id}`, { name: meetup.title }, [meetupItem(site, request.i18n.t, meetup)], { filename: `${meetup.slug}.ics` })
   })
 
   app.get('/communities/:slug/calendar.ics', { schema: { params: SlugOnly } }, async (request, reply) => {
     const { community } = await communityOr404(db, request.params.slug, request.currentUser)
     const now = new Date()
-    const [chats, meetups] = await Promise.all([chatsOf(db, [community.id]), communityMeetups(db, community.id, windowStart(now).toISOString())])
-    const items = [...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)), ...meetups.map((m) => meetupItem(site, request.i18n.t, m))]
+    const since = windowStart(now).toISOString()
+    const [chats, meetups, deleted] = await Promise.all([chatsOf(db, [community.id]), communityMeetups(db, community.id, since), deletedCommunityMeetups(db, community.id, since)])
+    const items = [
+      ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
+      ...meetups.map((m) => meetupItem(site, request.i18n.t, m)),
+      ...deleted.map((d) => deletedMeetupItem(site, d)),
+    ]
     // A name that already holds the hashtag ("#lgovsm — local gov social media") is the calendar's name as it is.
     const named = community.name.toLowerCase().includes(`#${community.hashtag.toLowerCase()}`)
     const calendarName = named ? community.name : request.i18n.t('calendar.communityName', { hashtag: community.hashtag, name: community.name })
@@ -132,14 +144,16 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (userId === undefined) throw new NotFoundError('no such calendar')
     const now = new Date()
     const since = windowStart(now).toISOString()
-    const [sessions, meetups, chats] = await Promise.all([
+    const [sessions, meetups, deleted, chats] = await Promise.all([
       personalSessions(db, userId, since),
       personalMeetups(db, userId, since),
+      deletedPersonalMeetups(db, userId, since),
       memberCommunityIds(db, userId).then((ids) => chatsOf(db, ids)),
     ])
     const items = [
       ...sessions.map((r) => sessionItem(site, r)),
       ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.personal_status, updated: m.personal_updated })),
+      ...deleted.map((d) => deletedMeetupItem(site, d)),
       ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
     ]
     return serve(request, reply, `person-${userId}`, { name: request.i18n.t('calendar.personalName') }, byStart(items), { private: true })

@@ -16,6 +16,9 @@ import { eventDates } from '../events/events.view-models.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
 import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 import { CsrfField } from '../../lib/schema-fields.js'
+import { communityRefusal } from '../deletions/deletions.service.js'
+import { isForeignKeyViolation } from '../../db/errors.js'
+import { GoneError } from '../../lib/http-errors.js'
 
 const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
 const timeZones = Intl.supportedValuesOf('timeZone')
@@ -88,6 +91,8 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       values: communityFormValues(context.community, schedule),
       errors: {},
       timeZones,
+      // Only an empty community may be deleted (features/deletions); the POST asks again.
+      canDelete: (await communityRefusal(db, context.community.id, request.currentUser!.id, new Date())) === null,
     })
   })
 
@@ -112,7 +117,13 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/communities/:slug/join', { preHandler: requireSignIn, schema: { params: SlugParams, body: ListedBody } }, async (request, reply) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     if (!context.isMember || context.membership === null) {
-      await addMember(db, context.community.id, request.currentUser!.id, 'member', request.body.listed === '1', new Date().toISOString())
+      try {
+        await addMember(db, context.community.id, request.currentUser!.id, 'member', request.body.listed === '1', new Date().toISOString())
+      } catch (error) {
+        // Its host deleted it (it was empty) while this was on its way.
+        if (isForeignKeyViolation(error)) throw new GoneError('community deleted while joining')
+        throw error
+      }
       reply.flash('community.joined', { name: context.community.name })
     }
     return reply.redirect(communityPath(context.community), 303)

@@ -2,8 +2,9 @@
 // rescue a community whose hosts have gone); members propose and vote.
 import type { Kysely } from 'kysely'
 import type { CommunityRow, Database } from '../../db/database.js'
-import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
+import { ForbiddenError, GoneError, NotFoundError } from '../../lib/http-errors.js'
 import type { CurrentUser } from '../../plugins/auth.js'
+import { findTombstone } from '../deletions/deletions.queries.js'
 import { findCommunityBySlug, findMembership, type Membership } from './communities.queries.js'
 
 export interface CommunityContext {
@@ -28,7 +29,10 @@ export async function loadCommunity(db: Kysely<Database>, slug: string, user: Cu
 /** The community named in the URL, or the 404 page. */
 export async function communityOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null): Promise<CommunityContext> {
   const context = await loadCommunity(db, slug, user)
-  if (!context) throw new NotFoundError(`no community ${slug}`)
+  if (!context) {
+    if (await findTombstone(db, 'community', slug)) throw new GoneError(`community ${slug} was deleted`)
+    throw new NotFoundError(`no community ${slug}`)
+  }
   return context
 }
 

@@ -2,8 +2,9 @@
 // whose organisers have gone) run it; a draft is visible to them alone.
 import type { Kysely } from 'kysely'
 import type { Database, EventRow } from '../../db/database.js'
-import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
+import { ForbiddenError, GoneError, NotFoundError } from '../../lib/http-errors.js'
 import type { CurrentUser } from '../../plugins/auth.js'
+import { findTombstone } from '../deletions/deletions.queries.js'
 import { findEventBySlug, isOrganiser } from './events.queries.js'
 
 export interface EventContext {
@@ -13,7 +14,10 @@ export interface EventContext {
 
 export async function eventOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null): Promise<EventContext> {
   const event = await findEventBySlug(db, slug)
-  if (!event) throw new NotFoundError(`no event ${slug}`)
+  if (!event) {
+    if (await findTombstone(db, 'event', slug)) throw new GoneError(`event ${slug} was deleted`)
+    throw new NotFoundError(`no event ${slug}`)
+  }
   const organiser = user !== null && (user.role === 'admin' || (await isOrganiser(db, event.id, user.id)))
   // A draft does not exist for anyone but its organisers.
   if (event.phase === 'draft' && !organiser) throw new NotFoundError(`event ${slug} is a draft`)

@@ -18,6 +18,7 @@ import { eventPath, toEventHeader } from './events.view-models.js'
 import { assertOrganiser, eventOr404, type EventContext } from './event-access.js'
 import { DECIDABLE_STATES, LIVE_STATES, assertPhaseAllows, phaseAllows } from './phases.js'
 import { liveTopic } from '../schedule/schedule-access.js'
+import { eventRefusal } from '../deletions/deletions.service.js'
 import { listProposalsForManaging, listQueue } from './proposals.queries.js'
 
 const PhaseBody = Type.Object({ phase: Type.Union(EVENT_PHASES.map((p) => Type.Literal(p))), _csrf: CsrfField })
@@ -65,6 +66,8 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       pendingOrganisers,
       pendingMeetups,
       formats: PROPOSAL_FORMATS,
+      // Only a draft with nothing of anyone else's (features/deletions); the POST asks again.
+      canDelete: (await eventRefusal(db, event)) === null,
       can: { decide: phaseAllows(event.phase, 'decide'), walkUp: phaseAllows(event.phase, 'walkUp'), queue: phaseAllows(event.phase, 'queue'), merge: phaseAllows(event.phase, 'merge') },
       walkUp: extra.walkUp ?? { values: { format: 'discussion' }, errors: {} },
       merge: extra.merge ?? { values: {}, errors: {} },

@@ -1,14 +1,19 @@
 // Who may see and who may run a meetup: anyone may read it; its hosts (and admins) manage it.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { ForbiddenError, NotFoundError } from '../../lib/http-errors.js'
+import { ForbiddenError, GoneError, NotFoundError } from '../../lib/http-errors.js'
 import type { CurrentUser } from '../../plugins/auth.js'
 import { maySeeHiddenItem } from '../moderation/moderation.service.js'
+import { findTombstone } from '../deletions/deletions.queries.js'
 import { findMeetupBySlug, isMeetupHost } from './meetups.queries.js'
 
 export async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
   const meetup = await findMeetupBySlug(db, slug)
-  if (!meetup) throw new NotFoundError(`no meetup ${slug}`)
+  if (!meetup) {
+    // Deleted by its hosts: the page says so (410), rather than that it never was.
+    if (await findTombstone(db, 'meetup', slug)) throw new GoneError(`meetup ${slug} was deleted`)
+    throw new NotFoundError(`no meetup ${slug}`)
+  }
   const isHost = user !== null && (user.role === 'admin' || (await isMeetupHost(db, meetup.id, user.id)))
   // A hidden meetup is there only for its hosts, its author and its moderators (issue 20).
   if (meetup.hidden_at && !isHost && !(await maySeeHiddenItem(db, user, 'meetup', meetup.id))) throw new NotFoundError(`meetup ${slug} is hidden`)

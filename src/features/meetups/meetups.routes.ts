@@ -22,6 +22,7 @@ import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHid
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
 import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
+import { meetupDeletion } from '../deletions/deletions.service.js'
 import { qrSvg } from '../cards/qr.js'
 
 const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal('0')]), _csrf: CsrfField })
@@ -141,6 +142,8 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       isHost,
       hiddenReason: meetup.hidden_at ? meetup.hidden_reason : null,
       report: me && !meetup.hidden_at ? `/report/meetup/${meetup.id}` : null,
+      // Offered only when the rules allow it (no replies, or cancelled 30 days ago); the POST asks again.
+      canDelete: isHost && (await meetupDeletion(db, meetup, new Date())) === null,
     })
   })
 
