@@ -7,6 +7,7 @@ import { describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
 import { assertAccessible, demoServer, signUpInBrowser } from '../helpers/demo-server.js'
+import { emailedLinkPath } from '../helpers/browser.js'
 
 const server = demoServer()
 const checked = new Set<string>()
@@ -471,6 +472,71 @@ for (const javaScript of [true, false]) {
     await page.waitForURL(`${server.base}/events`)
     await page.getByText(`The event “Draft camp ${suffix}” has been deleted.`).waitFor()
     assert.equal((await page.goto(`${server.base}/events/draft-${suffix}`))?.status(), 410)
+    await context.close()
+  })
+}
+
+// Issue 20: a forgotten password, from the sign-in page to a new one, with the emailed link;
+// the link refused the second time; then the account page: a wrong current password, and
+// signing out everywhere. axe on every page of it.
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
+  test(`a forgotten password is reset from the emailed link, and the account page signs out everywhere, ${mode}`, async () => {
+    const email = `forgetful-${javaScript}@example.org`
+    const context = await newContext(server.chromium, { javaScript })
+    const page = await context.newPage()
+    await signUp(page, javaScript ? 'Ffion Forgetful' : 'Fred Forgetful', email)
+    // Another browser signed in as them, which the reset must sign out.
+    const otherContext = await newContext(server.chromium, { javaScript })
+    const other = await otherContext.newPage()
+    await signIn(other, email, 'a long enough passphrase')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+
+    await page.goto(`${server.base}/sign-in`)
+    await page.getByRole('link', { name: 'Forgotten your password?' }).click()
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor()
+    if (javaScript) await check(page, 'password-reset')
+    await page.getByRole('button', { name: 'Send the link' }).click()
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor()
+    if (javaScript) await check(page, 'password-reset-error')
+    await page.getByLabel('Email address').fill(email.toUpperCase())
+    await page.getByRole('button', { name: 'Send the link' }).click()
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor()
+    if (javaScript) await check(page, 'password-reset-sent')
+
+    const link = `${server.base}${await emailedLinkPath(server.app, email, 'passwordReset')}`
+    await page.goto(link)
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor()
+    if (javaScript) await check(page, 'choose-password')
+    await page.getByLabel('New password').fill('short')
+    await page.getByRole('button', { name: 'Save password' }).click()
+    await page.getByText('Your password must be at least 8 characters').first().waitFor()
+    await page.getByLabel('New password').fill('a completely new passphrase')
+    await page.getByRole('button', { name: 'Save password' }).click()
+    await page.waitForURL(`${server.base}/`)
+    await page.getByText('Your password has been changed and you are signed in.').waitFor()
+
+    await other.goto(`${server.base}/me`)
+    await other.waitForURL(/\/sign-in\?next=/)
+    await otherContext.close()
+
+    await page.goto(link)
+    await page.getByRole('heading', { name: 'This link has already been used' }).waitFor()
+    if (javaScript) await check(page, 'link-used')
+
+    await page.goto(`${server.base}/me`)
+    await page.getByRole('link', { name: 'Account and sign-in' }).click()
+    await page.getByText(`Your email address is ${email}.`).waitFor()
+    if (javaScript) await check(page, 'account')
+    await page.getByLabel('Current password').last().fill('not the password')
+    await page.getByLabel('New password').fill('another new passphrase')
+    await page.getByRole('button', { name: 'Change password' }).click()
+    await page.getByText('Your current password is not right').first().waitFor()
+    if (javaScript) await check(page, 'account-error')
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click()
+    await page.waitForURL(`${server.base}/sign-in`)
+    await page.getByText('You have been signed out on every browser, this one included.').waitFor()
+    await signIn(page, email, 'a completely new passphrase')
     await context.close()
   })
 }

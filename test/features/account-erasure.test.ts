@@ -246,6 +246,29 @@ describe('delete my account', () => {
     assert.match(plain(refused.html), /You are the only admin/)
     assert.ok(await app.db.selectFrom('users').select('id').where('email', '=', 'only.admin@example.org').executeTakeFirst())
   })
+
+  test('the admin can delete someone’s account from their people page: the same erasure, and the audit log says who did it', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = await named(app, 'Site Admin', 'site.admin@example.org', '10.9.4.1')
+    const gone = await named(app, 'Gwen Gone', 'gwen.gone@example.org', '10.9.4.2')
+    await gone.submit('/me/account', '/me/account/email', { email: 'gwen.new@example.org', currentPasswordForEmail: PASSWORD })
+    const id = await userId(app, 'gwen.gone@example.org')
+    const other = await named(app, 'Olwen Other', 'olwen@example.org', '10.9.4.3')
+    const refused = await other.get(`/admin/people/${id}`)
+    assert.equal(refused.status, 403, 'only the admin')
+
+    const page = await admin.get(`/admin/people/${id}`)
+    assert.match(plain(page.html), /Delete this account/)
+    const deleted = await admin.post(`/admin/people/${id}/delete`, { content: 'keep' })
+    assert.equal(deleted.status, 303)
+    assert.match(plain((await admin.get('/admin/people')).html), /The account has been deleted/)
+    assert.equal(await app.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst(), undefined)
+    assert.equal((await gone.get('/me')).status, 303, 'their browser is signed out')
+    const tables = await everyTable(app)
+    for (const needle of ['gwen.gone@example.org', 'gwen.new@example.org', 'Gwen Gone']) assert.deepEqual(holding(tables, needle), [], `no table holds ${needle}`)
+    assert.match(plain((await admin.get('/admin/audit')).html), /Site Admin deleted the account/)
+    assert.equal((await admin.post(`/admin/people/${id}/delete`, { content: 'keep' })).status, 404, 'twice is a 404')
+  })
 })
 
 test('logged addresses are cut out of URLs', async () => {

@@ -99,17 +99,25 @@ export async function signUp(browser: Browser, fields: { displayName: string; em
 }
 
 /** The confirmation link last emailed to this address's account, as the email carries it. */
-export async function confirmationPath(app: FastifyInstance, email: string): Promise<string> {
+export function confirmationPath(app: FastifyInstance, email: string): Promise<string> {
+  return emailedLinkPath(app, email, 'verifyEmail')
+}
+
+/**
+ * The link the last email of this kind to the account carries: its facts come from the outbox
+ * row, signed as the email's composer signs them (the same key, the same code).
+ */
+export async function emailedLinkPath(app: FastifyInstance, email: string, kind: 'verifyEmail' | 'passwordReset'): Promise<string> {
   const row = await app.db
     .selectFrom('outbox')
     .innerJoin('users', 'users.id', 'outbox.user_id')
     .select('outbox.payload')
-    .where('outbox.kind', '=', 'verifyEmail')
+    .where('outbox.kind', '=', kind)
     .where('users.email', '=', email.trim().toLowerCase())
     .orderBy('outbox.id', 'desc')
     .executeTakeFirstOrThrow()
   const notice = JSON.parse(row.payload) as { link: Parameters<FastifyInstance['outbox']['links']['sign']>[0] }
-  return `/verify-email/${app.outbox.links.sign(notice.link)}`
+  return `/${kind === 'verifyEmail' ? 'verify-email' : 'password-reset'}/${app.outbox.links.sign(notice.link)}`
 }
 
 async function confirmAddress(browser: Browser, email: string): Promise<void> {

@@ -12,13 +12,14 @@ import { LIMITS, buckets, clearBucket, recordAttempt } from './sign-in-throttle.
 import { findUserByEmail, findUserById, normaliseEmail } from './users.queries.js'
 
 /**
- * Emails a reset link when the address has an account, and does nothing otherwise: the
+ * Emails a reset link when the address has an account (not suspended), and does nothing otherwise: the
  * caller answers the same either way. Past the per-account limit nothing more is sent,
  * silently, so the answer does not change then either.
  */
 export async function requestPasswordReset(db: Kysely<Database>, email: string, now: Date, options: { rateLimits: boolean }): Promise<void> {
   const user = await findUserByEmail(db, email)
-  if (!user) return
+  // A suspended account cannot sign in whatever its password, so a reset link would only mislead.
+  if (!user || user.suspended_at) return
   if (options.rateLimits && (await recordAttempt(db, buckets.passwordResetAccount(user.id), LIMITS.passwordResetsPerAccount, now)).limited) return
   await db.transaction().execute(async (trx) => {
     const link = await createLink(trx, user.id, 'reset', null, now)

@@ -15,8 +15,14 @@ import { suspendPerson, unsuspendPerson } from '../moderation/moderation.service
 import { personPath } from '../people/people.view-models.js'
 import { CsrfField, Id } from '../../lib/schema-fields.js'
 import { searchUsers } from './admin.queries.js'
+import { deleteAccount } from '../accounts/erasure.service.js'
+import { CONTENT_CHOICES } from '../accounts/my-data.schemas.js'
+import { insertLog } from '../moderation/moderation.queries.js'
+import { mailFolder } from '../../lib/mailer.js'
 
 const PersonParams = Type.Object({ id: Id })
+/** Deleting someone else's account: what becomes of their proposals and topics, as when they leave themselves. */
+const DeletePersonBody = Type.Object({ content: Type.Union(CONTENT_CHOICES.map((c) => Type.Literal(c))), _csrf: CsrfField })
 const RoleBody = Type.Object({ role: Type.Union([Type.Literal('member'), Type.Literal('organiser')]), _csrf: CsrfField })
 const PeopleQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
 const AuditQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
@@ -26,7 +32,7 @@ const PEOPLE_PER_PAGE = 50
 const LOG_PER_PAGE = 100
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app
+  const { db, config } = app
   const adminOnly = requireRole('admin')
 
   app.get('/admin/people', { preHandler: adminOnly, schema: { querystring: PeopleQuery } }, async (request, reply) => {
@@ -116,6 +122,17 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await unsuspendPerson(db, request.currentUser!, person, new Date())
     reply.flash('admin.unsuspend.done', { name: person.display_name })
     return reply.redirect(`/admin/people/${person.id}`, 303)
+  })
+
+  // The same erasure as "Delete my account" (docs/privacy.md); the audit log keeps only that it
+  // happened, by whom, and the account's number, never the address or name.
+  app.post('/admin/people/:id/delete', { preHandler: adminOnly, schema: { params: PersonParams, body: DeletePersonBody } }, async (request, reply) => {
+    const person = await personOr404(request.params.id)
+    const now = new Date()
+    await deleteAccount(db, person.id, { withdrawContent: request.body.content === 'withdraw' }, now, mailFolder(config.dataDir))
+    await insertLog(db, { actor_id: request.currentUser!.id, action: 'delete', item_kind: 'profile', item_id: person.id, report_id: null, reason: '', created_at: now.toISOString() })
+    reply.flash('admin.delete.done')
+    return reply.redirect('/admin/people', 303)
   })
 
   app.get('/admin/audit', { preHandler: adminOnly, schema: { querystring: AuditQuery } }, async (request, reply) => {
