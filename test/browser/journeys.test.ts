@@ -533,10 +533,25 @@ for (const javaScript of [true, false]) {
     await page.getByRole('button', { name: 'Change password' }).click()
     await page.getByText('Your current password is not right').first().waitFor()
     if (javaScript) await check(page, 'account-error')
+
+    // A new address: asked for with the password, confirmed from the link sent to it.
+    const newEmail = `moved-${javaScript}@example.org`
+    await page.getByLabel('New email address').fill(newEmail)
+    await page.getByLabel('Current password').first().fill('a completely new passphrase')
+    await page.getByRole('button', { name: 'Change email address' }).click()
+    await page.getByText(`We have sent a link to ${newEmail}. Open it to finish changing your address.`).waitFor()
+    const confirm = await server.app.db.selectFrom('outbox').select('payload').where('kind', '=', 'verifyEmail').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    const facts = (JSON.parse(confirm.payload) as { link: Parameters<typeof server.app.outbox.links.sign>[0]; to: string })
+    assert.equal(facts.to, newEmail)
+    await page.goto(`${server.base}/verify-email/${server.app.outbox.links.sign(facts.link)}`)
+    if (javaScript) await check(page, 'confirm-email')
+    await page.getByRole('button', { name: 'Confirm my email address' }).click()
+    await page.getByText(`Your email address is now ${newEmail}.`).first().waitFor()
+
     await page.getByRole('button', { name: 'Sign out everywhere' }).click()
     await page.waitForURL(`${server.base}/sign-in`)
     await page.getByText('You have been signed out on every browser, this one included.').waitFor()
-    await signIn(page, email, 'a completely new passphrase')
+    await signIn(page, newEmail, 'a completely new passphrase')
     await context.close()
   })
 }

@@ -63,7 +63,7 @@ export const cy: Catalogue = {
   'signUp.haveAccount': 'Oes gennych chi gyfrif yn barod?',
   'signUp.signInInstead': 'Mewngofnodi',
   'signUp.tooMany': 'Mae gormod o gyfrifon wedi’u creu o’ch rhwydwaith yn ddiweddar. Rhowch gynnig arall arni mewn awr',
-  'signUp.welcome': 'Croeso i Hashcamp, {name}. Mae eich cyfrif yn barod.',
+  'signUp.welcome': 'Croeso i Hashcamp, {name}. Mae eich cyfrif yn barod. Rydym wedi anfon dolen atoch i gadarnhau eich cyfeiriad e-bost.',
 
   'signIn.title': 'Mewngofnodi',
   'signIn.email.label': 'Cyfeiriad e-bost',

@@ -64,7 +64,7 @@ export const en = {
   'signUp.haveAccount': 'Already have an account?',
   'signUp.signInInstead': 'Sign in',
   'signUp.tooMany': 'Too many accounts have been created from your network recently. Try again in an hour',
-  'signUp.welcome': 'Welcome to Hashcamp, {name}. Your account is ready.',
+  'signUp.welcome': 'Welcome to Hashcamp, {name}. Your account is ready. We have emailed you a link to confirm your email address.',
 
   'signIn.title': 'Sign in',
   'signIn.email.label': 'Email address',
