@@ -42,8 +42,10 @@ export class AccountLinks {
     if (!match) return { ok: false, problem: 'unknown' }
     const link = await db.selectFrom('account_links').selectAll().where('id', '=', Number(match[1])).executeTakeFirst()
     if (!link || link.purpose !== purpose) return { ok: false, problem: 'unknown' }
-    const given = Buffer.from(match[2]!, 'base64url')
-    const expected = this.mac(link)
+    // Compared as text: base64url's last character carries two spare bits, so comparing decoded
+    // bytes would let four spellings of one link through. One link, one spelling.
+    const given = Buffer.from(match[2]!)
+    const expected = Buffer.from(this.mac(link).toString('base64url'))
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, problem: 'unknown' }
     if (link.used_at) return { ok: false, problem: 'used' }
     if (link.expires_at <= now.toISOString()) return { ok: false, problem: 'expired' }
