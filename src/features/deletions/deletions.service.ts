@@ -19,6 +19,7 @@ import type { Database, MeetupRow } from '../../db/database.js'
 import { KEEP_CANCELLED_DAYS, windowStart } from '../calendars/calendar-items.js'
 import { lockEvent } from '../events/events.queries.js'
 import { lockCommunity } from '../communities/communities.queries.js'
+import { lockMeetup } from '../meetups/meetups.queries.js'
 import { countReplies } from './deletions.queries.js'
 
 export type MeetupRefusal = 'deletion.refused.meetupReplies' | 'deletion.refused.meetupCancelledRecently'
@@ -108,12 +109,7 @@ export async function communityRefusal(db: Kysely<Database>, communityId: number
 export async function deleteMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<DeleteResult<MeetupRefusal>> {
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
-    const meetup = await trx
-      .updateTable('meetups')
-      .set((eb) => ({ rsvp_version: eb('rsvp_version', '+', 1) }))
-      .where('id', '=', meetupId)
-      .returningAll()
-      .executeTakeFirst()
+    const meetup = await lockMeetup(trx, meetupId)
     if (!meetup) return { ok: false, refusal: 'gone' } as const
     const refusal = meetupRefusal(meetup, await countReplies(trx, meetup.id), now)
     if (refusal) return { ok: false, refusal } as const

@@ -117,3 +117,17 @@ export async function rsvpUserIds(db: Kysely<Database>, meetupId: number, status
   const rows = await db.selectFrom('rsvps').select('user_id').where('meetup_id', '=', meetupId).where('status', '=', status).execute()
   return rows.map((r) => r.user_id)
 }
+
+/**
+ * The per-meetup lock every change to its seats takes first: bumping rsvp_version row-locks the
+ * meetup (PostgreSQL) inside the write transaction (SQLite), so replies, cancellations and a
+ * deletion never interleave. Returns the meetup as it is now, or undefined when it is gone.
+ */
+export async function lockMeetup(db: Kysely<Database>, meetupId: number): Promise<MeetupRow | undefined> {
+  return db
+    .updateTable('meetups')
+    .set((eb) => ({ rsvp_version: eb('rsvp_version', '+', 1) }))
+    .where('id', '=', meetupId)
+    .returningAll()
+    .executeTakeFirst()
+}

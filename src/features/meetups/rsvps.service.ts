@@ -14,18 +14,14 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { queueNotice } from '../notices/queue.js'
+import { lockMeetup } from './meetups.queries.js'
 
 /** `seatsLeft` on the waitlist: seats free but fewer than the party (null: no limit). */
 export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number; seatsLeft: number | null } | { status: 'not_going' }
 
-/** Takes the per-meetup lock and returns the meetup as it is now. */
-async function lockMeetup(trx: Transaction<Database>, meetupId: number): Promise<MeetupRow> {
-  const meetup = await trx
-    .updateTable('meetups')
-    .set((eb) => ({ rsvp_version: eb('rsvp_version', '+', 1) }))
-    .where('id', '=', meetupId)
-    .returningAll()
-    .executeTakeFirst()
+/** Takes the per-meetup lock (meetups.queries.ts) and returns the meetup as it is now. */
+async function lockExistingMeetup(trx: Transaction<Database>, meetupId: number): Promise<MeetupRow> {
+  const meetup = await lockMeetup(trx, meetupId)
   if (!meetup) throw new RefusedError('rsvp.refused.missing')
   return meetup
 }
@@ -95,7 +91,7 @@ export async function waitlistPosition(db: Kysely<Database>, meetupId: number, r
 export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date): Promise<RsvpOutcome> {
   const stamp = now.toISOString()
   const saved = await db.transaction().execute(async (trx) => {
-    const meetup = await lockMeetup(trx, meetupId)
+    const meetup = await lockExistingMeetup(trx, meetupId)
     assertOpen(meetup, now)
     if (partySize < 1 || partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
     const existing = await findRsvp(trx, meetupId, userId)
@@ -137,7 +133,7 @@ export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: 
 export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userId: number, now: Date): Promise<number[]> {
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
-    const meetup = await lockMeetup(trx, meetupId)
+    const meetup = await lockExistingMeetup(trx, meetupId)
     if (meetup.state === 'cancelled') throw new RefusedError('rsvp.refused.cancelled')
     const existing = await findRsvp(trx, meetupId, userId)
     // Someone who had a seat got an invite: their calendar keeps the meetup, CANCELLED, and
@@ -168,7 +164,7 @@ export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userI
  * meetup as it was and who was promoted: the caller tells them once its edit is written.
  */
 export async function changeCapacity(trx: Transaction<Database>, meetupId: number, capacity: number | null, now: Date): Promise<{ before: MeetupRow; promoted: number[] }> {
-  const meetup = await lockMeetup(trx, meetupId)
+  const meetup = await lockExistingMeetup(trx, meetupId)
   if (capacity !== null && capacity < meetup.seats_taken) throw new RefusedError('meetup.refused.capacityBelowTaken', { count: String(meetup.seats_taken) })
   await trx.updateTable('meetups').set({ capacity }).where('id', '=', meetupId).execute()
   if (meetup.state === 'cancelled') return { before: meetup, promoted: [] }
@@ -185,7 +181,7 @@ export async function changeCapacity(trx: Transaction<Database>, meetupId: numbe
  */
 export async function removeLeaversRsvp(trx: Transaction<Database>, meetupId: number, userId: number, now: Date): Promise<void> {
   const stamp = now.toISOString()
-  const meetup = await lockMeetup(trx, meetupId)
+  const meetup = await lockExistingMeetup(trx, meetupId)
   const existing = await findRsvp(trx, meetupId, userId)
   if (!existing) return
   await trx.deleteFrom('rsvps').where('id', '=', existing.id).execute()
