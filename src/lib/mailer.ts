@@ -17,6 +17,8 @@ export interface OutgoingMail {
   headers: Record<string, string>
   /** An invite: the body's METHOD and the MIME part's method= parameter are the same by construction. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; filename: string; content: string }
+  /** The outbox row it comes from: kept in the folder's summary, never put in the message. */
+  outbox?: { id: number; kind: string }
 }
 
 export interface Mailer {
