@@ -1,15 +1,20 @@
 // The outbox under failure and concurrency, with workers in real processes: one killed in
 // the middle of sending (its successor takes over at once; only the message in flight can go
-// twice, with one Message-ID), one on another host gone quiet, and two sending the same queue at once (no message twice; on PostgreSQL that
+// twice, with one Message-ID), one on another host gone quiet, one killed while writing to the
+// mail folder, and two sending the same queue at once (no message twice; on PostgreSQL that
 // is SKIP LOCKED).
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import fsSync from 'node:fs'
+import fs from 'node:fs/promises'
+import path from 'node:path'
 import readline from 'node:readline'
 import { describe, test } from 'node:test'
 import { buildApp } from '../../src/app.js'
 import type { Config } from '../../src/config.js'
 import { queueNotice } from '../../src/features/notices/queue.js'
+import { listStoredMail, mailFolder } from '../../src/lib/mailer.js'
 import { testConfig } from '../helpers/build-test-app.js'
 import { drain, rawHeader, startSmtp, type TestSmtp } from '../helpers/mail.js'
 
@@ -140,6 +145,51 @@ describe('the outbox worker across processes', () => {
     assert.deepEqual(smtp.received.map((r) => r.envelopeTo.join()), ['reader0@example.org'], 'the quiet worker’s message went; the busy worker’s is left to it')
     const workers = await app.db.selectFrom('mail_workers').select('id').orderBy('id').execute()
     assert.deepEqual(workers.map((w) => w.id).filter((id) => id.startsWith('far-away')), ['far-away:42:busy'])
+  })
+
+  test('a folder-mail worker killed while writing leaves no half message; its successor writes it whole', async (t) => {
+    const { config, drop } = await testConfig() // no SMTP_URL: the mail folder
+    const app = await buildApp(config, { logger: false })
+    t.after(async () => {
+      await app.close()
+      await drop()
+    })
+    const [reader] = await addPeople(app, 1)
+    // Big enough that writing it takes a while, so the kill lands in the middle of the write.
+    const lastLine = 'The end of a long message.'
+    const body = `${'All work and no play makes Jack a dull boy. '.repeat(200000)}\n${lastLine}`
+    await queueNotice(app.db, { kind: 'hostMessage', meetup: { slug: 'lunch', title: 'Lunch' }, from: 'Hana', body }, [reader!], 'msg1', new Date())
+    const folder = mailFolder(config.dataDir)
+    await fs.mkdir(folder, { recursive: true })
+
+    const doomed = startWorker(config)
+    await doomed.waitFor('ready')
+    // The first file of this message to appear in the folder, whatever its name, is the moment.
+    const started = new Promise<void>((resolve) => {
+      const watcher = fsSync.watch(folder, () => {
+        watcher.close()
+        resolve()
+      })
+    })
+    doomed.process.stdin!.write('go\n')
+    await started
+    doomed.process.kill('SIGKILL')
+    await doomed.exited
+
+    const whole = async (file: string) => (await fs.readFile(path.join(folder, file), 'utf8')).includes(lastLine)
+    for (const name of await fs.readdir(folder)) {
+      if (name.endsWith('.eml') && !name.startsWith('.')) assert.ok(await whole(name), `${name} is visible but cut short`)
+    }
+    assert.deepEqual(await listStoredMail(config.dataDir), [], '/dev/mail lists nothing from the killed worker')
+
+    await drain(app)
+    const listed = await listStoredMail(config.dataDir)
+    assert.equal(listed.length, 1)
+    assert.ok(await whole(listed[0]!.file), 'the successor’s .eml is whole')
+    const row = await app.db.selectFrom('outbox').select(['id', 'kind', 'idempotency_key']).executeTakeFirstOrThrow()
+    assert.equal(listed[0]!.outboxId, row.id, 'the summary names its outbox row')
+    assert.equal(listed[0]!.kind, 'hostMessage')
+    assert.match(listed[0]!.messageId, /^<.+@.+>$/)
   })
 
   test('two worker processes on one queue never send a message twice, and share the work', async (t) => {
