@@ -1,13 +1,14 @@
 // Sends what the outbox holds. Each worker registers in mail_workers and keeps a heartbeat;
 // a message it claims is its own while it lives. Each round first forgets workers that are
-// dead (on this host: their process is gone; anywhere: their heartbeat went quiet), so a
-// restarted worker takes back its predecessor's messages at once instead of after a lease.
-// Just before each send it counts the attempt only if the message is still its own (so a
-// worker taken for dead does not send what another took over); on a failure it tries again
-// later with exponential backoff, or gives up on a permanent refusal. "Sent" is written as
-// soon as the SMTP server's "250 OK" arrives, so a crash can at worst repeat the one message
-// in flight, with the same Message-ID.
+// dead (in this host's pid namespace: their process is gone; anywhere: their heartbeat went
+// quiet), so a restarted worker takes back its predecessor's messages at once instead of after
+// a lease. Just before each send it counts the attempt only if the message is still its own
+// (so a worker taken for dead does not send what another took over); on a failure it tries
+// again later with exponential backoff, or gives up on a permanent refusal. "Sent" is written
+// as soon as the SMTP server's "250 OK" arrives, so a crash can at worst repeat the one
+// message in flight, with the same Message-ID.
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import os from 'node:os'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -43,12 +44,25 @@ const SENT_MARK_TRIES = 4
 
 export type Compose = (row: OutboxRow, recipient: Recipient) => Promise<OutgoingMail>
 
+/**
+ * Where a pid means something: the host name and, on Linux, the pid namespace. Two containers
+ * given one host name have separate pid namespaces, so neither takes the other for dead when
+ * its pid is unknown here; a worker in another namespace is judged by its heartbeat alone.
+ */
+function pidScope(): string {
+  try {
+    return `${os.hostname()} ${fs.readlinkSync('/proc/self/ns/pid')}`
+  } catch {
+    return os.hostname() // no /proc (macOS, Windows): one namespace per host
+  }
+}
+
 /** Workers of this process, so a worker can tell a sibling in the same process from a dead predecessor with the same pid. */
 const workersHere = new Set<string>()
 
 /**
- * Is the process of a worker on this host gone? A worker with our own pid that is not one of
- * ours is a predecessor (a container restarted keeps its host name and often its pid).
+ * Is the process of a worker in this pid scope gone? A worker with our own pid that is not one
+ * of ours is a predecessor that had the same pid.
  */
 function processGone(worker: MailWorker): boolean {
   if (worker.pid === process.pid) return !workersHere.has(worker.id)
@@ -62,8 +76,8 @@ function processGone(worker: MailWorker): boolean {
 }
 
 export class OutboxWorker {
-  readonly host = os.hostname()
-  readonly id = `${this.host}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`
+  readonly host = pidScope()
+  readonly id = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`
   private readonly options: WorkerOptions
   private timer: NodeJS.Timeout | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
