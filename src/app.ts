@@ -48,7 +48,7 @@ import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
-import live from './plugins/live.js'
+import live, { type LiveOptions } from './plugins/live.js'
 import outbox from './plugins/outbox.js'
 import security from './plugins/security.js'
 import session from './plugins/session.js'
@@ -67,6 +67,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger']
   /** Outbox worker timings; tests shorten them. */
   mailWorker?: Partial<WorkerOptions>
+  /** How often the LISTEN connection is checked, and how long it may take to answer. */
+  live?: Partial<LiveOptions>
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -89,7 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!config.rateLimits) app.log.warn('HASHCAMP_RATE_LIMITS=off: sign-in and sign-up are not rate-limited')
 
   await app.register(db, { config })
-  await app.register(live, { config })
+  await app.register(live, { config, options: options.live })
   // Before the session and every other hook: answers a calendar app's poll from memory.
   await app.register(eventFeedCache)
   await app.register(security, { config })

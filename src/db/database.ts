@@ -413,11 +413,20 @@ export interface OutboxTable {
   status: Generated<OutboxStatus>
   attempts: Generated<number>
   next_attempt_at: string
-  claimed_until: string | null
+  /** The mail_workers row of the worker sending it: good while that worker is alive. */
   claimed_by: string | null
   last_error: string | null
   created_at: string
   sent_at: string | null
+}
+
+/** An outbox worker that is alive while its heartbeat is recent (and, on its own host, its process runs). */
+export interface MailWorkersTable {
+  id: string
+  host: string
+  pid: number
+  started_at: string
+  heartbeat_at: string
 }
 
 export interface EmailOptOutsTable {
@@ -490,6 +499,7 @@ export interface Database {
   host_invitations: HostInvitationsTable
   rsvps: RsvpsTable
   outbox: OutboxTable
+  mail_workers: MailWorkersTable
   email_opt_outs: EmailOptOutsTable
   meetup_messages: MeetupMessagesTable
   rate_limit_hits: RateLimitHitsTable

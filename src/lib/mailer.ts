@@ -1,6 +1,8 @@
 // Sending one email: through SMTP when SMTP_URL is set, otherwise into the data folder's mail/
 // that /dev/mail lists, so a newcomer sees every notice without a mail server. Both build
-// the same RFC 5322 message with nodemailer; only the last step differs.
+// the same RFC 5322 message with nodemailer; only the last step differs. A folder message is
+// written whole or not at all (temp file, fsync, rename), so a crash never leaves half an .eml.
+import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Transporter } from 'nodemailer'
@@ -17,6 +19,8 @@ export interface OutgoingMail {
   headers: Record<string, string>
   /** An invite: the body's METHOD and the MIME part's method= parameter are the same by construction. */
   calendar?: { method: 'REQUEST' | 'CANCEL'; filename: string; content: string }
+  /** The outbox row it comes from: kept in the folder's summary, never put in the message. */
+  outbox?: { id: number; kind: string }
 }
 
 export interface Mailer {
@@ -33,6 +37,10 @@ export interface StoredMailSummary {
   date: string
   text: string
   calendar: string | null
+  messageId: string
+  /** The outbox row and its kind (absent in summaries written before they were kept). */
+  outboxId?: number | null
+  kind?: string | null
 }
 
 /** A 5xx reply is the server saying "never": retrying would only annoy it. */
@@ -81,18 +89,79 @@ function fileStem(mail: OutgoingMail, now: Date): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${id}`
 }
 
+/** Temp files of writes a crash cut short are this old before the next mailer clears them. */
+const STALE_TEMP_MS = 3600000
+
+/**
+ * Writes a file so that it is either absent or whole, even if the process dies half-way: into
+ * a temp file in the same folder (a dot-name /dev/mail never lists), flushed to disk, then
+ * renamed, which replaces a name in one step.
+ */
+async function writeWhole(dir: string, name: string, content: string | Buffer): Promise<void> {
+  const temp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`)
+  const file = await fs.open(temp, 'wx')
+  try {
+    await file.writeFile(content)
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  await fs.rename(temp, path.join(dir, name))
+}
+
+/** Makes the renames themselves durable (a no-op where a folder cannot be opened, as on Windows). */
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await fs.open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Not supported here: the files are whole either way, only their names may lag a power cut.
+  }
+}
+
+async function removeStaleTemps(dir: string, now: number): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    if (!name.startsWith('.') || !name.endsWith('.tmp')) continue
+    const where = path.join(dir, name)
+    const stat = await fs.stat(where).catch(() => null)
+    if (stat && now - stat.mtimeMs > STALE_TEMP_MS) await fs.rm(where, { force: true })
+  }
+}
+
 class FolderMailer implements Mailer {
   readonly kind = 'folder'
   private transport: Transporter | null = null
+  private tidied = false
   constructor(private readonly dir: string) {}
   async send(mail: OutgoingMail): Promise<void> {
     this.transport ??= (await nodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
     const info = await this.transport.sendMail(message(mail))
     await fs.mkdir(this.dir, { recursive: true })
-    const stem = fileStem(mail, new Date())
-    const summary: StoredMailSummary = { file: `${stem}.eml`, to: mail.to, subject: mail.subject, date: new Date().toISOString(), text: mail.text, calendar: mail.calendar?.content ?? null }
-    await fs.writeFile(path.join(this.dir, `${stem}.eml`), info.message as Buffer)
-    await fs.writeFile(path.join(this.dir, `${stem}.json`), JSON.stringify(summary))
+    if (!this.tidied) {
+      this.tidied = true
+      await removeStaleTemps(this.dir, Date.now())
+    }
+    const now = new Date()
+    const stem = fileStem(mail, now)
+    const summary: StoredMailSummary = {
+      file: `${stem}.eml`,
+      to: mail.to,
+      subject: mail.subject,
+      date: now.toISOString(),
+      text: mail.text,
+      calendar: mail.calendar?.content ?? null,
+      messageId: mail.messageId,
+      outboxId: mail.outbox?.id ?? null,
+      kind: mail.outbox?.kind ?? null,
+    }
+    await writeWhole(this.dir, `${stem}.eml`, info.message as Buffer)
+    // The summary last: /dev/mail lists summaries, so a message shows only once its .eml is whole.
+    await writeWhole(this.dir, `${stem}.json`, JSON.stringify(summary))
+    await syncFolder(this.dir)
   }
   close(): void {}
 }
@@ -114,13 +183,14 @@ export async function listStoredMail(dataDir: string, limit = 100): Promise<Stor
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
-  const newest = names.filter((n) => n.endsWith('.json')).sort().reverse().slice(0, limit)
+  // Temp files (dot-names, .tmp) are writes in progress or cut short by a crash: never listed.
+  const newest = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort().reverse().slice(0, limit)
   const read = await Promise.all(
     newest.map(async (name) => {
       try {
         return JSON.parse(await fs.readFile(path.join(mailFolder(dataDir), name), 'utf8')) as StoredMailSummary
       } catch {
-        return null // half-written (a crash mid-write) or removed meanwhile: skip it
+        return null // removed meanwhile, or an older half-written one: skip it
       }
     }),
   )

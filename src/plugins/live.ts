@@ -16,6 +16,24 @@ import type { Config } from '../config.js'
 const CHANNEL = 'hashcamp_live'
 const RECONNECT_MS = 1000
 const MAX_RECONNECT_MS = 30_000
+/** How the LISTEN connection shows in pg_stat_activity (operators and tests find it by this). */
+export const LISTEN_APPLICATION_NAME = 'hashcamp-live'
+
+export interface LiveOptions {
+  /**
+   * How often the LISTEN connection is asked a `select 1`. A connection can die silently
+   * (a NAT or firewall forgetting it, a failover that never sends a reset): the socket looks
+   * open, nothing arrives, and only a question that gets no answer tells.
+   */
+  checkEveryMs: number
+  /** How long that answer may take before the connection is taken for dead and replaced. */
+  checkTimeoutMs: number
+}
+
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = { checkEveryMs: 15_000, checkTimeoutMs: 5_000 }
+
+/** TCP keepalive probes start after this much silence (the kernel's default is two hours). */
+const KEEPALIVE_DELAY_MS = 10_000
 
 export interface Live {
   /** Tells every process that `topic` changed. Call after the change is committed. */
@@ -38,13 +56,15 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ config: Config }>(
-  async (app, { config }) => {
+export default fp<{ config: Config; options?: Partial<LiveOptions> }>(
+  async (app, { config, options }) => {
+    const { checkEveryMs, checkTimeoutMs } = { ...DEFAULT_LIVE_OPTIONS, ...options }
     const emitter = new EventEmitter()
     // One listener per open page; hundreds on a projector-heavy day are normal.
     emitter.setMaxListeners(0)
     const streams = new Set<ServerResponse>()
     let listener: pg.Client | null = null
+    let checkTimer: NodeJS.Timeout | null = null
     let closing = false
     const counts = new Map<string, number>()
     let epoch = 0
@@ -53,23 +73,64 @@ export default fp<{ config: Config }>(
       emitter.emit(topic)
     }
 
-    // One LISTEN connection per process. If it drops (a database restart, a failover), retry
-    // with a growing pause until it is back, then tell every open page to catch up on what
-    // it may have missed meanwhile.
+    /** A `select 1` that must come back within checkTimeoutMs. */
+    const roundTrip = (client: pg.Client): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer from the database within ${checkTimeoutMs} ms`)), checkTimeoutMs)
+        client.query('select 1').then(
+          () => {
+            clearTimeout(timer)
+            resolve()
+          },
+          (error: unknown) => {
+            clearTimeout(timer)
+            reject(error instanceof Error ? error : new Error(String(error)))
+          },
+        )
+      })
+
+    // One LISTEN connection per process. If it drops (a database restart, a failover) or stops
+    // answering (a silent drop), retry with a growing pause until it is back, then tell every
+    // open page to catch up on what it may have missed meanwhile.
     const listen = async (url: string): Promise<void> => {
-      const client = new (loadPg().Client)({ connectionString: url })
+      const client = new (loadPg().Client)({
+        connectionString: url,
+        application_name: LISTEN_APPLICATION_NAME,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+        connectionTimeoutMillis: checkTimeoutMs * 2,
+      })
+      let gone = false
+      const lost = (error: Error): void => {
+        if (gone) return
+        gone = true
+        if (listener === client) {
+          listener = null
+          if (checkTimer) clearTimeout(checkTimer)
+          checkTimer = null
+        }
+        app.log.warn({ err: error }, 'live-update connection lost; reconnecting')
+        // With the check's query still waiting, end() destroys the socket rather than wait
+        // for a goodbye that a dead connection will never send.
+        void client.end().catch(() => undefined)
+        reconnect(url, RECONNECT_MS)
+      }
       client.on('notification', (message) => {
         if (message.channel === CHANNEL && message.payload) announce(message.payload)
       })
-      client.on('error', (error) => {
-        app.log.warn({ err: error }, 'live-update connection lost; reconnecting')
-        if (listener === client) listener = null
-        void client.end().catch(() => undefined)
-        reconnect(url, RECONNECT_MS)
-      })
+      client.on('error', lost)
       await client.connect()
       await client.query(`listen ${CHANNEL}`)
       listener = client
+      const check = (): void => {
+        checkTimer = setTimeout(() => {
+          roundTrip(client).then(() => {
+            if (listener === client && !closing) check()
+          }, lost)
+        }, checkEveryMs)
+        checkTimer.unref()
+      }
+      check()
     }
     let retrying = false
     const reconnect = (url: string, wait: number): void => {
@@ -118,6 +179,7 @@ export default fp<{ config: Config }>(
       streams.clear()
     })
     app.addHook('onClose', async () => {
+      if (checkTimer) clearTimeout(checkTimer)
       await listener?.end().catch(() => undefined)
     })
   },

@@ -53,7 +53,7 @@ describe('email outbox edge cases', () => {
     assert.equal(row.status, 'pending', `a misconfigured server must not fail every notice at once (got ${row.status}: ${row.last_error})`)
   })
 
-  test('a send slower than the claim is sent again by a second worker', async (t) => {
+  test('a slow send is not sent again by a second worker while the first is alive', async (t) => {
     const smtp = await startSmtp({ delayMs: 1200 })
     const { app } = await mailApp(t, smtp)
     const host = await person(app, 'Hana Host')
@@ -65,14 +65,15 @@ describe('email outbox edge cases', () => {
       const mailer = createMailer({ smtpUrl: smtp.url, dataDir: app.config?.dataDir ?? '/tmp' })
       mailers.push(mailer)
       const renderHtml = (view: EmailView) => app.view('emails/notice', view) as Promise<string>
-      return new OutboxWorker(app.db, app.dialect, mailer, (row, r) => composeNotice({ baseUrl: 'http://localhost:3000', from: 'Hashcamp <hashcamp@localhost>', tokens: app.outbox.tokens, links: app.outbox.links, renderHtml }, row, r), app.log, { claimMs: 500 })
+      return new OutboxWorker(app.db, app.dialect, mailer, (row, r) => composeNotice({ baseUrl: 'http://localhost:3000', from: 'Hashcamp <hashcamp@localhost>', tokens: app.outbox.tokens, links: app.outbox.links, renderHtml }, row, r), app.log)
     }
     const a = make()
     const b = make()
-    const first = a.runOnce() // claims, renews, and waits on the slow server
-    await new Promise((resolve) => setTimeout(resolve, 700)) // the claim has lapsed; A is still sending
-    await b.runOnce()
+    const first = a.runOnce() // claims, and waits on the slow server
+    await new Promise((resolve) => setTimeout(resolve, 700)) // A is still sending
+    assert.equal(await b.runOnce(), 0, 'B finds nothing free: A is alive and holds it')
     await first
+    await Promise.all([a.stop(), b.stop()])
     await new Promise((resolve) => setTimeout(resolve, 200))
     for (const m of mailers) m.close()
     assert.equal(smtp.received.length, 1, `sent ${smtp.received.length} times`)

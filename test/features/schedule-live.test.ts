@@ -7,9 +7,11 @@ import { test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { buildApp } from '../../src/app.js'
+import { LISTEN_APPLICATION_NAME } from '../../src/plugins/live.js'
 import { buildTestApp, testConfig } from '../helpers/build-test-app.js'
 import { person } from '../helpers/communities.js'
 import { currentDialect } from '../helpers/dialects.js'
+import { startFreezableProxy } from '../helpers/freezable-proxy.js'
 import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
 import { addRoom, gridIds, layOutDay, place } from '../helpers/schedule.js'
 
@@ -109,7 +111,7 @@ if (currentDialect() === 'postgres') {
     const stream = await openStream(`${base}/events/${SLUG}/schedule/live`)
     t.after(() => stream.close())
 
-    const killed = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query ilike 'listen%'`.execute(app.db)
+    const killed = await sql<{ ok: boolean }>`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and application_name = ${LISTEN_APPLICATION_NAME}`.execute(app.db)
     assert.equal(killed.rows.length, 1, 'one LISTEN connection per app process')
     // Reconnected, the app tells open pages to catch up on whatever they missed.
     await stream.waitFor('event: schedule', 5000)
@@ -118,6 +120,36 @@ if (currentDialect() === 'postgres') {
     const deadline = Date.now() + 1000
     while (stream.received().split('event: schedule').length === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     assert.equal(stream.received().split('event: schedule').length, seen + 1, 'an edit after the outage arrives within a second')
+  })
+
+  test('when the LISTEN connection goes silent (open, but nothing flows), the app notices, reconnects and open pages refetch', async (t) => {
+    const { config, drop } = await testConfig()
+    if (config.database.dialect !== 'postgres') throw new Error('a PostgreSQL test')
+    const proxy = await startFreezableProxy(config.database.url)
+    // This app reaches the database through the proxy, and checks its LISTEN connection often.
+    const app = await buildApp({ ...config, database: { dialect: 'postgres', url: proxy.url } }, { logger: false, live: { checkEveryMs: 200, checkTimeoutMs: 500 } })
+    // Another app process, straight to the database: where the organiser edits.
+    const other = await buildApp({ ...config, migrateOnStart: false }, { logger: false })
+    t.after(async () => {
+      await other.close()
+      await app.close()
+      await proxy.close()
+      await drop()
+    })
+    const { org, proposal, rooms, sessionSlots } = await publishedCamp(other)
+    const base = await app.listen({ port: 0, host: '127.0.0.1' })
+    const stream = await openStream(`${base}/events/${SLUG}/schedule/live`)
+    t.after(() => stream.close())
+
+    assert.equal(proxy.freeze(LISTEN_APPLICATION_NAME), 1, 'the one LISTEN connection goes silent')
+    // No error, no reset: only the unanswered round trip tells. Reconnected, the app tells the
+    // open page to refetch whatever it may have missed.
+    await stream.waitFor('event: schedule', 5000)
+    const seen = stream.received().split('event: schedule').length
+    assert.equal((await place(org, SLUG, proposal, sessionSlots[0]!, rooms.Hall!)).status, 303)
+    const deadline = Date.now() + 2000
+    while (stream.received().split('event: schedule').length === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(stream.received().split('event: schedule').length, seen + 1, 'an edit made through the other process afterwards reaches the page')
   })
 }
 

@@ -1,6 +1,6 @@
 // The outbox table: queueing, claiming what is due, and recording what happened. Kysely
 // only, db first; the caller owns the transaction.
-import type { Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { Database, OutboxRow } from '../../db/database.js'
 import type { Dialect } from '../../db/dialect.js'
 import type { NoticeTopic } from './notices.js'
@@ -48,48 +48,61 @@ export async function optIn(db: Kysely<Database>, userId: number, topic: NoticeT
 }
 
 /**
- * Claims up to `limit` due messages for `owner` until `until`. On PostgreSQL the inner
- * SELECT … FOR UPDATE SKIP LOCKED lets several processes claim at once without waiting on
- * or taking each other's rows; on SQLite the single UPDATE runs under the database's one
- * write lock, which gives the same guarantee. A claim that has run out (its worker died)
- * is due again.
+ * Claims up to `limit` due messages for worker `owner`. A message is free when nobody claims
+ * it, its claimer is no registered worker any more (it died and was forgotten), or it is
+ * this worker's own (left over from a round that failed half-way). The same guard is on the
+ * UPDATE and its inner SELECT: on PostgreSQL the SELECT … FOR UPDATE SKIP LOCKED lets several
+ * processes claim at once without waiting on or taking each other's rows, and a row another
+ * worker claimed meanwhile fails the guard when re-checked; on SQLite the single UPDATE runs
+ * under the database's one write lock. Two workers never claim the same row.
  */
-export async function claimDue(db: Kysely<Database>, dialect: Dialect, owner: string, now: string, until: string, limit: number): Promise<OutboxRow[]> {
-  let due = db
-    .selectFrom('outbox')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .orderBy('id')
-    .limit(limit)
-  if (dialect === 'postgres') due = due.forUpdate().skipLocked()
-  return db
-    .updateTable('outbox')
-    .set((eb) => ({ claimed_by: owner, claimed_until: until, attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', due)
-    .returningAll()
-    .execute()
+export async function claimDue(db: Kysely<Database>, dialect: Dialect, owner: string, now: string, limit: number): Promise<OutboxRow[]> {
+  const claimable = (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.and([
+      eb('status', '=', 'pending'),
+      eb('next_attempt_at', '<=', now),
+      eb.or([eb('claimed_by', 'is', null), eb('claimed_by', '=', owner), eb('claimed_by', 'not in', eb.selectFrom('mail_workers').select('mail_workers.id'))]),
+    ])
+  const due = db.selectFrom('outbox').select('id').where(claimable).orderBy('id').limit(limit)
+  const claim = db.updateTable('outbox').set({ claimed_by: owner }).where(claimable).returningAll()
+  if (dialect === 'sqlite') return claim.where('id', 'in', due).execute()
+  // ARRAY(…) runs the locking SELECT exactly once. As a plain IN, the planner may re-run it
+  // for each outbox row (a nested loop), each run skipping the rows just claimed and locking
+  // the next few: one worker would claim the whole queue, whatever the limit.
+  const locked = sql<number[]>`array(${due.forUpdate().skipLocked()})`
+  return claim.where((eb) => eb('id', '=', eb.fn.any(locked))).execute()
 }
 
 /**
- * Extends this owner's claim just before sending; false when the claim was lost (it ran
- * out and another worker took the message), in which case this worker must not send it.
+ * Counts an attempt just before sending, if the message is still this worker's and still
+ * unsent; null when another worker took it over (this one was taken for dead) or it went
+ * meanwhile, in which case this worker must not send it.
  */
-export async function renewClaim(db: Kysely<Database>, id: number, owner: string, until: string): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({ claimed_until: until }).where('id', '=', id).where('claimed_by', '=', owner).where('status', '=', 'pending').executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+export async function beginAttempt(db: Kysely<Database>, id: number, owner: string): Promise<number | null> {
+  const row = await db
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('claimed_by', '=', owner)
+    .where('status', '=', 'pending')
+    .returning('attempts')
+    .executeTakeFirst()
+  return row?.attempts ?? null
 }
 
+/**
+ * The SMTP server said "250 OK": the message went, whoever claims it now (a worker that took
+ * it over while this one was slow must not send it again).
+ */
 export async function markSent(db: Kysely<Database>, id: number, owner: string, stamp: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: stamp, claimed_until: null, last_error: null }).where('id', '=', id).where('claimed_by', '=', owner).execute()
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: stamp, claimed_by: owner, last_error: null }).where('id', '=', id).where('status', '<>', 'sent').execute()
 }
 
 /** Gives the message back for a later attempt, or gives up on it (`nextAttemptAt` null). */
 export async function markAttemptFailed(db: Kysely<Database>, id: number, owner: string, error: string, nextAttemptAt: string | null): Promise<void> {
   await db
     .updateTable('outbox')
-    .set(nextAttemptAt === null ? { status: 'failed', claimed_until: null, last_error: error } : { next_attempt_at: nextAttemptAt, claimed_until: null, last_error: error })
+    .set(nextAttemptAt === null ? { status: 'failed', claimed_by: null, last_error: error } : { next_attempt_at: nextAttemptAt, claimed_by: null, last_error: error })
     .where('id', '=', id)
     .where('claimed_by', '=', owner)
     .execute()
