@@ -196,6 +196,12 @@ async function fetchCsrfTokens(people: Person[], baseOf: (i: number) => string):
   await Promise.all(Array.from({ length: 20 }, worker))
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc/PID/stat, ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 interface Storm {
   ms: number[]
   statuses: Record<string, number>
@@ -261,6 +267,9 @@ interface Result {
   wallMs: number
   statuses: Record<string, number>
   problems: string[]
+  /** CPU the app processes spent during the storm, and the machine's load average as it began. */
+  appCpuMs: number
+  load: number
 }
 
 /** One storm on a fresh database: set up, start the processes, fetch tokens, fire, check. */
@@ -273,10 +282,13 @@ async function runOnce(makeSide: (dataDir: string) => Promise<Side> | Side): Pro
     for (let i = 0; i < side.processes; i++) apps.push(await startApp(side, dataDir))
     const baseOf = (i: number) => apps[i % apps.length]!.base
     await fetchCsrfTokens(people, baseOf)
+    const cpuBefore = apps.reduce((sum, app) => sum + cpuMsOf(app.child.pid!), 0)
+    const load = os.loadavg()[0]!
     const result = await storm(people, baseOf)
+    const appCpuMs = apps.reduce((sum, app) => sum + cpuMsOf(app.child.pid!), 0) - cpuBefore
     const problems = await checkOutcome(side, dataDir, people)
     if ((result.statuses['303'] ?? 0) !== people.length) problems.push(`answers: ${JSON.stringify(result.statuses)}`)
-    return { side: side.name, processes: side.processes, p50: percentile(result.ms, 50), p99: percentile(result.ms, 99), max: result.ms.at(-1)!, wallMs: result.wallMs, statuses: result.statuses, problems }
+    return { side: side.name, processes: side.processes, p50: percentile(result.ms, 50), p99: percentile(result.ms, 99), max: result.ms.at(-1)!, wallMs: result.wallMs, statuses: result.statuses, problems, appCpuMs, load }
   } finally {
     for (const app of apps) app.child.kill('SIGTERM')
     await Promise.all(apps.map((app) => (app.child.exitCode === null ? new Promise((resolve) => app.child.once('exit', resolve)) : undefined)))
@@ -291,7 +303,7 @@ function describe(r: Result): string {
   const status = Object.entries(r.statuses)
     .map(([code, count]) => `${code}×${count}`)
     .join(' ')
-  return `${r.side}, ${r.processes} process${r.processes > 1 ? 'es' : ''}: p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, all answered in ${fmt(r.wallMs)} ms [${status}] ${r.problems.length ? `PROBLEMS: ${r.problems.join('; ')}` : 'seats and waitlist exactly right'}`
+  return `${r.side}, ${r.processes} process${r.processes > 1 ? 'es' : ''}: p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, all answered in ${fmt(r.wallMs)} ms, app CPU ${fmt(r.appCpuMs)} ms, load ${r.load.toFixed(1)} [${status}] ${r.problems.length ? `PROBLEMS: ${r.problems.join('; ')}` : 'seats and waitlist exactly right'}`
 }
 
 async function main(): Promise<void> {
@@ -326,11 +338,11 @@ function writeReport(results: Result[]): void {
       `${fmt(PEOPLE)} signed-in people (every tenth bringing a friend) each send one RSVP POST with their CSRF token, all at once, to one meetup with ${fmt(SEATS)} seats; ` +
       `on PostgreSQL alternately to two app processes on one database, on SQLite to one process. Each row is the median of ${ROUNDS} storms (by p99), each on a fresh database.`,
     '',
-    '| database | app processes | p50 ms | p99 ms | max ms | all answered in ms | answers | seats and waitlist afterwards |',
-    '|---|---:|---:|---:|---:|---:|---|---|',
+    '| database | app processes | p50 ms | p99 ms | max ms | all answered in ms | app CPU ms | load average | answers | seats and waitlist afterwards |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.side === 'postgres' ? 'PostgreSQL' : 'SQLite'} | ${r.processes} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.wallMs)} | ${Object.entries(r.statuses)
+        `| ${r.side === 'postgres' ? 'PostgreSQL' : 'SQLite'} | ${r.processes} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.wallMs)} | ${fmt(r.appCpuMs)} | ${r.load.toFixed(1)} | ${Object.entries(r.statuses)
           .map(([code, count]) => `${code}×${fmt(count)}`)
           .join(' ')} | ${r.problems.length ? `**wrong**: ${r.problems.join('; ')}` : 'exactly right: first come, first served, one notice each'} |`,
     ),
