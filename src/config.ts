@@ -2,9 +2,39 @@
 // Nothing else in the code base reads process.env (house style: validated config in one place).
 import path from 'node:path'
 
+/**
+ * How long a request may wait on PostgreSQL, so that a crowd or a stuck query ends in a
+ * "busy, try again" page (503) instead of a queue that grows without end. 0 turns a
+ * timeout off (not allowed for the wait for a connection: that wait is the queue).
+ */
+export interface PostgresLimits {
+  /** Connections this process keeps open (each app process has its own pool). */
+  poolMax: number
+  /** The longest wait for a free connection from the pool, or for a new one to open. */
+  connectTimeoutMs: number
+  /** statement_timeout: the longest any one statement may run. */
+  statementTimeoutMs: number
+  /** lock_timeout: the longest a statement may wait for a lock (a row another request holds). */
+  lockTimeoutMs: number
+  /** idle_in_transaction_session_timeout: a transaction left open and idle this long is ended. */
+  idleInTransactionTimeoutMs: number
+}
+
+export const DEFAULT_POSTGRES_LIMITS: PostgresLimits = {
+  poolMax: 10,
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 15_000,
+  lockTimeoutMs: 5_000,
+  idleInTransactionTimeoutMs: 30_000,
+}
+
+/** How long SQLite waits for another process's write before giving up (SQLITE_BUSY, a 503). */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+// Limits are optional here so that scripts and tests that name a database get the defaults.
 export type DatabaseConfig =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string }
+  | { dialect: 'sqlite'; file: string; busyTimeoutMs?: number }
+  | { dialect: 'postgres'; url: string; limits?: PostgresLimits }
 
 export interface Config {
   port: number
@@ -59,12 +89,41 @@ function parseCount(name: string, raw: string | undefined, fallback: number): nu
   return value
 }
 
-function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
-  if (raw === undefined || raw === '') {
-    return { dialect: 'sqlite', file: path.join(dataDir, 'hashcamp.sqlite') }
+/** PostgreSQL's own ceiling for a timeout setting (an int4 of milliseconds). */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+function parseMilliseconds(name: string, raw: string | undefined, fallback: number, allowOff: boolean): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw.trim())
+  const least = allowOff ? 0 : 1
+  if (!/^\d+$/.test(raw.trim()) || value < least || value > MAX_TIMEOUT_MS) {
+    const range = allowOff ? 'a whole number of milliseconds (0 for no limit)' : 'a whole number of milliseconds, at least 1'
+    throw new ConfigError(`${name} must be ${range}, not "${raw}"`)
   }
-  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw }
-  if (raw.startsWith('sqlite:')) return { dialect: 'sqlite', file: raw.slice('sqlite:'.length) }
+  return value
+}
+
+function parsePostgresLimits(env: NodeJS.ProcessEnv): PostgresLimits {
+  const d = DEFAULT_POSTGRES_LIMITS
+  return {
+    poolMax: parseCount('HASHCAMP_PG_POOL_MAX', env.HASHCAMP_PG_POOL_MAX, d.poolMax),
+    connectTimeoutMs: parseMilliseconds('HASHCAMP_PG_CONNECT_TIMEOUT_MS', env.HASHCAMP_PG_CONNECT_TIMEOUT_MS, d.connectTimeoutMs, false),
+    statementTimeoutMs: parseMilliseconds('HASHCAMP_PG_STATEMENT_TIMEOUT_MS', env.HASHCAMP_PG_STATEMENT_TIMEOUT_MS, d.statementTimeoutMs, true),
+    lockTimeoutMs: parseMilliseconds('HASHCAMP_PG_LOCK_TIMEOUT_MS', env.HASHCAMP_PG_LOCK_TIMEOUT_MS, d.lockTimeoutMs, true),
+    idleInTransactionTimeoutMs: parseMilliseconds('HASHCAMP_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', env.HASHCAMP_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS, d.idleInTransactionTimeoutMs, true),
+  }
+}
+
+function parseDatabase(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {
+  const raw = env.DATABASE_URL
+  // Checked whichever database is in use: a typo should not wait for the move to PostgreSQL.
+  const limits = parsePostgresLimits(env)
+  const busyTimeoutMs = parseMilliseconds('HASHCAMP_SQLITE_BUSY_TIMEOUT_MS', env.HASHCAMP_SQLITE_BUSY_TIMEOUT_MS, DEFAULT_SQLITE_BUSY_TIMEOUT_MS, false)
+  if (raw === undefined || raw === '') {
+    return { dialect: 'sqlite', file: path.join(dataDir, 'hashcamp.sqlite'), busyTimeoutMs }
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw, limits }
+  if (raw.startsWith('sqlite:')) return { dialect: 'sqlite', file: raw.slice('sqlite:'.length), busyTimeoutMs }
   throw new ConfigError('DATABASE_URL must start with postgres:// (or sqlite: followed by a file path)')
 }
 
@@ -109,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     baseUrl,
     dataDir,
-    database: parseDatabase(env.DATABASE_URL, dataDir),
+    database: parseDatabase(env, dataDir),
     sessionSecret,
     demo: parseOnOff('HASHCAMP_DEMO', env.HASHCAMP_DEMO, true),
     rateLimits: parseOnOff('HASHCAMP_RATE_LIMITS', env.HASHCAMP_RATE_LIMITS, true),

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { test } from 'node:test'
-import { ConfigError, loadConfig } from '../src/config.js'
+import { ConfigError, DEFAULT_POSTGRES_LIMITS, loadConfig } from '../src/config.js'
 
 test('defaults: SQLite under ./data, port 3000, demo and rate limits on', () => {
   const config = loadConfig({})
   assert.equal(config.port, 3000)
   assert.equal(config.host, 'localhost')
   assert.equal(config.baseUrl, 'http://localhost:3000')
-  assert.deepEqual(config.database, { dialect: 'sqlite', file: path.resolve('data', 'hashcamp.sqlite') })
+  assert.deepEqual(config.database, { dialect: 'sqlite', file: path.resolve('data', 'hashcamp.sqlite'), busyTimeoutMs: 5000 })
   assert.equal(config.demo, true)
   assert.equal(config.rateLimits, true)
   assert.equal(config.sessionSecret, null)
@@ -26,7 +26,7 @@ test('environment variables are read and checked', () => {
   })
   assert.equal(config.port, 8080)
   assert.equal(config.baseUrl, 'https://camp.example.org')
-  assert.deepEqual(config.database, { dialect: 'postgres', url: 'postgres://u@db/hashcamp' })
+  assert.deepEqual(config.database, { dialect: 'postgres', url: 'postgres://u@db/hashcamp', limits: DEFAULT_POSTGRES_LIMITS })
   assert.equal(config.demo, false)
   assert.equal(config.rateLimits, false)
   assert.equal(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).baseUrl, 'http://localhost:4000')
@@ -44,4 +44,37 @@ test('bad values are refused with a message that names the variable', () => {
   // Cards, share links and feeds need the public address: production refuses to guess it.
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /BASE_URL must be set in production/)
   assert.equal(loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://camp.example.org' }).baseUrl, 'https://camp.example.org')
+})
+
+test('PostgreSQL pool size and timeouts, and the SQLite busy timeout, come from the environment', () => {
+  assert.deepEqual(DEFAULT_POSTGRES_LIMITS, { poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 15000, lockTimeoutMs: 5000, idleInTransactionTimeoutMs: 30000 })
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://u@db/hashcamp',
+    HASHCAMP_PG_POOL_MAX: '25',
+    HASHCAMP_PG_CONNECT_TIMEOUT_MS: '2000',
+    HASHCAMP_PG_STATEMENT_TIMEOUT_MS: '0',
+    HASHCAMP_PG_LOCK_TIMEOUT_MS: '1500',
+    HASHCAMP_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000',
+  })
+  assert.deepEqual(config.database, {
+    dialect: 'postgres',
+    url: 'postgres://u@db/hashcamp',
+    limits: { poolMax: 25, connectTimeoutMs: 2000, statementTimeoutMs: 0, lockTimeoutMs: 1500, idleInTransactionTimeoutMs: 60000 },
+  })
+  assert.deepEqual(loadConfig({ HASHCAMP_SQLITE_BUSY_TIMEOUT_MS: '250' }).database, { dialect: 'sqlite', file: path.resolve('data', 'hashcamp.sqlite'), busyTimeoutMs: 250 })
+})
+
+test('bad pool sizes and timeouts stop the start with a message naming the variable and what it takes', () => {
+  const refused = (env: Record<string, string>, message: RegExp) => assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://u@db/hashcamp', ...env }), (e: Error) => e instanceof ConfigError && message.test(e.message))
+  refused({ HASHCAMP_PG_POOL_MAX: '0' }, /^HASHCAMP_PG_POOL_MAX must be a whole number of at least 1, not "0"$/)
+  refused({ HASHCAMP_PG_POOL_MAX: 'ten' }, /HASHCAMP_PG_POOL_MAX must be a whole number/)
+  // The wait for a connection is the queue this setting exists to bound: it cannot be switched off.
+  refused({ HASHCAMP_PG_CONNECT_TIMEOUT_MS: '0' }, /^HASHCAMP_PG_CONNECT_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not "0"$/)
+  refused({ HASHCAMP_PG_STATEMENT_TIMEOUT_MS: '5s' }, /^HASHCAMP_PG_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds \(0 for no limit\), not "5s"$/)
+  refused({ HASHCAMP_PG_LOCK_TIMEOUT_MS: '-1' }, /HASHCAMP_PG_LOCK_TIMEOUT_MS must be/)
+  refused({ HASHCAMP_PG_LOCK_TIMEOUT_MS: '1.5' }, /HASHCAMP_PG_LOCK_TIMEOUT_MS must be/)
+  refused({ HASHCAMP_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '99999999999' }, /HASHCAMP_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS must be/)
+  // Checked on SQLite too: a typo should not wait for the move to PostgreSQL to show.
+  assert.throws(() => loadConfig({ HASHCAMP_PG_STATEMENT_TIMEOUT_MS: 'soon' }), /HASHCAMP_PG_STATEMENT_TIMEOUT_MS/)
+  assert.throws(() => loadConfig({ HASHCAMP_SQLITE_BUSY_TIMEOUT_MS: '0' }), /HASHCAMP_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds, at least 1/)
 })

@@ -106,3 +106,8 @@ test('a port in use is named, with what to do', async (t) => {
   assert.equal(start.code, 1)
   assert.match(start.stderr.trim(), new RegExp(`^Hashcamp could not start: port ${port} on 127\\.0\\.0\\.1 is in use by another program\\. Stop it, or set PORT to another port\\.$`))
 })
+
+test('a bad database pool setting stops the start in one line naming the variable', async (t) => {
+  const start = await startServer({ HASHCAMP_DATA_DIR: tempDir(t), HASHCAMP_PG_LOCK_TIMEOUT_MS: 'five seconds' })
+  assertOneLineFailure(start, /^Configuration error: HASHCAMP_PG_LOCK_TIMEOUT_MS must be a whole number of milliseconds \(0 for no limit\), not "five seconds"$/)
+})

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3'
 import { createRequire } from 'node:module'
 import type pg from 'pg'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
-import type { DatabaseConfig } from '../config.js'
+import { DEFAULT_POSTGRES_LIMITS, DEFAULT_SQLITE_BUSY_TIMEOUT_MS, type DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
 
 const PG_INT8_OID = 20
@@ -27,6 +27,12 @@ const pgTypes = {
 export interface CreateDbOptions {
   /** Told when an idle PostgreSQL connection dies (a server restart, a killed backend). */
   onIdleConnectionError?: (error: Error) => void
+  /**
+   * Migrating: no statement or lock timeout. Building an index on a big table may take
+   * minutes, and a second process starting at the same moment waits for the first one's
+   * migration lock for as long as its migrations take.
+   */
+  forMigrations?: boolean
 }
 
 const STATEMENT_CACHE_SIZE = 500
@@ -56,7 +62,21 @@ function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'clo
 
 export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}): Kysely<Database> {
   if (config.dialect === 'postgres') {
-    const pool = new (loadPg().Pool)({ connectionString: config.url, types: pgTypes, max: 10 })
+    const limits = config.limits ?? DEFAULT_POSTGRES_LIMITS
+    const unlimited = options.forMigrations === true
+    // The wait for a connection (a free one from the pool, or a new one) is bounded, and so
+    // is every statement and every lock wait on the server: past them the request fails with
+    // an error the errors plugin shows as "busy, try again" (503), never an endless queue.
+    // 0 sends nothing, which leaves the server's own setting (off unless set there).
+    const pool = new (loadPg().Pool)({
+      connectionString: config.url,
+      types: pgTypes,
+      max: unlimited ? 1 : limits.poolMax,
+      connectionTimeoutMillis: limits.connectTimeoutMs,
+      statement_timeout: unlimited ? 0 : limits.statementTimeoutMs,
+      lock_timeout: unlimited ? 0 : limits.lockTimeoutMs,
+      idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+    })
     // Without a listener, an idle connection that the server drops is an uncaught error
     // that takes the whole process down; the pool replaces the connection by itself.
     pool.on('error', (error) => options.onIdleConnectionError?.(error))
@@ -66,7 +86,8 @@ export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}):
   const sqlite = new SQLite(config.file)
   sqlite.pragma('journal_mode = WAL') // readers do not block the writer
   sqlite.pragma('foreign_keys = ON') // SQLite leaves foreign keys unenforced unless asked
-  sqlite.pragma('busy_timeout = 5000') // wait for another process's write instead of failing at once
+  // Wait this long for another process's write instead of failing at once; past it, SQLITE_BUSY (a 503).
+  sqlite.pragma(`busy_timeout = ${config.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS}`)
   sqlite.pragma('synchronous = NORMAL') // safe with WAL, and much faster than FULL
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
 }

@@ -9,7 +9,7 @@ import { migrateToLatest } from './migrator.js'
 const config = loadConfig()
 let db: Kysely<Database> | null = null
 try {
-  db = createDb(config.database)
+  db = createDb(config.database, { forMigrations: true })
   const ran = await migrateToLatest(db, config.database.dialect)
   process.stdout.write(ran.length ? `${ran.join('\n')}\n` : 'Database is up to date.\n')
 } catch (error) {

@@ -23,8 +23,15 @@ export default fp<{ config: Config }>(
       await db.destroy()
     })
     if (config.migrateOnStart) {
-      const ran = await migrateToLatest(db, config.database.dialect)
-      if (ran.length) app.log.info({ migrations: ran }, 'database migrated')
+      // PostgreSQL migrates on a connection of its own, without the statement and lock
+      // timeouts (create-db.ts says why); SQLite has none, and its file may be :memory:.
+      const migrating = config.database.dialect === 'postgres' ? createDb(config.database, { forMigrations: true }) : db
+      try {
+        const ran = await migrateToLatest(migrating, config.database.dialect)
+        if (ran.length) app.log.info({ migrations: ran }, 'database migrated')
+      } finally {
+        if (migrating !== db) await migrating.destroy()
+      }
     }
   },
   { name: 'db' },

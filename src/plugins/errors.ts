@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import { isDatabaseBusy } from '../db/errors.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
 import { DEFAULT_LOCALE, translator } from '../i18n/i18n.js'
 import { RefusedError, UnusableInputError } from '../lib/http-errors.js'
@@ -8,7 +9,7 @@ import { safeNextPath } from './auth.js'
 import { pageLocals } from './views.js'
 
 /** Statuses with their own wording; any other 4xx reads as a plain "bad request". */
-const KNOWN_STATUSES = [400, 403, 404, 405, 409, 410, 413, 415, 429, 500] as const
+const KNOWN_STATUSES = [400, 403, 404, 405, 409, 410, 413, 415, 429, 500, 503] as const
 type KnownStatus = (typeof KNOWN_STATUSES)[number]
 
 function pageStatus(status: number): KnownStatus {
@@ -22,6 +23,12 @@ function wantsJson(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
 }
+
+/**
+ * How long a person (or a client) is told to wait when the database is too busy: about the
+ * time the pool's connection wait and the server's lock timeout give a crowd to clear.
+ */
+export const BUSY_RETRY_AFTER_SECONDS = 5
 
 /** Last resort when the error page itself cannot render: plain, static, reveals nothing. */
 const BARE_500 =
@@ -119,6 +126,13 @@ export default fp<{ config: Config }>(
     app.setNotFoundHandler(async (request, reply) => reply.send(await renderErrorPage(request, reply, config, 404)))
 
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      if (isDatabaseBusy(error)) {
+        // Not a fault to investigate one by one: a crowd, a long lock, a restart. The code
+        // says which; the count of these in the log says how often.
+        request.log.warn({ code: error.code, message: error.message }, 'database busy: answered 503')
+        reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
+        return reply.send(await renderErrorPage(request, reply, config, 503))
+      }
       const status = error.validation ? 400 : (error.statusCode ?? 500)
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed')

@@ -78,4 +78,38 @@ test(`${PEOPLE} simultaneous RSVPs over HTTP for ${SEATS} seats: exactly ${SEATS
   assert.deepEqual(waiting.slice(0, 3).map((id) => going.has(id)), [true, true, true])
   assert.equal(going.has(waiting[3]!), false)
   assert.equal((await app.db.selectFrom('meetups').select('seats_taken').executeTakeFirstOrThrow()).seats_taken, SEATS)
+
+  // Everyone clicks again at once (replies from people who answered before, mixed into the
+  // same rush): nothing moves, nobody is in twice, and nobody is told anything twice.
+  const before = await app.db.selectFrom('rsvps').select(['user_id', 'status', 'seq']).orderBy('user_id').execute()
+  const noticesBefore = await app.db.selectFrom('outbox').select(['user_id', 'kind']).orderBy('id').execute()
+  const again = await Promise.all(
+    browsers.map((b) =>
+      fetch(`${base}/meetups/lunch-on-saturday/rsvp`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: b.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: b.csrf, going: 'yes', partySize: '1' }),
+      }).then((r) => r.status),
+    ),
+  )
+  assert.deepEqual([...new Set(again)], [303])
+  const seatedBefore = before.filter((r) => r.status === 'going').map((r) => r.user_id)
+  const afterAgain = await app.db.selectFrom('rsvps').select(['user_id', 'status', 'seq']).orderBy('user_id').execute()
+  assert.deepEqual(afterAgain.filter((r) => r.status === 'going').map((r) => r.user_id), seatedBefore, 'the same people have seats')
+  const waitingBefore = before.filter((r) => r.status === 'waitlisted')
+  assert.deepEqual(
+    waitingBefore.map((r) => afterAgain.find((a) => a.user_id === r.user_id)),
+    waitingBefore,
+    'the waiting keep their places',
+  )
+  // The three who had said "not going" come back at the end of the queue.
+  const lastPlace = Math.max(...before.map((r) => r.seq))
+  const returned = afterAgain.filter((r) => before.find((b) => b.user_id === r.user_id)!.status === 'not_going')
+  assert.deepEqual(returned.map((r) => r.status), ['waitlisted', 'waitlisted', 'waitlisted'])
+  assert.ok(returned.every((r) => r.seq > lastPlace))
+  assert.equal((await app.db.selectFrom('meetups').select('seats_taken').executeTakeFirstOrThrow()).seats_taken, SEATS)
+  const noticesAfter = await app.db.selectFrom('outbox').select(['user_id', 'kind']).orderBy('id').execute()
+  // Only those three are told anything.
+  assert.deepEqual(noticesAfter.slice(noticesBefore.length).map((n) => n.kind), ['rsvpWaitlisted', 'rsvpWaitlisted', 'rsvpWaitlisted'])
 })

@@ -10,10 +10,12 @@
 // So a party of four cannot hold a single seat hostage, and nobody jumps a queue for a
 // seat they could have had. A waiting party that changes its size keeps its place: the
 // place belongs to the person who asked first, whoever they bring.
-import type { Kysely, Transaction } from 'kysely'
-import type { Database, MeetupRow, RsvpRow } from '../../db/database.js'
+import type { Insertable, Kysely, Transaction } from 'kysely'
+import type { Database, MeetupRow, RsvpRow, RsvpsTable } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
-import { queueNotice } from '../notices/queue.js'
+import { KeyedBatches } from '../../lib/keyed-batches.js'
+import type { Notice } from '../notices/notices.js'
+import { queueEachNotice, queueNotice, whoMayHear } from '../notices/queue.js'
 import { lockMeetup } from './meetups.queries.js'
 
 /** `seatsLeft` on the waitlist: seats free but fewer than the party (null: no limit). */
@@ -36,6 +38,22 @@ function assertOpen(meetup: MeetupRow, now: Date): void {
 
 function fits(meetup: Pick<MeetupRow, 'capacity'>, seatsTaken: number, party: number): boolean {
   return meetup.capacity === null || seatsTaken + party <= meetup.capacity
+}
+
+/** Of these people, who has an RSVP to this meetup (any answer, even "not going"). */
+async function usersWhoReplied(trx: Transaction<Database>, meetupId: number, userIds: number[]): Promise<number[]> {
+  const rows = await trx.selectFrom('rsvps').select('user_id').where('meetup_id', '=', meetupId).where('user_id', 'in', userIds).execute()
+  return rows.map((r) => r.user_id)
+}
+
+async function countWaiting(trx: Transaction<Database>, meetupId: number): Promise<number> {
+  const row = await trx
+    .selectFrom('rsvps')
+    .select((eb) => eb.fn.countAll<number>().as('waiting'))
+    .where('meetup_id', '=', meetupId)
+    .where('status', '=', 'waitlisted')
+    .executeTakeFirstOrThrow()
+  return Number(row.waiting)
 }
 
 async function findRsvp(trx: Transaction<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
@@ -89,44 +107,146 @@ export async function waitlistPosition(db: Kysely<Database>, meetupId: number, r
 
 /** "I'm going, with this many people": a seat if the party fits, else the end of the waitlist. */
 export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date): Promise<RsvpOutcome> {
-  const stamp = now.toISOString()
-  const saved = await db.transaction().execute(async (trx) => {
-    const meetup = await lockExistingMeetup(trx, meetupId)
-    assertOpen(meetup, now)
-    if (partySize < 1 || partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
-    const existing = await findRsvp(trx, meetupId, userId)
-    const heldBefore = existing?.status === 'going' ? existing.party_size : 0
-    const seatsWithoutMe = meetup.seats_taken - heldBefore
-    const seated = fits(meetup, seatsWithoutMe, partySize)
-    if (existing?.status === 'going' && !seated) {
-      // Growing a party past the seats left would give up a seat already held: refuse instead.
-      throw new RefusedError('rsvp.refused.partyTooBig', { count: String((meetup.capacity ?? 0) - seatsWithoutMe) })
+  return repliesTo(db).submit(meetupId, { userId, partySize, now })
+}
+
+interface GoingReply {
+  userId: number
+  partySize: number
+  now: Date
+}
+
+/**
+ * A rush of replies to one meetup (a thousand people the moment it is announced) would take
+ * its lock once each, and every round trip to the database made while holding it is time the
+ * whole queue waits. So the replies that reach this process while the meetup's lock is busy
+ * are answered together, in arrival order, under one lock (src/lib/keyed-batches.ts). One
+ * batcher per database, since tests run several apps in one process.
+ */
+const batchers = new WeakMap<Kysely<Database>, KeyedBatches<number, GoingReply, RsvpOutcome>>()
+const MOST_REPLIES_AT_ONCE = 200
+
+function repliesTo(db: Kysely<Database>): KeyedBatches<number, GoingReply, RsvpOutcome> {
+  let batcher = batchers.get(db)
+  if (!batcher) {
+    batcher = new KeyedBatches<number, GoingReply, RsvpOutcome>((meetupId, replies) => answerTogether(db, meetupId, replies), MOST_REPLIES_AT_ONCE)
+    batchers.set(db, batcher)
+  }
+  return batcher
+}
+
+/**
+ * Answers replies in the order they came, under one lock, and exactly as one at a time
+ * would. A first reply (the common case, and all of a rush) is decided in memory from the
+ * seats and the queue as the lock found them, and written with the others in a few
+ * statements: the lock is held for about as many round trips as one reply took before. A
+ * reply from someone who has answered before goes the long way (rsvpGoingIn), after what
+ * was decided so far is written. A refusal (party too big, replies closed) answers only its
+ * own reply; any other error fails the batch, and each request sees it.
+ */
+async function answerTogether(db: Kysely<Database>, meetupId: number, replies: GoingReply[]): Promise<(RsvpOutcome | RefusedError)[]> {
+  return db.transaction().execute(async (trx) => {
+    // Asked before the lock (on the transaction's own connection, not another wait for the
+    // pool): whose address and switches let them hear about their reply.
+    const hearing = await whoMayHear(
+      trx,
+      'rsvpGoing',
+      replies.map((r) => r.userId),
+    )
+    let meetup = await lockExistingMeetup(trx, meetupId)
+    const answeredBefore = new Set(await usersWhoReplied(trx, meetupId, replies.map((r) => r.userId)))
+    let seats = meetup.seats_taken
+    let version = meetup.rsvp_version
+    let waiting: number | null = null
+    let rows: Insertable<RsvpsTable>[] = []
+    let notices: { notice: Notice; userId: number; cause: string }[] = []
+    const write = async () => {
+      if (!rows.length) return
+      await trx.insertInto('rsvps').values(rows).execute()
+      await trx.updateTable('meetups').set({ seats_taken: seats, rsvp_version: version }).where('id', '=', meetupId).execute()
+      await queueEachNotice(trx, notices, rows[0]!.created_at)
+      rows = []
+      notices = []
     }
-    const status = seated ? 'going' : 'waitlisted'
-    // A person already waiting keeps their place; anyone else is served in lock order.
-    const seq = existing?.status === 'waitlisted' || existing?.status === 'going' ? existing.seq : meetup.rsvp_version
-    const row = await trx
-      .insertInto('rsvps')
-      .values({ meetup_id: meetupId, user_id: userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
-      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp, withdrawn_at: null }))
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    let seats = seatsWithoutMe + (seated ? partySize : 0)
-    // A smaller party frees seats for those waiting.
-    if (heldBefore > partySize) {
-      const promotion = await promoteWaitlist(trx, meetup, seats, stamp)
-      seats = promotion.seatsTaken
-      await noticePromoted(trx, meetup, promotion.promoted, stamp)
+    const outcomes: (RsvpOutcome | RefusedError)[] = []
+    for (const reply of replies) {
+      try {
+        if (answeredBefore.has(reply.userId)) {
+          await write()
+          outcomes.push(await rsvpGoingIn(trx, meetupId, reply))
+          // The long way took the lock again and may have moved seats and the queue.
+          meetup = await lockExistingMeetup(trx, meetupId)
+          seats = meetup.seats_taken
+          version = meetup.rsvp_version
+          waiting = null
+          continue
+        }
+        assertOpen(meetup, reply.now)
+        if (reply.partySize < 1 || reply.partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error
+        outcomes.push(error)
+        continue
+      }
+      // A first reply: its place in line is the next version of the meetup, as rsvpGoingIn gives.
+      version += 1
+      const stamp = reply.now.toISOString()
+      const cause = `m${meetupId}:r${version}`
+      const seated = fits(meetup, seats, reply.partySize)
+      rows.push({ meetup_id: meetupId, user_id: reply.userId, status: seated ? 'going' : 'waitlisted', party_size: reply.partySize, seq: version, created_at: stamp, updated_at: stamp })
+      answeredBefore.add(reply.userId)
+      if (seated) {
+        seats += reply.partySize
+        if (hearing.has(reply.userId)) notices.push({ notice: { kind: 'rsvpGoing', meetup }, userId: reply.userId, cause })
+        outcomes.push({ status: 'going' })
+      } else {
+        waiting = (waiting ?? (await countWaiting(trx, meetupId))) + 1
+        if (hearing.has(reply.userId)) notices.push({ notice: { kind: 'rsvpWaitlisted', meetup, position: waiting }, userId: reply.userId, cause })
+        outcomes.push({ status: 'waitlisted', position: waiting, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats })
+      }
     }
-    await saveSeats(trx, meetupId, seats)
-    const cause = `m${meetupId}:r${meetup.rsvp_version}`
-    if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
-    const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
-    if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
-    return { row, position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }
+    await write()
+    return outcomes
   })
-  if (saved.row.status === 'going') return { status: 'going' }
-  return { status: 'waitlisted', position: saved.position, seatsLeft: saved.seatsLeft }
+}
+
+/** One reply, the long way: for someone who has answered before (a new party size, back from "not going"). */
+async function rsvpGoingIn(trx: Transaction<Database>, meetupId: number, { userId, partySize, now }: GoingReply): Promise<RsvpOutcome> {
+  const stamp = now.toISOString()
+  const meetup = await lockExistingMeetup(trx, meetupId)
+  assertOpen(meetup, now)
+  if (partySize < 1 || partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
+  const existing = await findRsvp(trx, meetupId, userId)
+  const heldBefore = existing?.status === 'going' ? existing.party_size : 0
+  const seatsWithoutMe = meetup.seats_taken - heldBefore
+  const seated = fits(meetup, seatsWithoutMe, partySize)
+  if (existing?.status === 'going' && !seated) {
+    // Growing a party past the seats left would give up a seat already held: refuse instead.
+    throw new RefusedError('rsvp.refused.partyTooBig', { count: String((meetup.capacity ?? 0) - seatsWithoutMe) })
+  }
+  const status = seated ? 'going' : 'waitlisted'
+  // A person already waiting keeps their place; anyone else is served in lock order.
+  const seq = existing?.status === 'waitlisted' || existing?.status === 'going' ? existing.seq : meetup.rsvp_version
+  const row = await trx
+    .insertInto('rsvps')
+    .values({ meetup_id: meetupId, user_id: userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
+    .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp, withdrawn_at: null }))
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  let seats = seatsWithoutMe + (seated ? partySize : 0)
+  // A smaller party frees seats for those waiting.
+  if (heldBefore > partySize) {
+    const promotion = await promoteWaitlist(trx, meetup, seats, stamp)
+    seats = promotion.seatsTaken
+    await noticePromoted(trx, meetup, promotion.promoted, stamp)
+  }
+  await saveSeats(trx, meetupId, seats)
+  const cause = `m${meetupId}:r${meetup.rsvp_version}`
+  if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
+  const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
+  if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
+  if (status === 'going') return { status: 'going' }
+  return { status: 'waitlisted', position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }
 }
 
 /** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */

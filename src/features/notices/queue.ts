@@ -3,8 +3,19 @@
 // are left out here, once; mail about the account itself goes regardless.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { type Notice, TOPIC_OF } from './notices.js'
+import { type Notice, type NoticeKind, TOPIC_OF } from './notices.js'
 import { insertOutboxRows, optedOut, unconfirmed } from './outbox.queries.js'
+
+/** Of these people, those a notice of this kind may go to (topic switched on, address confirmed). */
+export async function whoMayHear(db: Kysely<Database>, kind: NoticeKind, userIds: readonly number[]): Promise<Set<number>> {
+  const unique = [...new Set(userIds)]
+  const topic = TOPIC_OF[kind]
+  if (!unique.length || topic === 'account') return new Set(unique)
+  const off = new Set([...(await optedOut(db, topic, unique)), ...(await unconfirmed(db, unique))])
+  return new Set(unique.filter((id) => !off.has(id)))
+}
+
+const idempotencyKey = (notice: Notice, cause: string, userId: number) => `${notice.kind}:${cause}:u${userId}`
 
 /**
  * One message per person. `cause` names what happened and which version of it (say
@@ -12,11 +23,19 @@ import { insertOutboxRows, optedOut, unconfirmed } from './outbox.queries.js'
  * key, so queueing the same thing twice (a retried request, two workers' reminders) is harmless.
  */
 export async function queueNotice(trx: Kysely<Database>, notice: Notice, userIds: readonly number[], cause: string, now: Date | string): Promise<void> {
-  const unique = [...new Set(userIds)]
-  if (!unique.length) return
-  const topic = TOPIC_OF[notice.kind]
-  const off = topic === 'account' ? new Set<number>() : new Set([...(await optedOut(trx, topic, unique)), ...(await unconfirmed(trx, unique))])
+  if (!userIds.length) return
+  const hearing = await whoMayHear(trx, notice.kind, userIds)
   const payload = JSON.stringify(notice)
-  const rows = unique.filter((id) => !off.has(id)).map((id) => ({ idempotency_key: `${notice.kind}:${cause}:u${id}`, kind: notice.kind, user_id: id, payload }))
+  const rows = [...hearing].map((id) => ({ idempotency_key: idempotencyKey(notice, cause, id), kind: notice.kind, user_id: id, payload }))
   await insertOutboxRows(trx, rows, typeof now === 'string' ? now : now.toISOString())
+}
+
+/**
+ * Several notices, each to one person with its own cause, in one insert, to people the caller
+ * has already passed through whoMayHear: it may ask before taking a lock, so that the lock is
+ * not held while asking (the RSVP storm, rsvps.service.ts).
+ */
+export async function queueEachNotice(trx: Kysely<Database>, entries: readonly { notice: Notice; userId: number; cause: string }[], now: string): Promise<void> {
+  const rows = entries.map(({ notice, userId, cause }) => ({ idempotency_key: idempotencyKey(notice, cause, userId), kind: notice.kind, user_id: userId, payload: JSON.stringify(notice) }))
+  await insertOutboxRows(trx, rows, now)
 }

@@ -1483,6 +1483,8 @@ export const cy: Catalogue = {
   'error.429.body': 'Arhoswch ychydig funudau a rhowch gynnig arall arni.',
   'error.500.title': 'Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth',
   'error.500.body': 'Rhowch gynnig arall arni yn nes ymlaen. Os yw’n dal i ddigwydd, rhowch wybod i drefnwyr y wefan.',
+  'error.503.title': 'Mae’n ddrwg gennym, mae Hashcamp yn rhy brysur ar hyn o bryd',
+  'error.503.body': 'Mae gormod o bobl yn ei ddefnyddio ar hyn o bryd. Arhoswch ychydig eiliadau a rhowch gynnig arall arni. Os oeddech chi’n anfon ffurflen, gwiriwch a gafodd ei chadw cyn i chi ei hanfon eto.',
   // issue 20: download my data, delete my account, the privacy page
   'erasure.formerMember': 'aelod blaenorol',
   'erasure.formerMemberLabel': 'Aelod blaenorol',

@@ -1222,6 +1222,8 @@ export const en = {
   'error.429.body': 'Wait a few minutes and try again.',
   'error.500.title': 'Sorry, there is a problem with the service',
   'error.500.body': 'Try again later. If it keeps happening, tell the site organisers.',
+  'error.503.title': 'Sorry, Hashcamp is too busy right now',
+  'error.503.body': 'Too many people are using it at this moment. Wait a few seconds and try again. If you were sending a form, check whether it was saved before you send it again.',
   // issue 20: download my data, delete my account, the privacy page
   'erasure.formerMember': 'a former member',
   'erasure.formerMemberLabel': 'A former member',
