@@ -94,21 +94,31 @@ function request(url: string, options: { method?: string; headers?: Record<strin
   })
 }
 
+/**
+ * The session cookie a response sets, or the one the client had. By name: signing in also sets
+ * the known-device cookie (path /sign-in) first, and taking the first Set-Cookie sent the later
+ * requests with no session at all (the "RSVP POST" then measured a redirect to sign in).
+ */
+function sessionCookie(response: Response, current: string): string {
+  const set = (response.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('hashcamp_session='))
+  return set ?? current
+}
+
 /** Signs a bench person in, as a browser would: the form's CSRF token, then the POST. */
 async function signIn(base: string, email: string): Promise<{ cookie: string }> {
   const form = await request(`${base}/sign-in`)
-  let cookie = String(form.headers['set-cookie']?.[0] ?? '').split(';')[0]!
+  let cookie = sessionCookie(form, '')
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!
   const body = new URLSearchParams({ _csrf: csrf, email, password: BENCH_PASSWORD }).toString()
   const done = await request(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body })
   if (done.status !== 303) throw new Error(`sign-in failed: ${done.status}`)
-  cookie = String(done.headers['set-cookie']?.[0] ?? cookie).split(';')[0]!
+  cookie = sessionCookie(done, cookie)
   return { cookie }
 }
 
 async function csrfOf(base: string, pagePath: string, cookie: string): Promise<{ csrf: string; cookie: string }> {
   const page = await request(`${base}${pagePath}`, { headers: { cookie } })
-  return { csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, cookie: String(page.headers['set-cookie']?.[0] ?? cookie).split(';')[0]! }
+  return { csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, cookie: sessionCookie(page, cookie) }
 }
 
 /** A response's headers as a static server would send them again: not those the server writes itself. */
@@ -182,6 +192,8 @@ interface PageCase {
   body?: string
   /** The status every response should have. */
   expect: number
+  /** Where a redirect should lead (an RSVP lands on the meetup, not on the sign-in page). */
+  location?: string
 }
 
 function rssOf(pid: number): number {
@@ -278,6 +290,7 @@ async function main(): Promise<void> {
         headers: { cookie: rsvpForm.cookie, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ _csrf: rsvpForm.csrf, going: 'yes', partySize: '1' }).toString(),
         expect: 303,
+        location: '/meetups/lunch-7',
       },
     ]
 
@@ -285,6 +298,7 @@ async function main(): Promise<void> {
     for (const page of cases.filter((c) => !process.env.BENCH_ONLY || c.name.includes(process.env.BENCH_ONLY))) {
       const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body })
       if (probe.status !== page.expect) throw new Error(`${page.name}: ${probe.status}, expected ${page.expect}`)
+      if (page.location && probe.headers.location !== page.location) throw new Error(`${page.name}: redirected to ${probe.headers.location}, expected ${page.location}`)
       const bytes = probe.bytes.length
       process.stdout.write(`${page.name} (${fmt(bytes)} bytes)… `)
       // The bare server answers with this very response (bench/bare-server.ts says why).

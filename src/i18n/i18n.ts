@@ -22,6 +22,8 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 function interpolate(template: string, params: MessageParams): string {
+  // Most messages have no placeholder; a page asks for hundreds of them.
+  if (!template.includes('{')) return template
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 

@@ -98,6 +98,13 @@ export function chatOccurrences(schedule: ChatSchedule, exceptions: ChatExceptio
 
 /** The next `count` chats not over at `from` (looking at most `horizonDays` ahead). */
 export function upcomingChats(schedule: ChatSchedule, exceptions: ChatException[], from: Date, count: number, horizonDays = 400): ChatOccurrence[] {
+  // A weekly schedule gives its next five within weeks, not a year: working out (and placing
+  // in the zone) the 57 chats of 400 days to keep five was most of a community page's time.
+  // Any chat that starts inside the short window is in it, so when it holds `count` they are
+  // the same first `count` the whole horizon would give.
+  const shortDays = Math.min(horizonDays, 7 * (count + 1) * (schedule.recurrence.kind === 'weekly' ? schedule.recurrence.intervalWeeks : 5))
+  const soon = chatOccurrences(schedule, exceptions, from, new Date(from.getTime() + shortDays * 86400000))
+  if (soon.length >= count || shortDays === horizonDays) return soon.slice(0, count)
   const to = new Date(from.getTime() + horizonDays * 86400000)
   return chatOccurrences(schedule, exceptions, from, to).slice(0, count)
 }

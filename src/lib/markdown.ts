@@ -3,6 +3,7 @@
 // link validator refuses javascript:, vbscript: and data: URLs other than images.
 // Links written by people get rel="nofollow ugc noopener".
 import MarkdownIt from 'markdown-it'
+import { Lru } from './lru.js'
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false })
 
@@ -23,7 +24,17 @@ md.core.ruler.push('demote_headings', (state) => {
   }
 })
 
+/**
+ * The same description is rendered on every view of its page, and its HTML depends on the
+ * text and the heading level only: kept, a bounded number of them. Texts longer than a
+ * description usually is are rendered each time rather than crowding the others out.
+ */
+const rendered = new Lru<string, string>(500)
+const KEEP_UP_TO = 20_000
+
 /** `topHeading`: the level a "# heading" in the text becomes (3 unless said). */
 export function renderMarkdown(source: string, options: { topHeading?: 2 | 3 } = {}): string {
-  return md.render(source, { topHeading: options.topHeading ?? 3 })
+  const topHeading = options.topHeading ?? 3
+  const render = () => md.render(source, { topHeading })
+  return source.length > KEEP_UP_TO ? render() : rendered.get(`${topHeading}\n${source}`, render)
 }
