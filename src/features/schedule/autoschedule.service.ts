@@ -1,6 +1,7 @@
 // The auto-scheduler in the app: the event's grid as an instance (docs/autoschedule.md), a
-// draft from the same solver the CLI runs, and accepting a draft as one transaction that
-// records its moves in the changelog like any edit.
+// draft from the same solver the CLI runs (on one of the app's worker threads, so a big event's
+// draft does not hold up everyone else's requests), and accepting a draft as one transaction
+// that records its moves in the changelog like any edit.
 import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { SESSION_SLOT_KINDS, type Database, type EventRow } from '../../db/database.js'
@@ -13,14 +14,18 @@ import { queueAcceptedByPlacement } from '../events/decision-notices.js'
 import { updateProposal } from '../events/proposals.queries.js'
 import { costOf } from './autoschedule/cost.js'
 import { checkInstance, InvalidInstance, type Cost, type Instance } from './autoschedule/instance.js'
-import { solve } from './autoschedule/solver.js'
+import { SolverBusyError, type SolverPool } from './autoschedule/pool.js'
 import { recordChanges } from './changes.service.js'
 import { cancelEntry, deleteEntry, insertEntry, listEntries, listInterested, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
 import { listRooms } from './rooms.queries.js'
 import { listSlots } from './slots.queries.js'
 
-/** How long the editor waits for a draft; the search is anytime, so this bounds the page, not the quality much. */
+/**
+ * How long the search may take for a draft: the organiser waits for the page. It uses all of
+ * it on a big event; on a small one it stops once a few reheated runs in a row gain nothing.
+ */
 const DRAFT_MS = 1500
+const DRAFT_PATIENCE = 3
 
 type Cell = { slot: number; room: number }
 
@@ -97,17 +102,22 @@ function instanceOf(state: GridState): { instance: Instance; pins: Map<number, G
   }
 }
 
-export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<Draft> {
+/** A draft for the event's grid; refused (schedule.auto.busy) when the pool's threads and queue are full. */
+export async function makeDraft(db: Kysely<Database>, event: EventRow, solver: SolverPool): Promise<Draft> {
   const state = await gridState(db, event.id)
   const { instance, pins } = instanceOf(state)
   const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
-  const result = solve(instance, { seed: event.id, timeMs: DRAFT_MS, current: current.filter((c) => !pins.has(Number(c.session))) })
+  const options = { seed: event.id, timeMs: DRAFT_MS, patience: DRAFT_PATIENCE, current: current.filter((c) => !pins.has(Number(c.session))) }
+  const { result, alsoCost } = await solver.solve({ instance, options, alsoCost: current }).catch((error: unknown) => {
+    if (error instanceof SolverBusyError) throw new RefusedError('schedule.auto.busy')
+    throw error
+  })
   const now = new Map(state.live.map((e) => [e.proposal_id, { slot: e.slot_id, room: e.room_id }]))
   const next = new Map(result.assignments.map((a) => [Number(a.session), { slot: Number(a.slot), room: Number(a.room) }]))
   const same = (a?: Cell, b?: Cell) => (a?.slot ?? null) === (b?.slot ?? null) && (a?.room ?? null) === (b?.room ?? null)
   const unpinned = state.proposals.filter((p) => !pins.has(p.id))
   return {
-    current: costOf(instance, current),
+    current: alsoCost ?? costOf(instance, current),
     proposed: result.cost,
     moves: unpinned.filter((p) => !same(now.get(p.id), next.get(p.id))).map((p) => ({ proposalId: p.id, title: p.title, from: now.get(p.id) ?? null, to: next.get(p.id) ?? null })),
     placements: unpinned.map((p) => ({ proposalId: p.id, to: next.get(p.id) ?? null })),
