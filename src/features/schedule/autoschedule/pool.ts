@@ -89,6 +89,11 @@ export class SolverPool {
     return this.waitingTasks.length
   }
 
+  /** Whether a job given now would be refused: every thread busy (or none may start) and the queue full. */
+  get full(): boolean {
+    return this.running >= this.options.threads && this.waitingTasks.length >= this.options.queue
+  }
+
   /** Runs the job on a thread; rejects at once with SolverBusyError when the threads and the queue are full. */
   solve(job: SolverJob): Promise<SolverAnswer> {
     return new Promise((resolve, reject) => {

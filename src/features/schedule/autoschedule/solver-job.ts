@@ -6,6 +6,12 @@ import { solve, type SolveOptions } from './solver.js'
 
 export interface SolverJob {
   instance: Instance
+  /**
+   * More interested people per session, one comma-joined list each, in session order: what
+   * the app sends for a big event. A few long strings cross to the thread far faster than
+   * hundreds of thousands of short ones, and the thread splits them.
+   */
+  interestedLists?: string[]
   options: SolveOptions
   /**
    * An assignment to cost as well (the grid as it stands). Costing walks every person's
@@ -20,5 +26,16 @@ export interface SolverAnswer {
 }
 
 export function runJob(job: SolverJob): SolverAnswer {
-  return { result: solve(job.instance, job.options), alsoCost: job.alsoCost ? costOf(job.instance, job.alsoCost) : null }
+  const instance = job.interestedLists ? withInterested(job.instance, job.interestedLists) : job.instance
+  return { result: solve(instance, job.options), alsoCost: job.alsoCost ? costOf(instance, job.alsoCost) : null }
+}
+
+function withInterested(instance: Instance, lists: string[]): Instance {
+  return {
+    ...instance,
+    sessions: instance.sessions.map((session, i) => {
+      const list = lists[i]
+      return list ? { ...session, interested: [...(session.interested ?? []), ...list.split(',')] } : session
+    }),
+  }
 }
