@@ -130,12 +130,13 @@ export async function makeDraft(db: Kysely<Database>, dialect: Dialect, event: E
     const { instance, interestedLists, pins } = instanceOf(state)
     const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
     const options = { seed: event.id, timeMs: DRAFT_MS, patience: DRAFT_PATIENCE, current: current.filter((c) => !pins.has(Number(c.session))) }
-    return { state, pins, answer: solver.solve({ instance, interestedLists, options, alsoCost: current }) }
+    const answer = solver.solve({ instance, interestedLists, options, alsoCost: current }).catch((error: unknown) => {
+      if (error instanceof SolverBusyError) throw busy()
+      throw error
+    })
+    return { state, pins, answer }
   })
-  const { result, alsoCost } = await answer.catch((error: unknown) => {
-    if (error instanceof SolverBusyError) throw busy()
-    throw error
-  })
+  const { result, alsoCost } = await answer
   const now = new Map(state.live.map((e) => [e.proposal_id, { slot: e.slot_id, room: e.room_id }]))
   const next = new Map(result.assignments.map((a) => [Number(a.session), { slot: Number(a.slot), room: Number(a.room) }]))
   const same = (a?: Cell, b?: Cell) => (a?.slot ?? null) === (b?.slot ?? null) && (a?.room ?? null) === (b?.room ?? null)
