@@ -44,6 +44,7 @@ import slotsRoutes from './features/schedule/slots.routes.js'
 import auth from './plugins/auth.js'
 import csrf from './plugins/csrf.js'
 import db from './plugins/db.js'
+import drafts from './plugins/drafts.js'
 import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
 import forms from './plugins/forms.js'
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views, { config })
   await app.register(errors, { config })
   await app.register(outbox, { config, worker: options.mailWorker })
+  await app.register(drafts, { config })
 
   await app.register(healthRoutes)
   await app.register(homeRoutes)

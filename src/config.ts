@@ -1,5 +1,6 @@
 // Every environment variable the app reads is parsed here, once, into a typed Config.
 // Nothing else in the code base reads process.env (house style: validated config in one place).
+import os from 'node:os'
 import path from 'node:path'
 
 /**
@@ -61,6 +62,11 @@ export interface Config {
   mailWorker: boolean
   /** Open live-grid connections (SSE) this process accepts: from one address, and in all. */
   liveLimits: { perAddress: number; total: number }
+  /**
+   * The auto-scheduler's worker threads: at most this many (never more than the cores less
+   * one), and this many drafts waiting for one before organisers are asked to try again.
+   */
+  drafts: { threads: number; queue: number }
 }
 
 export class ConfigError extends Error {}
@@ -82,10 +88,10 @@ function parseOnOff(name: string, raw: string | undefined, fallback: boolean): b
   throw new ConfigError(`${name} must be "on" or "off", not "${raw}"`)
 }
 
-function parseCount(name: string, raw: string | undefined, fallback: number): number {
+function parseCount(name: string, raw: string | undefined, fallback: number, least = 1): number {
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, not "${raw}"`)
+  if (!Number.isInteger(value) || value < least) throw new ConfigError(`${name} must be a whole number of at least ${least}, not "${raw}"`)
   return value
 }
 
@@ -183,6 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     liveLimits: {
       perAddress: parseCount('HASHCAMP_LIVE_PER_ADDRESS', env.HASHCAMP_LIVE_PER_ADDRESS, 50),
       total: parseCount('HASHCAMP_LIVE_TOTAL', env.HASHCAMP_LIVE_TOTAL, 5000),
+    },
+    // A draft keeps one core busy for seconds; one core stays for pages, RSVPs and mail.
+    drafts: {
+      threads: parseCount('HASHCAMP_DRAFT_THREADS', env.HASHCAMP_DRAFT_THREADS, Math.max(1, os.availableParallelism() - 1)),
+      queue: parseCount('HASHCAMP_DRAFT_QUEUE', env.HASHCAMP_DRAFT_QUEUE, 4, 0),
     },
   }
 }

@@ -39,6 +39,9 @@ test('bad values are refused with a message that names the variable', () => {
   assert.throws(() => loadConfig({ HASHCAMP_LIVE_PER_ADDRESS: "0" }), /HASHCAMP_LIVE_PER_ADDRESS must be a whole number of at least 1/)
   assert.deepEqual(loadConfig({ HASHCAMP_LIVE_PER_ADDRESS: "5", HASHCAMP_LIVE_TOTAL: "100" }).liveLimits, { perAddress: 5, total: 100 })
   assert.deepEqual(loadConfig({}).liveLimits, { perAddress: 50, total: 5000 })
+  assert.deepEqual(loadConfig({ HASHCAMP_DRAFT_THREADS: '2', HASHCAMP_DRAFT_QUEUE: '0' }).drafts, { threads: 2, queue: 0 }, 'no queue is allowed: every draft beyond the threads is refused')
+  assert.throws(() => loadConfig({ HASHCAMP_DRAFT_THREADS: '0' }), /HASHCAMP_DRAFT_THREADS must be a whole number of at least 1/)
+  assert.throws(() => loadConfig({ HASHCAMP_DRAFT_QUEUE: '-1' }), /HASHCAMP_DRAFT_QUEUE must be a whole number of at least 0/)
   assert.throws(() => loadConfig({ SESSION_SECRET: 'short' }), /SESSION_SECRET/)
   assert.throws(() => loadConfig({ BASE_URL: 'ftp://x' }), /BASE_URL/)
   // Cards, share links and feeds need the public address: production refuses to guess it.

@@ -23,6 +23,7 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     // Tests that are about email start their own worker (see test/helpers/mail.ts).
     mailWorker: false,
     liveLimits: { perAddress: 50, total: 5000 },
+    drafts: { threads: 1, queue: 4 },
     ...overrides,
   }
   return { config, drop: fresh.drop }

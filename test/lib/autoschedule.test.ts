@@ -1,6 +1,6 @@
 // The auto-scheduler against its definition: the optimum on tiny instances (by exhaustive
 // search), the reported cost against an independent recomputation, hard constraints on
-// random instances, pins, determinism, and the CLI with good and bad instances.
+// random instances, pins, determinism, the time budget, and the CLI with good and bad instances.
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
@@ -134,12 +134,32 @@ describe('auto-scheduler', () => {
     assert.ok(first.cost.total <= greedyOnly.cost.total, `${first.cost.total} ≤ ${greedyOnly.cost.total}`)
   })
 
-  test('a time budget returns the best found so far', () => {
+  test('a time budget returns the best found so far, even with more steps asked for than fit', () => {
     const instance = generate({ sessions: 300, rooms: 20, slots: 10, people: 1500, interestsEach: 8 }, 5)
     const started = Date.now()
     const result = solve(instance, { timeMs: 200, iterations: 1e9 })
     assert.ok(Date.now() - started < 2000, 'stopped near the budget')
     assertValid(instance, result)
+  })
+
+  test('given time and no step count, the search uses the time and does at least as well as the one deterministic run', () => {
+    const instance = generate({ sessions: 60, rooms: 8, slots: 5, people: 200, interestsEach: 8, pinned: 0.05 }, 42)
+    const oneRun = solve(instance, { seed: 3 })
+    const started = Date.now()
+    const anytime = solve(instance, { seed: 3, timeMs: 1500 })
+    // A lower bound only: the search may not stop before its time unless nothing can be better.
+    assert.ok(anytime.cost.total === 0 || Date.now() - started >= 1500, 'the whole budget was used')
+    assertValid(instance, anytime)
+    assert.ok(anytime.cost.total <= oneRun.cost.total, `${anytime.cost.total} ≤ ${oneRun.cost.total}`)
+  })
+
+  test('with patience, a search that stops improving stops before its time', () => {
+    const instance = tiny(3)
+    assert.ok(optimum(instance) > 0, 'no assignment costs 0 here, so only patience can stop the search early')
+    const started = Date.now()
+    const result = solve(instance, { seed: 1, timeMs: 60_000, patience: 2 })
+    assert.ok(Date.now() - started < 30_000, 'it did not wait for the minute')
+    assert.equal(result.cost.total, optimum(instance))
   })
 
   test('invalid instances are refused, naming the problem', () => {
@@ -167,10 +187,16 @@ describe('auto-scheduler', () => {
     const instance = generate({ sessions: 20, rooms: 4, slots: 3, people: 60, interestsEach: 4, pinned: 0.1 }, 9)
     fs.writeFileSync(good, JSON.stringify(instance))
     const cli = ['--import', 'tsx', 'src/features/schedule/autoschedule/cli.ts']
-    const { stdout } = await run(process.execPath, [...cli, good, '--seed', '4', '--time-ms', '2000'])
+    const { stdout } = await run(process.execPath, [...cli, good, '--seed', '4', '--iterations', '30000'])
     const result = JSON.parse(stdout) as Result
     assertValid(instance, result)
-    assert.deepEqual(result, solve(instance, { seed: 4, timeMs: 2000 }), 'the app and the CLI call the same module')
+    assert.deepEqual(result, solve(instance, { seed: 4, iterations: 30_000 }), 'the app and the CLI call the same module')
+    const started = Date.now()
+    const timed = JSON.parse((await run(process.execPath, [...cli, good, '--seed', '4', '--time-ms', '1500'])).stdout) as Result
+    assert.ok(timed.cost.total === 0 || Date.now() - started >= 1500, '--time-ms is used, not only the default steps')
+    assertValid(instance, timed)
+    assert.ok(timed.cost.total <= solve(instance, { seed: 4 }).cost.total, 'and gives an answer at least as good as the default steps')
+    await assert.rejects(run(process.execPath, [...cli, good, '--time-ms', '10', '--iterations', '10']), (error: { code: number; stderr: string }) => error.code === 2 && /give one/.test(error.stderr))
 
     const bad = path.join(dir, 'bad.json')
     fs.writeFileSync(bad, JSON.stringify({ slots: [{ id: 's1' }], rooms: [{ id: 'r1', capacity: 3 }], sessions: [{ id: 'p1', pin: { slot: 's1', room: 'nope' } }] }))

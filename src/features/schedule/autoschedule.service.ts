@@ -1,26 +1,32 @@
 // The auto-scheduler in the app: the event's grid as an instance (docs/autoschedule.md), a
-// draft from the same solver the CLI runs, and accepting a draft as one transaction that
-// records its moves in the changelog like any edit.
+// draft from the same solver the CLI runs (on one of the app's worker threads, so a big event's
+// draft does not hold up everyone else's requests), and accepting a draft as one transaction
+// that records its moves in the changelog like any edit.
 import crypto from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { SESSION_SLOT_KINDS, type Database, type EventRow } from '../../db/database.js'
+import type { Dialect } from '../../db/dialect.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { TakeTurns } from '../../lib/take-turns.js'
 import { findEventBySlug, lockEvent } from '../events/events.queries.js'
 import { needsList } from '../events/events.schemas.js'
 import { isSchedulePublished } from '../events/phases.js'
 import { queueAcceptedByPlacement } from '../events/decision-notices.js'
 import { updateProposal } from '../events/proposals.queries.js'
-import { costOf } from './autoschedule/cost.js'
 import { checkInstance, InvalidInstance, type Cost, type Instance } from './autoschedule/instance.js'
-import { solve } from './autoschedule/solver.js'
+import { SolverBusyError, type SolverPool } from './autoschedule/pool.js'
 import { recordChanges } from './changes.service.js'
-import { cancelEntry, deleteEntry, insertEntry, listEntries, listInterested, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
+import { cancelEntry, deleteEntry, insertEntry, listEntries, listInterestedLists, listPlaceable, listSessionPeople, placeEntry, stepAside } from './grid.queries.js'
 import { listRooms } from './rooms.queries.js'
 import { listSlots } from './slots.queries.js'
 
-/** How long the editor waits for a draft; the search is anytime, so this bounds the page, not the quality much. */
+/**
+ * How long the search may take for a draft: the organiser waits for the page. It uses all of
+ * it on a big event; on a small one it stops once a few reheated runs in a row gain nothing.
+ */
 const DRAFT_MS = 1500
+const DRAFT_PATIENCE = 3
 
 type Cell = { slot: number; room: number }
 
@@ -35,14 +41,14 @@ export interface Draft {
   basis: string
 }
 
-async function gridState(db: Kysely<Database>, eventId: number) {
+async function gridState(db: Kysely<Database>, dialect: Dialect, eventId: number) {
   const [slots, rooms, entries, proposals, people, interested] = await Promise.all([
     listSlots(db, eventId),
     listRooms(db, eventId),
     listEntries(db, eventId),
     listPlaceable(db, eventId),
     listSessionPeople(db, eventId),
-    listInterested(db, eventId),
+    listInterestedLists(db, dialect, eventId),
   ])
   const live = entries.filter((e) => e.cancelled_at === null)
   const basis = crypto
@@ -67,13 +73,24 @@ async function gridState(db: Kysely<Database>, eventId: number) {
 
 type GridState = Awaited<ReturnType<typeof gridState>>
 
-/** The grid as the solver's instance (docs/autoschedule.md), refused if its pins break a rule. */
-function instanceOf(state: GridState): { instance: Instance; pins: Map<number, GridState['live'][number]> } {
+/**
+ * The grid as the solver's instance (docs/autoschedule.md), refused if its pins break a rule.
+ * Who is interested in each session comes beside it, as comma-joined lists in session order
+ * (SolverJob.interestedLists): the solver's thread unpacks them, the app's thread never does.
+ */
+function instanceOf(state: GridState): { instance: Instance; interestedLists: string[]; pins: Map<number, GridState['live'][number]> } {
   const pins = new Map(state.live.filter((e) => e.pinned === 1).map((e) => [e.proposal_id, e]))
   const hostsOf = new Map<number, string[]>()
-  for (const p of state.people) hostsOf.set(p.proposal_id, [...(hostsOf.get(p.proposal_id) ?? []), String(p.user_id)])
-  const wantsOf = new Map<number, string[]>()
-  for (const i of state.interested) wantsOf.set(i.proposal_id, [...(wantsOf.get(i.proposal_id) ?? []), String(i.user_id)])
+  for (const p of state.people) {
+    const hosts = hostsOf.get(p.proposal_id)
+    if (hosts) hosts.push(String(p.user_id))
+    else hostsOf.set(p.proposal_id, [String(p.user_id)])
+  }
+  const wantsOf = new Map<number, string>()
+  for (const { proposal_id, user_ids } of state.interested) {
+    const earlier = wantsOf.get(proposal_id)
+    wantsOf.set(proposal_id, earlier ? `${earlier},${user_ids}` : user_ids)
+  }
   const raw: Instance = {
     slots: state.slots.map((s) => ({ id: String(s.id) })),
     rooms: state.rooms.map((r) => ({ id: String(r.id), capacity: r.capacity, features: needsList(r.features) })),
@@ -82,14 +99,13 @@ function instanceOf(state: GridState): { instance: Instance; pins: Map<number, G
       return {
         id: String(p.id),
         hosts: hostsOf.get(p.id) ?? [],
-        interested: wantsOf.get(p.id) ?? [],
         needs: needsList(p.needs),
         ...(pin ? { pin: { slot: String(pin.slot_id), room: String(pin.room_id) } } : {}),
       }
     }),
   }
   try {
-    return { instance: checkInstance(raw), pins }
+    return { instance: checkInstance(raw), interestedLists: state.proposals.map((p) => wantsOf.get(p.id) ?? ''), pins }
   } catch (error) {
     // Pins the organisers set by hand can break a rule the solver must keep (a host pinned twice in one slot).
     if (error instanceof InvalidInstance) throw new RefusedError('schedule.auto.pinsConflict')
@@ -97,17 +113,36 @@ function instanceOf(state: GridState): { instance: Instance; pins: Map<number, G
   }
 }
 
-export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<Draft> {
-  const state = await gridState(db, event.id)
-  const { instance, pins } = instanceOf(state)
-  const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
-  const result = solve(instance, { seed: event.id, timeMs: DRAFT_MS, current: current.filter((c) => !pins.has(Number(c.session))) })
+/**
+ * Drafts read their grid one at a time. On a big event the reading holds the app's thread for
+ * a tenth of a second (SQLite answers synchronously); three organisers pressing the button at
+ * once would otherwise hold it for three tenths in one go.
+ */
+const readingTurns = new TakeTurns()
+
+/** A draft for the event's grid; refused (schedule.auto.busy) when the pool's threads and queue are full. */
+export async function makeDraft(db: Kysely<Database>, dialect: Dialect, event: EventRow, solver: SolverPool): Promise<Draft> {
+  const busy = () => new RefusedError('schedule.auto.busy')
+  // Before the reading, which would be for nothing.
+  if (solver.full) throw busy()
+  const { state, pins, answer } = await readingTurns.run(async () => {
+    const state = await gridState(db, dialect, event.id)
+    const { instance, interestedLists, pins } = instanceOf(state)
+    const current = state.live.map((e) => ({ session: String(e.proposal_id), slot: String(e.slot_id), room: String(e.room_id) }))
+    const options = { seed: event.id, timeMs: DRAFT_MS, patience: DRAFT_PATIENCE, current: current.filter((c) => !pins.has(Number(c.session))) }
+    const answer = solver.solve({ instance, interestedLists, options, alsoCost: current }).catch((error: unknown) => {
+      if (error instanceof SolverBusyError) throw busy()
+      throw error
+    })
+    return { state, pins, answer }
+  })
+  const { result, alsoCost } = await answer
   const now = new Map(state.live.map((e) => [e.proposal_id, { slot: e.slot_id, room: e.room_id }]))
   const next = new Map(result.assignments.map((a) => [Number(a.session), { slot: Number(a.slot), room: Number(a.room) }]))
   const same = (a?: Cell, b?: Cell) => (a?.slot ?? null) === (b?.slot ?? null) && (a?.room ?? null) === (b?.room ?? null)
   const unpinned = state.proposals.filter((p) => !pins.has(p.id))
   return {
-    current: costOf(instance, current),
+    current: alsoCost!, // asked for above
     proposed: result.cost,
     moves: unpinned.filter((p) => !same(now.get(p.id), next.get(p.id))).map((p) => ({ proposalId: p.id, title: p.title, from: now.get(p.id) ?? null, to: next.get(p.id) ?? null })),
     placements: unpinned.map((p) => ({ proposalId: p.id, to: next.get(p.id) ?? null })),
@@ -120,11 +155,11 @@ export async function makeDraft(db: Kysely<Database>, event: EventRow): Promise<
  * the grid. Refused if the grid changed since the draft was made. Moves, additions and
  * cancellations go in the changelog once the schedule is public.
  */
-export async function acceptDraft(db: Kysely<Database>, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], now: Date): Promise<number> {
+export async function acceptDraft(db: Kysely<Database>, dialect: Dialect, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], now: Date): Promise<number> {
   const stamp = now.toISOString()
   if (new Set(placements.map((p) => p.proposalId)).size !== placements.length) throw new RefusedError('schedule.auto.invalidDraft')
   try {
-    return await applyDraft(db, event, basis, placements, stamp)
+    return await applyDraft(db, dialect, event, basis, placements, stamp)
   } catch (error) {
     // Two sessions into one cell: the database's one-session-per-cell rule has the last word.
     if (isUniqueViolation(error)) throw new RefusedError('schedule.auto.invalidDraft')
@@ -155,10 +190,10 @@ function assertKeepsRules(state: GridState, placements: { proposalId: number; to
   }
 }
 
-async function applyDraft(db: Kysely<Database>, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], stamp: string): Promise<number> {
+async function applyDraft(db: Kysely<Database>, dialect: Dialect, event: EventRow, basis: string, placements: { proposalId: number; to: Cell | null }[], stamp: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await lockEvent(trx, event.id)
-    const state = await gridState(trx, event.id)
+    const state = await gridState(trx, dialect, event.id)
     if (state.basis !== basis) throw new RefusedError('schedule.refused.stale')
     assertKeepsRules(state, placements)
     const published = isSchedulePublished((await findEventBySlug(trx, event.slug)) ?? event)

@@ -76,7 +76,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The auto-scheduler: GET makes a draft (nothing changes), POST accepts it.
   app.get('/events/:slug/schedule/auto', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
-    const draft = await makeDraft(db, event)
+    const draft = await makeDraft(db, app.dialect, event, app.drafts)
     const [slots, rooms] = await Promise.all([listSlots(db, event.id), listRooms(db, event.id)])
     const slotLabel = new Map(slots.map((s) => [s.id, slotTimeLabel(request.i18n, event.time_zone, s)]))
     const roomName = new Map(rooms.map((r) => [r.id, r.name]))
@@ -96,7 +96,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [proposal, slot, room] = value.split(':')
       return { proposalId: posted(proposal ?? ''), to: slot === '-' ? null : { slot: posted(slot ?? ''), room: posted(room ?? '') } }
     })
-    const changed = await acceptDraft(db, event, request.body.basis, placements, new Date())
+    const changed = await acceptDraft(db, app.dialect, event, request.body.basis, placements, new Date())
     await app.live.publish(liveTopic(event.id))
     reply.flash('schedule.auto.accepted', { count: changed })
     return reply.redirect(back(event.slug), 303)

@@ -1162,6 +1162,7 @@ export const cy: Catalogue = {
   'schedule.auto.discard': 'Ei daflu',
   'schedule.auto.accepted': { zero: 'Doedd dim newidiadau yn y drafft.', one: 'Mae’r drafft ar y grid: newidiodd {count} sesiwn.', two: 'Mae’r drafft ar y grid: newidiodd {count} sesiwn.', few: 'Mae’r drafft ar y grid: newidiodd {count} sesiwn.', many: 'Mae’r drafft ar y grid: newidiodd {count} sesiwn.', other: 'Mae’r drafft ar y grid: newidiodd {count} sesiwn.' },
   'schedule.auto.pinsConflict': 'Mae’r sesiynau wedi’u pinio yn torri rheol y mae’n rhaid i’r drafft ei chadw: person wedi’i binio i ddwy sesiwn ar yr un pryd, neu ystafell heb yr hyn y mae ei sesiwn ei angen. Dadbiniwch un a rhowch gynnig arall arni.',
+  'schedule.auto.busy': 'Mae drafftiau’n cael eu gwneud ar gyfer digwyddiadau eraill ar hyn o bryd, ac mae rhagor yn aros. Does dim wedi newid: rhowch gynnig arall arni mewn munud.',
   'calendar.add': 'Ychwanegu at fy nghalendr',
   'calendar.eventName': '{name}: amserlen',
   'calendar.communityName': '#{hashtag}: {name}',

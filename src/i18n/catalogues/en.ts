@@ -956,6 +956,7 @@ export const en = {
   'schedule.auto.discard': 'Discard it',
   'schedule.auto.accepted': { zero: 'The draft had no changes.', one: 'The draft is on the grid: {count} session changed.', other: 'The draft is on the grid: {count} sessions changed.' },
   'schedule.auto.pinsConflict': 'The pinned sessions break a rule the draft must keep: a person pinned into two sessions at once, or a room without what its session needs. Unpin one and try again.',
+  'schedule.auto.busy': 'Drafts are being made for other events right now, and more are waiting. Nothing has changed: try again in a minute.',
   'calendar.add': 'Add to my calendar',
   'calendar.eventName': '{name}: schedule',
   'calendar.communityName': '#{hashtag}: {name}',

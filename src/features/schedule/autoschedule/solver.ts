@@ -1,17 +1,24 @@
 // The auto-scheduler: a greedy first draft, then simulated annealing over moves and swaps,
 // keeping the best assignment seen. Hard constraints (pins, one session per cell, no host
 // in two sessions at once, unavailable slots, needs) hold in every state it visits, so the
-// best found is always valid. Deterministic for a seed and an iteration count; a time budget
-// stops it early with the best so far (anytime).
+// best found is always valid. Deterministic for a seed and a step count. Given a time budget
+// and no step count it is anytime: it keeps improving, run after reheated run, until the time
+// is up, and the time can stop it at any moment with the best found so far.
 import { interestOf } from './cost.js'
 import type { Cost, Instance, Result } from './instance.js'
 
 export interface SolveOptions {
   seed?: number
-  /** Stop after this long, with the best found so far. */
+  /**
+   * The time budget, counted from the call, model building included. Without `iterations`
+   * the search uses all of it (unless the cost reaches 0 or `patience` runs out); with them,
+   * whichever ends first.
+   */
   timeMs?: number
-  /** Annealing steps; by default 3,000 per session. */
+  /** Annealing steps of the one deterministic run; by default 3,000 per session. */
   iterations?: number
+  /** With a time budget: stop early once this many reheated runs in a row found nothing better. */
+  patience?: number
   /** Where sessions are now (the grid as it stands): the search starts from it if it beats the greedy draft. */
   current?: readonly { session: string; slot: string; room: string }[]
 }
@@ -28,7 +35,12 @@ export function random(seed: number): () => number {
   }
 }
 
+/** The first run's starting temperature, in missed person-sessions, and a reheated run's: lower, as it starts from the best so far and should search near it, not scatter it. */
+const HOT = 2
+const REHEAT = 1
+
 export function solve(instance: Instance, options: SolveOptions = {}): Result {
+  const deadline = options.timeMs === undefined ? Infinity : Date.now() + options.timeMs
   const T = instance.slots.length
   const R = instance.rooms.length
   const S = instance.sessions.length
@@ -157,67 +169,98 @@ export function solve(instance: Instance, options: SolveOptions = {}): Result {
   let best = Int32Array.from(cellOf)
   let bestCost = total()
   const rand = random(options.seed ?? 1)
-  const iterations = options.iterations ?? 3000 * Math.max(1, movable.length)
-  const deadline = options.timeMs === undefined ? Infinity : Date.now() + options.timeMs
-  const hot = 2
   const cold = 0.02
 
-  for (let it = 0; it < iterations && movable.length; it++) {
-    if ((it & 1023) === 0 && Date.now() > deadline) break
-    const temperature = hot * Math.pow(cold / hot, it / iterations)
-    const s = movable[(rand() * movable.length) | 0]!
-    const before = total()
-    const from = cellOf[s]!
-    const undo: (() => void)[] = []
+  /**
+   * One annealing run of `steps` steps from the current state, cooling from `hot` to `cold`.
+   * It cools by whichever runs out first, its steps or the time left: a run the deadline
+   * cuts short still ends cold, where the good states are, rather than stopping while hot.
+   */
+  const anneal = (steps: number, hot: number): void => {
+    const started = Date.now()
+    const span = deadline - started
+    let timeFraction = 0
+    for (let it = 0; it < steps; it++) {
+      if ((it & 1023) === 0 && deadline !== Infinity) {
+        const now = Date.now()
+        if (now >= deadline) break
+        timeFraction = (now - started) / span
+      }
+      const temperature = hot * Math.pow(cold / hot, Math.max(it / steps, timeFraction))
+      const s = movable[(rand() * movable.length) | 0]!
+      const before = total()
+      const from = cellOf[s]!
+      const undo: (() => void)[] = []
 
-    if (from !== -1 && rand() < 0.05) {
-      remove(s)
-      undo.push(() => place(s, from))
-    } else {
-      const cells = allowedCells[s]!
-      if (!cells.length) continue
-      const to = cells[(rand() * cells.length) | 0]!
-      if (to === from) continue
-      const other = occupant[to]!
-      if (other !== -1 && pinned[other] !== -1) continue
-      // A move into an empty cell, a swap with a placed session, or (for a waiting session)
-      // taking an occupied cell and leaving the other waiting.
-      if (from !== -1) remove(s)
-      if (other !== -1) remove(other)
-      let ok = canPlace(s, to)
-      if (ok) {
-        place(s, to)
-        if (other !== -1 && from !== -1) {
-          if (canPlace(other, from)) place(other, from)
-          else ok = false
-        }
-      }
-      if (!ok) {
-        if (cellOf[s] !== -1) remove(s)
-        if (other !== -1) place(other, to)
-        if (from !== -1) place(s, from)
-        continue
-      }
-      undo.push(() => {
-        if (other !== -1 && from !== -1) remove(other)
+      if (from !== -1 && rand() < 0.05) {
         remove(s)
-        if (other !== -1) place(other, to)
-        if (from !== -1) place(s, from)
-      })
-    }
-    const delta = total() - before
-    if (delta <= 0 || rand() < Math.exp(-delta / temperature)) {
-      if (total() < bestCost) {
-        bestCost = total()
-        best = Int32Array.from(cellOf)
+        undo.push(() => place(s, from))
+      } else {
+        const cells = allowedCells[s]!
+        if (!cells.length) continue
+        const to = cells[(rand() * cells.length) | 0]!
+        if (to === from) continue
+        const other = occupant[to]!
+        if (other !== -1 && pinned[other] !== -1) continue
+        // A move into an empty cell, a swap with a placed session, or (for a waiting session)
+        // taking an occupied cell and leaving the other waiting.
+        if (from !== -1) remove(s)
+        if (other !== -1) remove(other)
+        let ok = canPlace(s, to)
+        if (ok) {
+          place(s, to)
+          if (other !== -1 && from !== -1) {
+            if (canPlace(other, from)) place(other, from)
+            else ok = false
+          }
+        }
+        if (!ok) {
+          if (cellOf[s] !== -1) remove(s)
+          if (other !== -1) place(other, to)
+          if (from !== -1) place(s, from)
+          continue
+        }
+        undo.push(() => {
+          if (other !== -1 && from !== -1) remove(other)
+          remove(s)
+          if (other !== -1) place(other, to)
+          if (from !== -1) place(s, from)
+        })
       }
-    } else {
-      for (const step of undo) step()
+      const delta = total() - before
+      if (delta <= 0 || rand() < Math.exp(-delta / temperature)) {
+        if (total() < bestCost) {
+          bestCost = total()
+          best = Int32Array.from(cellOf)
+        }
+      } else {
+        for (const step of undo) step()
+      }
+    }
+  }
+  const restoreBest = () => {
+    clear()
+    for (let s = 0; s < S; s++) if (best[s] !== -1) place(s, best[s]!)
+  }
+
+  if (movable.length) {
+    let steps = options.iterations ?? 3000 * movable.length
+    anneal(steps, HOT)
+    // With time to spare and no step count asked for: more runs from the best so far,
+    // reheated, each twice as long (a slower cooling finds what a quick one misses), until
+    // the time is up, nothing can be better (cost 0), or `patience` runs in a row gained nothing.
+    const anytime = deadline !== Infinity && options.iterations === undefined
+    let fruitless = 0
+    while (anytime && Date.now() < deadline && bestCost > 0 && fruitless < (options.patience ?? Infinity)) {
+      const before = bestCost
+      restoreBest()
+      steps *= 2
+      anneal(steps, REHEAT)
+      fruitless = bestCost < before ? 0 : fruitless + 1
     }
   }
 
-  clear()
-  for (let s = 0; s < S; s++) if (best[s] !== -1) place(s, best[s]!)
+  restoreBest()
   const assignments: Result['assignments'] = []
   const left: string[] = []
   instance.sessions.forEach((session, s) => {
