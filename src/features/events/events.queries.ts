@@ -1,10 +1,14 @@
 // Events and their organisers. Kysely only, db first.
 import type { Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, EventPhase, EventRow } from '../../db/database.js'
 import { hashtagKey } from '../../lib/hashtags.js'
 
+// Every event page starts here: built once (src/db/compiled-once.ts).
+const eventBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('events').selectAll().where('slug', '=', p.slug))
+
 export async function findEventBySlug(db: Kysely<Database>, slug: string): Promise<EventRow | undefined> {
-  return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (await eventBySlug(db, { slug }))[0]
 }
 
 export async function isEventSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
@@ -45,14 +49,17 @@ export async function listEvents(db: Kysely<Database>, viewerId: number | null, 
 }
 
 /** The events of one community that its page may list (not drafts). */
-export async function listCommunityEvents(db: Kysely<Database>, communityId: number): Promise<EventListItem[]> {
-  return db
+const communityEvents = compiledOnce((db, p: { communityId: number }) =>
+  db
     .selectFrom('events')
     .select(['slug', 'name', 'hashtag', 'first_day', 'last_day', 'time_zone', 'venue_name', 'phase'])
-    .where('community_id', '=', communityId)
+    .where('community_id', '=', p.communityId)
     .where('phase', '!=', 'draft')
-    .orderBy('first_day')
-    .execute()
+    .orderBy('first_day'),
+)
+
+export async function listCommunityEvents(db: Kysely<Database>, communityId: number): Promise<EventListItem[]> {
+  return communityEvents(db, { communityId })
 }
 
 export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase' | 'hashtag_key' | 'schedule_published_at' | 'code_of_conduct'> & { code_of_conduct?: string }): Promise<EventRow> {

@@ -1,9 +1,14 @@
 // Meetups, their hosts and who is coming. Kysely only, db first.
 import type { Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, MeetupRow, RsvpRow, RsvpStatus } from '../../db/database.js'
 
+// The hot reads (every meetup page, every RSVP, every community page) are built once
+// (src/db/compiled-once.ts).
+const meetupBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('meetups').selectAll().where('slug', '=', p.slug))
+
 export async function findMeetupBySlug(db: Kysely<Database>, slug: string): Promise<MeetupRow | undefined> {
-  return db.selectFrom('meetups').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (await meetupBySlug(db, { slug }))[0]
 }
 
 export async function isMeetupSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
@@ -16,13 +21,20 @@ const LIST_COLUMNS = ['slug', 'title', 'starts_at', 'time_zone', 'venue_name', '
 
 /** Meetups not yet over, soonest first; optionally those of one community or event. */
 export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where: { communityId?: number; eventId?: number } = {}): Promise<MeetupListItem[]> {
-  // Hidden by a moderator or a suspension: gone from every list (issue 20).
-  let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).where('hidden_at', 'is', null).orderBy('starts_at')
+  const at = now.toISOString()
+  if (where.communityId !== undefined && where.eventId === undefined) return upcomingOfCommunity(db, { now: at, communityId: where.communityId })
+  if (where.eventId !== undefined && where.communityId === undefined) return upcomingOfEvent(db, { now: at, eventId: where.eventId })
+  let query = upcoming(db, at)
   if (where.communityId !== undefined) query = query.where('community_id', '=', where.communityId)
-  // On an event's page only once one of its organisers approved listing it there.
   if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId).where('event_approved', '=', 1)
   return query.execute()
 }
+
+// Hidden by a moderator or a suspension: gone from every list (issue 20).
+const upcoming = (db: Kysely<Database>, now: string) => db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now).where('hidden_at', 'is', null).orderBy('starts_at')
+const upcomingOfCommunity = compiledOnce((db, p: { now: string; communityId: number }) => upcoming(db, p.now).where('community_id', '=', p.communityId))
+// On an event's page only once one of its organisers approved listing it there.
+const upcomingOfEvent = compiledOnce((db, p: { now: string; eventId: number }) => upcoming(db, p.now).where('event_id', '=', p.eventId).where('event_approved', '=', 1))
 
 /** Meetups someone asked to list on this event, waiting for one of its organisers. */
 export async function listMeetupsAwaitingApproval(db: Kysely<Database>, eventId: number): Promise<Pick<MeetupRow, 'id' | 'slug' | 'title'>[]> {
