@@ -21,7 +21,7 @@ interface Compiled {
  * and the query's shape must be the same for every value (no `in` with a list). Anything else
  * is refused when the query is first built. `db` may be a transaction.
  */
-export function compiledOnce<Params extends Record<string, unknown>, Row>(
+export function compiledOnce<Params extends object, Row>(
   build: (db: Kysely<Database>, params: Params) => Compilable<Row>,
 ): (db: Kysely<Database>, params: Params) => Promise<Row[]> {
   // Per dialect adapter: a transaction shares its database's adapter, and the SQL differs by dialect.
@@ -41,7 +41,7 @@ export function compiledOnce<Params extends Record<string, unknown>, Row>(
       byAdapter.set(adapter, compiled)
     }
     const { query, slots } = compiled
-    const parameters = slots.map((name, i) => (name === null ? query.parameters[i] : params[name]))
+    const parameters = slots.map((name, i) => (name === null ? query.parameters[i] : (params as Record<string, unknown>)[name]))
     const result = await db.executeQuery<Row>({ ...query, parameters })
     return result.rows
   }

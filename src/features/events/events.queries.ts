@@ -71,9 +71,10 @@ export async function updateEvent(db: Kysely<Database>, id: number, changes: Par
   await db.updateTable('events').set({ ...changes, ...key }).where('id', '=', id).execute()
 }
 
+const organiserRow = compiledOnce((db, p: { eventId: number; userId: number }) => db.selectFrom('event_organisers').select('user_id').where('event_id', '=', p.eventId).where('user_id', '=', p.userId))
+
 export async function isOrganiser(db: Kysely<Database>, eventId: number, userId: number): Promise<boolean> {
-  const row = await db.selectFrom('event_organisers').select('user_id').where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst()
-  return row !== undefined
+  return (await organiserRow(db, { eventId, userId })).length > 0
 }
 
 export async function addOrganiser(db: Kysely<Database>, eventId: number, userId: number, now: string): Promise<void> {
@@ -84,14 +85,12 @@ export async function addOrganiser(db: Kysely<Database>, eventId: number, userId
     .execute()
 }
 
+const organisersOf = compiledOnce((db, p: { eventId: number }) =>
+  db.selectFrom('event_organisers as o').innerJoin('users as u', 'u.id', 'o.user_id').select(['u.id', 'u.display_name', 'u.handle']).where('o.event_id', '=', p.eventId).orderBy('o.added_at'),
+)
+
 export async function listOrganisers(db: Kysely<Database>, eventId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
-  return db
-    .selectFrom('event_organisers as o')
-    .innerJoin('users as u', 'u.id', 'o.user_id')
-    .select(['u.id', 'u.display_name', 'u.handle'])
-    .where('o.event_id', '=', eventId)
-    .orderBy('o.added_at')
-    .execute()
+  return organisersOf(db, { eventId })
 }
 
 /**

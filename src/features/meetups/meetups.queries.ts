@@ -53,26 +53,28 @@ export async function decideEventListing(db: Kysely<Database>, eventId: number, 
   return Number(result.numUpdatedRows) > 0
 }
 
+const hostRow = compiledOnce((db, p: { meetupId: number; userId: number }) => db.selectFrom('meetup_hosts').select('user_id').where('meetup_id', '=', p.meetupId).where('user_id', '=', p.userId))
+
 export async function isMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<boolean> {
-  return (await db.selectFrom('meetup_hosts').select('user_id').where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+  return (await hostRow(db, { meetupId, userId })).length > 0
 }
 
 export async function addMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<void> {
   await db.insertInto('meetup_hosts').values({ meetup_id: meetupId, user_id: userId }).onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doNothing()).execute()
 }
 
+const hostsOf = compiledOnce((db, p: { meetupId: number }) =>
+  db.selectFrom('meetup_hosts as h').innerJoin('users as u', 'u.id', 'h.user_id').select(['u.id', 'u.display_name', 'u.handle']).where('h.meetup_id', '=', p.meetupId).orderBy('u.display_name'),
+)
+
 export async function listMeetupHosts(db: Kysely<Database>, meetupId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
-  return db
-    .selectFrom('meetup_hosts as h')
-    .innerJoin('users as u', 'u.id', 'h.user_id')
-    .select(['u.id', 'u.display_name', 'u.handle'])
-    .where('h.meetup_id', '=', meetupId)
-    .orderBy('u.display_name')
-    .execute()
+  return hostsOf(db, { meetupId })
 }
 
+const myRsvp = compiledOnce((db, p: { meetupId: number; userId: number }) => db.selectFrom('rsvps').selectAll().where('meetup_id', '=', p.meetupId).where('user_id', '=', p.userId))
+
 export async function findMyRsvp(db: Kysely<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
-  return db.selectFrom('rsvps').selectAll().where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()
+  return (await myRsvp(db, { meetupId, userId }))[0]
 }
 
 export interface AttendeeRow {
@@ -86,18 +88,21 @@ export interface AttendeeRow {
   updated_at: string
 }
 
-/** Everyone who answered, going first, then the waitlist in order. Never their email. */
-export async function listAttendees(db: Kysely<Database>, meetupId: number): Promise<AttendeeRow[]> {
-  const rows = await db
+const attendeesOf = compiledOnce((db, p: { meetupId: number }) =>
+  db
     .selectFrom('rsvps as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .select(['r.user_id', 'u.display_name', 'u.handle', 'r.status', 'r.party_size', 'r.hide_name', 'r.seq', 'r.updated_at'])
-    .where('r.meetup_id', '=', meetupId)
+    .where('r.meetup_id', '=', p.meetupId)
     .where('r.status', '!=', 'not_going')
     .orderBy('r.status')
     .orderBy('r.seq')
-    .orderBy('r.id')
-    .execute()
+    .orderBy('r.id'),
+)
+
+/** Everyone who answered, going first, then the waitlist in order. Never their email. */
+export async function listAttendees(db: Kysely<Database>, meetupId: number): Promise<AttendeeRow[]> {
+  const rows = await attendeesOf(db, { meetupId })
   return rows.map((row) => ({ ...row, hide_name: row.hide_name === 1 }))
 }
 
