@@ -1,4 +1,5 @@
 // Communities, their members, chat schedules and exceptions. Kysely only, db first.
+import { compiledOnce } from '../../db/compiled-once.js'
 import { sql, type Kysely } from 'kysely'
 import { hashtagKey } from '../../lib/hashtags.js'
 import type {
@@ -9,8 +10,12 @@ import type {
   Database,
 } from '../../db/database.js'
 
+// The community page's queries are built once (src/db/compiled-once.ts): Kysely's building
+// cost more than SQLite's work for them.
+const communityBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('communities').selectAll().where('slug', '=', p.slug))
+
 export async function findCommunityBySlug(db: Kysely<Database>, slug: string): Promise<CommunityRow | undefined> {
-  return db.selectFrom('communities').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (await communityBySlug(db, { slug }))[0]
 }
 
 export async function isSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
@@ -81,13 +86,12 @@ export interface Membership {
   listed: boolean
 }
 
+const membership = compiledOnce((db, p: { communityId: number; userId: number }) =>
+  db.selectFrom('community_members').select(['role', 'listed']).where('community_id', '=', p.communityId).where('user_id', '=', p.userId),
+)
+
 export async function findMembership(db: Kysely<Database>, communityId: number, userId: number): Promise<Membership | null> {
-  const row = await db
-    .selectFrom('community_members')
-    .select(['role', 'listed'])
-    .where('community_id', '=', communityId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst()
+  const [row] = await membership(db, { communityId, userId })
   return row ? { role: row.role, listed: row.listed === 1 } : null
 }
 
@@ -123,15 +127,19 @@ export async function setMemberRole(db: Kysely<Database>, communityId: number, u
   return result.numUpdatedRows > 0n
 }
 
-export async function memberCounts(db: Kysely<Database>, communityId: number): Promise<{ members: number; hosts: number }> {
-  const row = await db
+const countsOfMembers = compiledOnce((db, p: { communityId: number }) =>
+  db
     .selectFrom('community_members')
     .select((eb) => [
       eb.fn.countAll<number>().as('members'),
       eb.fn.sum<number>(eb.case().when('role', '=', 'host').then(1).else(0).end()).as('hosts'),
     ])
-    .where('community_id', '=', communityId)
-    .executeTakeFirstOrThrow()
+    .where('community_id', '=', p.communityId),
+)
+
+export async function memberCounts(db: Kysely<Database>, communityId: number): Promise<{ members: number; hosts: number }> {
+  const [row] = await countsOfMembers(db, { communityId })
+  if (!row) throw new Error('an aggregate without a row')
   return { members: Number(row.members), hosts: Number(row.hosts ?? 0) }
 }
 
@@ -163,8 +171,10 @@ export async function listMembers(db: Kysely<Database>, communityId: number, eve
 // --- Chat schedule and exceptions ---
 
 /** The community's chat schedule, unless it has none (never had one, or switched it off). */
+const liveSchedule = compiledOnce((db, p: { communityId: number }) => db.selectFrom('chat_schedules').selectAll().where('community_id', '=', p.communityId).where('stopped_at', 'is', null))
+
 export async function findSchedule(db: Kysely<Database>, communityId: number): Promise<ChatScheduleRow | undefined> {
-  return db.selectFrom('chat_schedules').selectAll().where('community_id', '=', communityId).where('stopped_at', 'is', null).executeTakeFirst()
+  return (await liveSchedule(db, { communityId }))[0]
 }
 
 export async function saveSchedule(db: Kysely<Database>, input: Omit<ChatScheduleRow, 'sequence' | 'stopped_at'>): Promise<void> {
@@ -204,8 +214,10 @@ export async function stopSchedule(db: Kysely<Database>, communityId: number, no
     .execute()
 }
 
+const exceptionsOf = compiledOnce((db, p: { communityId: number }) => db.selectFrom('chat_exceptions').selectAll().where('community_id', '=', p.communityId).orderBy('chat_date'))
+
 export async function listExceptions(db: Kysely<Database>, communityId: number): Promise<ChatExceptionRow[]> {
-  return db.selectFrom('chat_exceptions').selectAll().where('community_id', '=', communityId).orderBy('chat_date').execute()
+  return exceptionsOf(db, { communityId })
 }
 
 export async function saveException(

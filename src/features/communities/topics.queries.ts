@@ -1,6 +1,7 @@
 // Topics for the chats and the votes on them. Vote counts are computed in the same query
 // as the list (one grouped join), never per row.
 import { sql, type Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, TopicRow } from '../../db/database.js'
 
 export interface TopicListItem {
@@ -15,11 +16,11 @@ export interface TopicListItem {
   voted_by_me: boolean
 }
 
-function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: number | null) {
+function topicsWithVotes(db: Kysely<Database>, communityId: number, viewerId: number) {
   return db
     .selectFrom('topics as t')
     .leftJoin('users as u', 'u.id', 't.proposed_by')
-    .leftJoin('topic_votes as mine', (join) => join.onRef('mine.topic_id', '=', 't.id').on('mine.user_id', '=', viewerId ?? -1))
+    .leftJoin('topic_votes as mine', (join) => join.onRef('mine.topic_id', '=', 't.id').on('mine.user_id', '=', viewerId))
     .select([
       't.id',
       't.title',
@@ -50,21 +51,22 @@ function toItem(row: {
   return { ...row, done: row.done === 1, votes: Number(row.votes ?? 0), voted_by_me: Number(row.voted_by_me) === 1 }
 }
 
+// Both lists are on every community page: built once (src/db/compiled-once.ts).
+const openTopics = compiledOnce((db, p: { communityId: number; viewer: number; limit: number }) =>
+  topicsWithVotes(db, p.communityId, p.viewer).where('t.chat_date', 'is', null).orderBy('votes', 'desc').orderBy('t.id').limit(p.limit),
+)
+const assignedTopics = compiledOnce((db, p: { communityId: number; viewer: number }) =>
+  topicsWithVotes(db, p.communityId, p.viewer).where('t.chat_date', 'is not', null).orderBy('t.chat_date'),
+)
+
 /** Topics still waiting for a chat, most votes first (then oldest first: first come, first served). */
 export async function listOpenTopics(db: Kysely<Database>, communityId: number, viewerId: number | null, limit = 200): Promise<TopicListItem[]> {
-  const rows = await topicsWithVotes(db, communityId, viewerId)
-    .where('t.chat_date', 'is', null)
-    .orderBy('votes', 'desc')
-    .orderBy('t.id')
-    .limit(limit)
-    .execute()
-  return rows.map(toItem)
+  return (await openTopics(db, { communityId, viewer: viewerId ?? -1, limit })).map(toItem)
 }
 
 /** Topics given to a chat, by chat date. */
 export async function listAssignedTopics(db: Kysely<Database>, communityId: number, viewerId: number | null): Promise<TopicListItem[]> {
-  const rows = await topicsWithVotes(db, communityId, viewerId).where('t.chat_date', 'is not', null).orderBy('t.chat_date').execute()
-  return rows.map(toItem)
+  return (await assignedTopics(db, { communityId, viewer: viewerId ?? -1 })).map(toItem)
 }
 
 /** A person's own topics in a community that are hidden, with the reason they are shown. */

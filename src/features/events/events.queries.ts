@@ -1,10 +1,14 @@
 // Events and their organisers. Kysely only, db first.
 import type { Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, EventPhase, EventRow } from '../../db/database.js'
 import { hashtagKey } from '../../lib/hashtags.js'
 
+// Every event page starts here: built once (src/db/compiled-once.ts).
+const eventBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('events').selectAll().where('slug', '=', p.slug))
+
 export async function findEventBySlug(db: Kysely<Database>, slug: string): Promise<EventRow | undefined> {
-  return db.selectFrom('events').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (await eventBySlug(db, { slug }))[0]
 }
 
 export async function isEventSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
@@ -45,14 +49,17 @@ export async function listEvents(db: Kysely<Database>, viewerId: number | null, 
 }
 
 /** The events of one community that its page may list (not drafts). */
-export async function listCommunityEvents(db: Kysely<Database>, communityId: number): Promise<EventListItem[]> {
-  return db
+const communityEvents = compiledOnce((db, p: { communityId: number }) =>
+  db
     .selectFrom('events')
     .select(['slug', 'name', 'hashtag', 'first_day', 'last_day', 'time_zone', 'venue_name', 'phase'])
-    .where('community_id', '=', communityId)
+    .where('community_id', '=', p.communityId)
     .where('phase', '!=', 'draft')
-    .orderBy('first_day')
-    .execute()
+    .orderBy('first_day'),
+)
+
+export async function listCommunityEvents(db: Kysely<Database>, communityId: number): Promise<EventListItem[]> {
+  return communityEvents(db, { communityId })
 }
 
 export async function insertEvent(db: Kysely<Database>, event: Omit<EventRow, 'id' | 'phase' | 'hashtag_key' | 'schedule_published_at' | 'code_of_conduct'> & { code_of_conduct?: string }): Promise<EventRow> {
@@ -64,9 +71,10 @@ export async function updateEvent(db: Kysely<Database>, id: number, changes: Par
   await db.updateTable('events').set({ ...changes, ...key }).where('id', '=', id).execute()
 }
 
+const organiserRow = compiledOnce((db, p: { eventId: number; userId: number }) => db.selectFrom('event_organisers').select('user_id').where('event_id', '=', p.eventId).where('user_id', '=', p.userId))
+
 export async function isOrganiser(db: Kysely<Database>, eventId: number, userId: number): Promise<boolean> {
-  const row = await db.selectFrom('event_organisers').select('user_id').where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst()
-  return row !== undefined
+  return (await organiserRow(db, { eventId, userId })).length > 0
 }
 
 export async function addOrganiser(db: Kysely<Database>, eventId: number, userId: number, now: string): Promise<void> {
@@ -77,14 +85,12 @@ export async function addOrganiser(db: Kysely<Database>, eventId: number, userId
     .execute()
 }
 
+const organisersOf = compiledOnce((db, p: { eventId: number }) =>
+  db.selectFrom('event_organisers as o').innerJoin('users as u', 'u.id', 'o.user_id').select(['u.id', 'u.display_name', 'u.handle']).where('o.event_id', '=', p.eventId).orderBy('o.added_at'),
+)
+
 export async function listOrganisers(db: Kysely<Database>, eventId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
-  return db
-    .selectFrom('event_organisers as o')
-    .innerJoin('users as u', 'u.id', 'o.user_id')
-    .select(['u.id', 'u.display_name', 'u.handle'])
-    .where('o.event_id', '=', eventId)
-    .orderBy('o.added_at')
-    .execute()
+  return organisersOf(db, { eventId })
 }
 
 /**

@@ -2,6 +2,7 @@
 // the scheduler needs to know who wants what; each proposal's count is kept beside it by
 // database triggers, so a list never counts.
 import { sql, type Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, ProposalFormat, ProposalRow, ProposalState } from '../../db/database.js'
 import { LIVE_STATES } from './phases.js'
 
@@ -75,17 +76,42 @@ export async function listProposals(
   filter: ProposalFilter,
   page: { limit: number; offset: number },
 ): Promise<{ items: ProposalListItem[]; total: number }> {
-  let query = proposalsWithVotes(db, eventId, viewerId)
-  let count = db.selectFrom('proposals as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.event_id', '=', eventId).where('p.hidden_at', 'is', null)
-  query = filter.state ? query.where('p.state', '=', filter.state) : query.where('p.state', 'in', LIVE_STATES)
-  count = filter.state ? count.where('p.state', '=', filter.state) : count.where('p.state', 'in', LIVE_STATES)
-  if (filter.format) {
-    query = query.where('p.format', '=', filter.format)
-    count = count.where('p.format', '=', filter.format)
-  }
-  query = filter.sort === 'newest' ? query.orderBy('p.id', 'desc') : query.orderBy('votes', 'desc').orderBy('p.id')
-  const [rows, counted] = await Promise.all([query.limit(page.limit).offset(page.offset).execute(), count.executeTakeFirstOrThrow()])
-  return { items: rows.map(toItem), total: Number(counted.n) }
+  const shape = `${filter.state ? 'state' : 'live'} ${filter.format ? 'format' : 'any'} ${filter.sort}` as const
+  let queries = listQueries.get(shape)
+  if (!queries) listQueries.set(shape, (queries = listQueriesFor(filter)))
+  const values = { eventId, viewer: viewerId ?? -1, state: filter.state, format: filter.format, limit: page.limit, offset: page.offset }
+  const [rows, [counted]] = await Promise.all([queries.list(db, values), queries.count(db, values)])
+  return { items: rows.map(toItem), total: Number(counted?.n ?? 0) }
+}
+
+interface ListValues {
+  eventId: number
+  viewer: number
+  state: ProposalState | null
+  format: ProposalFormat | null
+  limit: number
+  offset: number
+}
+
+// The list's queries are built once per shape of filter (src/db/compiled-once.ts): a filter
+// left empty changes the SQL, its value does not. At most 2 × 2 × 2 shapes.
+const listQueries = new Map<string, ReturnType<typeof listQueriesFor>>()
+
+function listQueriesFor(filter: ProposalFilter) {
+  const list = compiledOnce((db, p: ListValues) => {
+    let query = proposalsWithVotes(db, p.eventId, p.viewer)
+    query = filter.state ? query.where('p.state', '=', p.state!) : query.where('p.state', 'in', LIVE_STATES)
+    if (filter.format) query = query.where('p.format', '=', p.format!)
+    query = filter.sort === 'newest' ? query.orderBy('p.id', 'desc') : query.orderBy('votes', 'desc').orderBy('p.id')
+    return query.limit(p.limit).offset(p.offset)
+  })
+  const count = compiledOnce((db, p: ListValues) => {
+    let query = db.selectFrom('proposals as p').select((eb) => eb.fn.countAll<number>().as('n')).where('p.event_id', '=', p.eventId).where('p.hidden_at', 'is', null)
+    query = filter.state ? query.where('p.state', '=', p.state!) : query.where('p.state', 'in', LIVE_STATES)
+    if (filter.format) query = query.where('p.format', '=', p.format!)
+    return query
+  })
+  return { list, count }
 }
 
 /** Everything the organisers manage: all states but merged, most interest first. */
@@ -94,15 +120,13 @@ export async function listProposalsForManaging(db: Kysely<Database>, eventId: nu
   return rows.map(toItem)
 }
 
+const liveCount = compiledOnce((db, p: { eventId: number }) =>
+  db.selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')).where('event_id', '=', p.eventId).where('state', 'in', LIVE_STATES).where('hidden_at', 'is', null),
+)
+
 export async function countProposals(db: Kysely<Database>, eventId: number): Promise<number> {
-  const row = await db
-    .selectFrom('proposals')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('event_id', '=', eventId)
-    .where('state', 'in', LIVE_STATES)
-    .where('hidden_at', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
+  const [row] = await liveCount(db, { eventId })
+  return Number(row?.n ?? 0)
 }
 
 export async function findProposal(db: Kysely<Database>, eventId: number, id: number): Promise<ProposalRow | undefined> {

@@ -1,9 +1,14 @@
 // Meetups, their hosts and who is coming. Kysely only, db first.
 import type { Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, MeetupRow, RsvpRow, RsvpStatus } from '../../db/database.js'
 
+// The hot reads (every meetup page, every RSVP, every community page) are built once
+// (src/db/compiled-once.ts).
+const meetupBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('meetups').selectAll().where('slug', '=', p.slug))
+
 export async function findMeetupBySlug(db: Kysely<Database>, slug: string): Promise<MeetupRow | undefined> {
-  return db.selectFrom('meetups').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (await meetupBySlug(db, { slug }))[0]
 }
 
 export async function isMeetupSlugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
@@ -16,13 +21,20 @@ const LIST_COLUMNS = ['slug', 'title', 'starts_at', 'time_zone', 'venue_name', '
 
 /** Meetups not yet over, soonest first; optionally those of one community or event. */
 export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where: { communityId?: number; eventId?: number } = {}): Promise<MeetupListItem[]> {
-  // Hidden by a moderator or a suspension: gone from every list (issue 20).
-  let query = db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now.toISOString()).where('hidden_at', 'is', null).orderBy('starts_at')
+  const at = now.toISOString()
+  if (where.communityId !== undefined && where.eventId === undefined) return upcomingOfCommunity(db, { now: at, communityId: where.communityId })
+  if (where.eventId !== undefined && where.communityId === undefined) return upcomingOfEvent(db, { now: at, eventId: where.eventId })
+  let query = upcoming(db, at)
   if (where.communityId !== undefined) query = query.where('community_id', '=', where.communityId)
-  // On an event's page only once one of its organisers approved listing it there.
   if (where.eventId !== undefined) query = query.where('event_id', '=', where.eventId).where('event_approved', '=', 1)
   return query.execute()
 }
+
+// Hidden by a moderator or a suspension: gone from every list (issue 20).
+const upcoming = (db: Kysely<Database>, now: string) => db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now).where('hidden_at', 'is', null).orderBy('starts_at')
+const upcomingOfCommunity = compiledOnce((db, p: { now: string; communityId: number }) => upcoming(db, p.now).where('community_id', '=', p.communityId))
+// On an event's page only once one of its organisers approved listing it there.
+const upcomingOfEvent = compiledOnce((db, p: { now: string; eventId: number }) => upcoming(db, p.now).where('event_id', '=', p.eventId).where('event_approved', '=', 1))
 
 /** Meetups someone asked to list on this event, waiting for one of its organisers. */
 export async function listMeetupsAwaitingApproval(db: Kysely<Database>, eventId: number): Promise<Pick<MeetupRow, 'id' | 'slug' | 'title'>[]> {
@@ -41,26 +53,28 @@ export async function decideEventListing(db: Kysely<Database>, eventId: number, 
   return Number(result.numUpdatedRows) > 0
 }
 
+const hostRow = compiledOnce((db, p: { meetupId: number; userId: number }) => db.selectFrom('meetup_hosts').select('user_id').where('meetup_id', '=', p.meetupId).where('user_id', '=', p.userId))
+
 export async function isMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<boolean> {
-  return (await db.selectFrom('meetup_hosts').select('user_id').where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()) !== undefined
+  return (await hostRow(db, { meetupId, userId })).length > 0
 }
 
 export async function addMeetupHost(db: Kysely<Database>, meetupId: number, userId: number): Promise<void> {
   await db.insertInto('meetup_hosts').values({ meetup_id: meetupId, user_id: userId }).onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doNothing()).execute()
 }
 
+const hostsOf = compiledOnce((db, p: { meetupId: number }) =>
+  db.selectFrom('meetup_hosts as h').innerJoin('users as u', 'u.id', 'h.user_id').select(['u.id', 'u.display_name', 'u.handle']).where('h.meetup_id', '=', p.meetupId).orderBy('u.display_name'),
+)
+
 export async function listMeetupHosts(db: Kysely<Database>, meetupId: number): Promise<{ id: number; display_name: string; handle: string | null }[]> {
-  return db
-    .selectFrom('meetup_hosts as h')
-    .innerJoin('users as u', 'u.id', 'h.user_id')
-    .select(['u.id', 'u.display_name', 'u.handle'])
-    .where('h.meetup_id', '=', meetupId)
-    .orderBy('u.display_name')
-    .execute()
+  return hostsOf(db, { meetupId })
 }
 
+const myRsvp = compiledOnce((db, p: { meetupId: number; userId: number }) => db.selectFrom('rsvps').selectAll().where('meetup_id', '=', p.meetupId).where('user_id', '=', p.userId))
+
 export async function findMyRsvp(db: Kysely<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
-  return db.selectFrom('rsvps').selectAll().where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()
+  return (await myRsvp(db, { meetupId, userId }))[0]
 }
 
 export interface AttendeeRow {
@@ -74,18 +88,21 @@ export interface AttendeeRow {
   updated_at: string
 }
 
-/** Everyone who answered, going first, then the waitlist in order. Never their email. */
-export async function listAttendees(db: Kysely<Database>, meetupId: number): Promise<AttendeeRow[]> {
-  const rows = await db
+const attendeesOf = compiledOnce((db, p: { meetupId: number }) =>
+  db
     .selectFrom('rsvps as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
     .select(['r.user_id', 'u.display_name', 'u.handle', 'r.status', 'r.party_size', 'r.hide_name', 'r.seq', 'r.updated_at'])
-    .where('r.meetup_id', '=', meetupId)
+    .where('r.meetup_id', '=', p.meetupId)
     .where('r.status', '!=', 'not_going')
     .orderBy('r.status')
     .orderBy('r.seq')
-    .orderBy('r.id')
-    .execute()
+    .orderBy('r.id'),
+)
+
+/** Everyone who answered, going first, then the waitlist in order. Never their email. */
+export async function listAttendees(db: Kysely<Database>, meetupId: number): Promise<AttendeeRow[]> {
+  const rows = await attendeesOf(db, { meetupId })
   return rows.map((row) => ({ ...row, hide_name: row.hide_name === 1 }))
 }
 
