@@ -47,6 +47,7 @@ import db from './plugins/db.js'
 import drafts from './plugins/drafts.js'
 import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
+import keptPages from './plugins/kept-pages.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
 import live, { type LiveOptions } from './plugins/live.js'
@@ -105,6 +106,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(flash)
   await app.register(views, { config })
   await app.register(errors, { config })
+  await app.register(keptPages)
   await app.register(outbox, { config, worker: options.mailWorker })
   await app.register(drafts, { config })
 

@@ -3,9 +3,10 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { createRequire } from 'node:module'
 import type pg from 'pg'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect as KyselyDialect } from 'kysely'
 import { DEFAULT_POSTGRES_LIMITS, DEFAULT_SQLITE_BUSY_TIMEOUT_MS, type DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
+import { countingDialect, type DataVersion } from './data-version.js'
 
 const PG_INT8_OID = 20
 
@@ -33,6 +34,8 @@ export interface CreateDbOptions {
    * migration lock for as long as its migrations take.
    */
   forMigrations?: boolean
+  /** Counts every write through this database (see data-version.ts): what kept pages are keyed by. */
+  dataVersion?: DataVersion
 }
 
 const STATEMENT_CACHE_SIZE = 500
@@ -80,7 +83,7 @@ export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}):
     // Without a listener, an idle connection that the server drops is an uncaught error
     // that takes the whole process down; the pool replaces the connection by itself.
     pool.on('error', (error) => options.onIdleConnectionError?.(error))
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return new Kysely<Database>({ dialect: counted(new PostgresDialect({ pool }), options.dataVersion) })
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true })
   const sqlite = new SQLite(config.file)
@@ -89,5 +92,14 @@ export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}):
   // Wait this long for another process's write instead of failing at once; past it, SQLITE_BUSY (a 503).
   sqlite.pragma(`busy_timeout = ${config.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS}`)
   sqlite.pragma('synchronous = NORMAL') // safe with WAL, and much faster than FULL
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  if (options.dataVersion) {
+    // Another connection's commit (npm run migrate, a backup restore, the sqlite3 shell) changes this.
+    const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
+    options.dataVersion.readOutside(() => dataVersion.get() as number)
+  }
+  return new Kysely<Database>({ dialect: counted(new SqliteDialect({ database: withStatementCache(sqlite) }), options.dataVersion) })
+}
+
+function counted(dialect: KyselyDialect, version: DataVersion | undefined): KyselyDialect {
+  return version ? countingDialect(dialect, version) : dialect
 }

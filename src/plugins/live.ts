@@ -5,6 +5,7 @@
 // LISTENs on one dedicated connection and re-emits what arrives to its own subscribers.
 // PostgreSQL delivers a NOTIFY only once its transaction commits, so nobody hears of a change
 // that was rolled back.
+import crypto from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
@@ -18,6 +19,13 @@ const RECONNECT_MS = 1000
 const MAX_RECONNECT_MS = 30_000
 /** How the LISTEN connection shows in pg_stat_activity (operators and tests find it by this). */
 export const LISTEN_APPLICATION_NAME = 'hashcamp-live'
+/**
+ * "This process wrote to the database", with the writer's id after it: every other process
+ * moves its data version on (src/db/data-version.ts), so its kept pages are built afresh.
+ */
+const DATA_TOPIC = 'data:'
+/** Writes within this long are told in one NOTIFY: a storm of POSTs is a few, not one each. */
+const DATA_NOTIFY_MS = 20
 
 export interface LiveOptions {
   /**
@@ -116,7 +124,10 @@ export default fp<{ config: Config; options?: Partial<LiveOptions> }>(
         reconnect(url, RECONNECT_MS)
       }
       client.on('notification', (message) => {
-        if (message.channel === CHANNEL && message.payload) announce(message.payload)
+        if (message.channel !== CHANNEL || !message.payload) return
+        if (message.payload.startsWith(DATA_TOPIC)) {
+          if (message.payload !== dataTopic) app.dataVersion.bumpRemote()
+        } else announce(message.payload)
       })
       client.on('error', lost)
       await client.connect()
@@ -143,6 +154,8 @@ export default fp<{ config: Config; options?: Partial<LiveOptions> }>(
         listen(url).then(
           () => {
             epoch += 1
+            // Other processes' writes may have gone unheard meanwhile.
+            app.dataVersion.bumpRemote()
             for (const topic of emitter.eventNames()) announce(String(topic))
           },
           (error: unknown) => {
@@ -153,7 +166,23 @@ export default fp<{ config: Config; options?: Partial<LiveOptions> }>(
       }, wait).unref()
     }
 
-    if (config.database.dialect === 'postgres') await listen(config.database.url)
+    // This process's writes, told to the others once committed: a write inside a transaction
+    // moves the version on when the transaction ends, so the NOTIFY goes out after the commit.
+    const dataTopic = DATA_TOPIC + crypto.randomUUID()
+    let dataTimer: NodeJS.Timeout | null = null
+    const tellData = (): Promise<void> => {
+      dataTimer = null
+      return sql`select pg_notify(${CHANNEL}, ${dataTopic})`.execute(app.db).then(
+        () => undefined,
+        (error: unknown) => app.log.warn({ err: error }, 'could not announce a data change'),
+      )
+    }
+    if (config.database.dialect === 'postgres') {
+      await listen(config.database.url)
+      app.dataVersion.onLocalWrite(() => {
+        if (!dataTimer && !closing) dataTimer = setTimeout(() => void tellData(), DATA_NOTIFY_MS)
+      })
+    }
 
     const live: Live = {
       async publish(topic) {
@@ -175,6 +204,11 @@ export default fp<{ config: Config; options?: Partial<LiveOptions> }>(
 
     app.addHook('preClose', async () => {
       closing = true
+      // The last writes are told before the database closes.
+      if (dataTimer) {
+        clearTimeout(dataTimer)
+        await tellData()
+      }
       for (const stream of streams) stream.end()
       streams.clear()
     })

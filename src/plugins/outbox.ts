@@ -10,6 +10,9 @@ import { AccountLinks } from '../features/accounts/account-links.js'
 import { createMailer, mailFolder, type Mailer } from '../lib/mailer.js'
 import { sessionKey } from './session.js'
 
+/** How long after a POST the worker looks for mail it queued (see the onResponse hook). */
+const KICK_AFTER_MS = 50
+
 export interface Outbox {
   mailer: Mailer
   tokens: UnsubscribeTokens
@@ -34,16 +37,26 @@ export default fp<{ config: Config; worker?: Partial<WorkerOptions> }>(
       composeNotice({ baseUrl: config.baseUrl, from: config.mailFrom, tokens, links, renderHtml }, row, recipient)
     const worker = new OutboxWorker(app.db, app.dialect, mailer, compose, app.log.child({ component: 'outbox' }), workerOptions)
     app.decorate('outbox', { mailer, tokens, links, worker })
+    let kickTimer: NodeJS.Timeout | null = null
 
     if (config.mailWorker) {
       app.addHook('onReady', async () => worker.start())
-      // A change that queued mail was just committed: send it now rather than at the next poll.
+      // A change that queued mail was just committed: send it soon rather than at the next
+      // poll. Kicks within KICK_AFTER_MS make one round: a storm of RSVPs costs a few rounds
+      // of the worker's queries, not one per POST.
       app.addHook('onResponse', (request, _reply, done) => {
-        if (request.method === 'POST') worker.kick()
+        if (request.method === 'POST' && !kickTimer) {
+          kickTimer = setTimeout(() => {
+            kickTimer = null
+            worker.kick()
+          }, KICK_AFTER_MS)
+          kickTimer.unref()
+        }
         done()
       })
     }
     app.addHook('preClose', async () => {
+      if (kickTimer) clearTimeout(kickTimer)
       await worker.stop()
       mailer.close()
     })

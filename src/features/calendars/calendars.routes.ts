@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { calendarText, type CalendarInfo, type CalendarItem } from '../../lib/ics.js'
-import { feedVersion, sendCacheable } from '../../lib/http-cache.js'
+import { etagOf, feedVersion, sendCacheable, type Cacheable } from '../../lib/http-cache.js'
+import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
 import { NotFoundError } from '../../lib/http-errors.js'
 import { CsrfField, Id, Slug } from '../../lib/schema-fields.js'
 import { isValidDate } from '../../lib/zoned-time.js'
@@ -138,25 +139,35 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   // The personal feed: a secret URL, so calendar apps (which cannot sign in) can read it.
+  // Built once per data version (src/db/data-version.ts): the token is in the key, and
+  // revoking or replacing it is a write, so the old token stops working at once.
+  const personalFeeds = new VersionedCache<Cacheable>({ ttlMs: EVENT_CACHE_TTL_MS, maxEntries: 200 })
   app.get('/calendar/:file', { schema: { params: TokenParams } }, async (request, reply) => {
     const token = /^([A-Za-z0-9_-]{32,64})\.ics$/.exec(request.params.file)?.[1]
-    const userId = token ? await findTokenOwner(db, token) : undefined
-    if (userId === undefined) throw new NotFoundError('no such calendar')
-    const now = new Date()
-    const since = windowStart(now).toISOString()
-    const [sessions, meetups, deleted, chats] = await Promise.all([
-      personalSessions(db, userId, since),
-      personalMeetups(db, userId, since),
-      deletedPersonalMeetups(db, userId, since),
-      memberCommunityIds(db, userId).then((ids) => chatsOf(db, ids)),
-    ])
-    const items = [
-      ...sessions.map((r) => sessionItem(site, r)),
-      ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.personal_status, updated: m.personal_updated })),
-      ...deleted.map((d) => deletedMeetupItem(site, d)),
-      ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
-    ]
-    return serve(request, reply, `person-${userId}`, { name: request.i18n.t('calendar.personalName') }, byStart(items), { private: true })
+    if (!token) throw new NotFoundError('no such calendar')
+    const feed = await personalFeeds.get(`${request.i18n.locale}:${token}`, app.dataVersion.current(), async () => {
+      const userId = await findTokenOwner(db, token)
+      if (userId === undefined) throw new NotFoundError('no such calendar')
+      const now = new Date()
+      const since = windowStart(now).toISOString()
+      const [sessions, meetups, deleted, chats] = await Promise.all([
+        personalSessions(db, userId, since),
+        personalMeetups(db, userId, since),
+        deletedPersonalMeetups(db, userId, since),
+        memberCommunityIds(db, userId).then((ids) => chatsOf(db, ids)),
+      ])
+      const items = [
+        ...sessions.map((r) => sessionItem(site, r)),
+        ...meetups.map((m) => meetupItem(site, request.i18n.t, m, { status: m.personal_status, updated: m.personal_updated })),
+        ...deleted.map((d) => deletedMeetupItem(site, d)),
+        ...chats.flatMap((c) => chatItems(site, request.i18n.t, c, now)),
+      ]
+      const text = calendarText({ name: request.i18n.t('calendar.personalName') }, byStart(items))
+      const lastModified = await feedVersion(db, `${request.i18n.locale}:person-${userId}`, text, now)
+      const body = Buffer.from(text)
+      return { body, etag: etagOf(body), lastModified, contentType: ICS_TYPE, private: true }
+    })
+    return sendCacheable(request, reply, feed)
   })
 
   app.get('/me/calendar', { preHandler: requireSignIn }, async (request, reply) => {

@@ -47,7 +47,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(communityPath(result.community), 303)
   })
 
-  app.get('/communities/:slug', { schema: { params: SlugParams } }, async (request, reply) => {
+  app.get('/communities/:slug', { config: { keptPage: true }, schema: { params: SlugParams } }, async (request, reply) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     const { community } = context
     const viewerId = request.currentUser?.id ?? null

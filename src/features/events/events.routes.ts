@@ -52,7 +52,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(eventPath(result.event), 303)
   })
 
-  app.get('/events/:slug', { schema: { params: EventSlugParams } }, async (request, reply) => {
+  app.get('/events/:slug', { config: { keptPage: true }, schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event, isOrganiser } = await eventOr404(db, request.params.slug, request.currentUser)
     const [organisers, proposals, community, meetups] = await Promise.all([
       listOrganisers(db, event.id),

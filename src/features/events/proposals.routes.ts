@@ -64,7 +64,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
   const formOptions = { formats: PROPOSAL_FORMATS, needs: PROPOSAL_NEEDS }
 
-  app.get('/events/:slug/proposals', { schema: { params: EventSlugParams, querystring: ProposalListQuery } }, async (request, reply) => {
+  app.get('/events/:slug/proposals', { config: { keptPage: true }, schema: { params: EventSlugParams, querystring: ProposalListQuery } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     const filter = {
       sort: request.query.sort ?? 'interest',

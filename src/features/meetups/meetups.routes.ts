@@ -76,7 +76,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(meetupPath(result.meetup), 303)
   })
 
-  app.get('/meetups/:slug', { schema: { params: MeetupSlugParams } }, async (request, reply) => {
+  app.get('/meetups/:slug', { config: { keptPage: true }, schema: { params: MeetupSlugParams } }, async (request, reply) => {
     const { meetup, isHost } = await meetupOr404(db, request.params.slug, request.currentUser)
     const me = request.currentUser
     const [hosts, attendees, mine] = await Promise.all([
