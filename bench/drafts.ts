@@ -11,35 +11,12 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { BENCH_EVENT, BENCH_PASSWORD, generateBenchData } from './generate.js'
+import { BENCH_EVENT, generateBenchData } from './generate.js'
+import { request, signIn } from './http.js'
 
 const DRAFTS = Number(process.env.BENCH_DRAFTS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const ROOT = path.resolve(process.env.BENCH_APP_ROOT ?? path.join(import.meta.dirname, '..'))
-
-function request(base: string, pagePath: string, options: { method?: string; headers?: Record<string, string>; body?: string; agent?: http.Agent } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${pagePath}`, { method: options.method ?? 'GET', headers: options.headers, agent: options.agent }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
-}
-
-async function signIn(base: string, email: string): Promise<string> {
-  const form = await request(base, '/sign-in')
-  const cookie = String(form.headers['set-cookie']?.[0] ?? '').split(';')[0]!
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!
-  const done = await request(base, '/sign-in', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email, password: BENCH_PASSWORD }).toString() })
-  if (done.status !== 303) throw new Error(`sign-in failed: ${done.status}`)
-  // The session cookie, not the device cookie sent beside it.
-  const session = (done.headers['set-cookie'] ?? []).find((c) => c.startsWith('hashcamp_session='))
-  return (session ?? cookie).split(';')[0]!
-}
 
 /**
  * /healthz asked 100 times a second for SECONDS, on schedule whether or not earlier answers
@@ -55,7 +32,7 @@ async function healthLoad(base: string): Promise<{ p50: number; p99: number; max
     const due = started + i * 10
     if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()))
     asked.push(
-      request(base, '/healthz', { agent }).then(({ status }) => {
+      request(`${base}/healthz`, { agent }).then(({ status }) => {
         if (status !== 200) throw new Error(`/healthz answered ${status}`)
         // Counted from when it was due: a request the client itself sent late waited all the same.
         return performance.now() - due
@@ -87,14 +64,14 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`
   try {
     for (;;) {
-      const up = await request(base, '/healthz').then((r) => r.status === 200, () => false)
+      const up = await request(`${base}/healthz`).then((r) => r.status === 200, () => false)
       if (up) break
       if (child.exitCode !== null) throw new Error('the app exited while starting')
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    const cookie = await signIn(base, 'person1@bench.example.org')
+    const { cookie } = await signIn(base, 'person1@bench.example.org')
     const draftPath = `/events/${BENCH_EVENT}/schedule/auto`
-    const warm = await request(base, draftPath, { headers: { cookie } })
+    const warm = await request(`${base}${draftPath}`, { headers: { cookie } })
     if (warm.status !== 200) throw new Error(`a draft answered ${warm.status} ${warm.headers.location ?? ''}`)
 
     const alone = await healthLoad(base)
@@ -105,7 +82,7 @@ async function main(): Promise<void> {
       Promise.all(
         Array.from({ length: DRAFTS }, async () => {
           const started = performance.now()
-          const { status } = await request(base, draftPath, { headers: { cookie } })
+          const { status } = await request(`${base}${draftPath}`, { headers: { cookie } })
           return { status, ms: performance.now() - started }
         }),
       ),

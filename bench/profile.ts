@@ -6,10 +6,10 @@
 //   pages: home community event proposals meetup personal-ics rsvp
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import http from 'node:http'
 import path from 'node:path'
 import autocannon from 'autocannon'
-import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, BENCH_PASSWORD } from './generate.js'
+import { BENCH_CALENDAR_TOKEN, BENCH_EVENT } from './generate.js'
+import { csrfIn, request, sessionCookie, signIn } from './http.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -18,36 +18,10 @@ const TOP = Number(process.env.BENCH_TOP ?? 30)
 // the cores with it, so the profile's busy time is close to its CPU time.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1)
 
-interface Got {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: string
-}
-
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Got> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
-}
-
-/** The session cookie by name: signing in sets the known-device cookie first (bench/run.ts says why). */
-const cookieOf = (got: Got, fallback: string) => (got.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('hashcamp_session=')) ?? fallback
-const csrfIn = (got: Got) => /name="_csrf" value="([^"]+)"/.exec(got.body)![1]!
-
 async function rsvpCase(base: string): Promise<{ path: string; method: 'POST'; headers: Record<string, string>; body: string }> {
-  const form = await request(`${base}/sign-in`)
-  let cookie = cookieOf(form, '')
-  const signIn = new URLSearchParams({ _csrf: csrfIn(form), email: 'person5000@bench.example.org', password: BENCH_PASSWORD }).toString()
-  cookie = cookieOf(await request(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: signIn }), cookie)
+  let { cookie } = await signIn(base, 'person5000@bench.example.org')
   const page = await request(`${base}/meetups/lunch-7`, { headers: { cookie } })
-  cookie = cookieOf(page, cookie)
+  cookie = sessionCookie(page, cookie)
   const body = new URLSearchParams({ _csrf: csrfIn(page), going: 'yes', partySize: '1' }).toString()
   return { path: '/meetups/lunch-7/rsvp', method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body }
 }

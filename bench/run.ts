@@ -16,7 +16,8 @@ import readline from 'node:readline'
 import autocannon from 'autocannon'
 import { createDb } from '../src/db/create-db.js'
 import { runAutoscheduleBench, type AutoscheduleRow } from './autoschedule.js'
-import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, BENCH_PASSWORD, SHAPE, generateBenchData } from './generate.js'
+import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, SHAPE, generateBenchData } from './generate.js'
+import { csrfIn, request, sessionCookie, signIn } from './http.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -72,53 +73,9 @@ async function startBare(): Promise<Server> {
   return { child, base: base! }
 }
 
-interface Response {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: string
-  bytes: Buffer
-}
-
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks)
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes })
-      })
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
-}
-
-/**
- * The session cookie a response sets, or the one the client had. By name: signing in also sets
- * the known-device cookie (path /sign-in) first, and taking the first Set-Cookie sent the later
- * requests with no session at all (the "RSVP POST" then measured a redirect to sign in).
- */
-function sessionCookie(response: Response, current: string): string {
-  const set = (response.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!).find((pair) => pair.startsWith('hashcamp_session='))
-  return set ?? current
-}
-
-/** Signs a bench person in, as a browser would: the form's CSRF token, then the POST. */
-async function signIn(base: string, email: string): Promise<{ cookie: string }> {
-  const form = await request(`${base}/sign-in`)
-  let cookie = sessionCookie(form, '')
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!
-  const body = new URLSearchParams({ _csrf: csrf, email, password: BENCH_PASSWORD }).toString()
-  const done = await request(`${base}/sign-in`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body })
-  if (done.status !== 303) throw new Error(`sign-in failed: ${done.status}`)
-  cookie = sessionCookie(done, cookie)
-  return { cookie }
-}
-
 async function csrfOf(base: string, pagePath: string, cookie: string): Promise<{ csrf: string; cookie: string }> {
   const page = await request(`${base}${pagePath}`, { headers: { cookie } })
-  return { csrf: /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!, cookie: sessionCookie(page, cookie) }
+  return { csrf: csrfIn(page), cookie: sessionCookie(page, cookie) }
 }
 
 /** A response's headers as a static server would send them again: not those the server writes itself. */
