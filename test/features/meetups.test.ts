@@ -61,6 +61,35 @@ describe('meetups', () => {
     assert.equal(await seatsTaken(app), 2)
   })
 
+  test('the same answer again (a double tap) changes nothing: the seat, the place in line, the version, no second email; still refused once cancelled', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Host')
+    await createMeetup(host, { capacity: '1' })
+    const [ann, bryn] = await Promise.all(['Ann', 'Bryn'].map((n) => person(app, n)))
+    await rsvp(ann!, 'lunch-on-saturday')
+    await rsvp(bryn!, 'lunch-on-saturday')
+    const state = async () => ({
+      meetup: await app.db.selectFrom('meetups').select(['seats_taken', 'rsvp_version']).executeTakeFirstOrThrow(),
+      rsvps: await app.db.selectFrom('rsvps').selectAll().orderBy('id').execute(),
+      emails: (await app.db.selectFrom('outbox').select('id').execute()).length,
+    })
+    const before = await state()
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await rsvp(ann!, 'lunch-on-saturday')).status, 303)
+      assert.match((await ann!.get('/meetups/lunch-on-saturday')).html, /You are going\. See you there\./)
+      assert.equal((await rsvp(bryn!, 'lunch-on-saturday')).status, 303)
+      assert.match((await bryn!.get('/meetups/lunch-on-saturday')).html, /on the waitlist: number 1/)
+    }
+    assert.deepEqual(await state(), before)
+    // A changed answer still goes the long way: a party of one giving up frees the seat for Bryn.
+    await cancelRsvp(ann!, 'lunch-on-saturday')
+    assert.deepEqual(await statuses(app), { Ann: 'not_going', Bryn: 'going' })
+    await host.submit('/meetups/lunch-on-saturday', '/meetups/lunch-on-saturday/cancel', {})
+    const refused = await rsvp(bryn!, 'lunch-on-saturday')
+    assert.equal(refused.status, 409)
+    assert.match(text(refused.html), /has been cancelled, so it takes no replies/)
+  })
+
   test('a smaller party and a raised capacity free seats and promote at once; parties that do not fit are skipped, not dropped', async (t) => {
     const app = await buildTestApp(t)
     const host = await person(app, 'Host')

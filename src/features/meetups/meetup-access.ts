@@ -20,6 +20,16 @@ export async function meetupOr404(db: Kysely<Database>, slug: string, user: Curr
   return { meetup, isHost }
 }
 
+/**
+ * The meetup, for someone answering it as an attendee: an RSVP needs no host check, so a
+ * visible meetup costs one read; a missing or hidden one goes through meetupOr404's rules.
+ */
+export async function meetupToAnswer(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
+  const meetup = await findMeetupBySlug(db, slug)
+  if (!meetup || meetup.hidden_at) return (await meetupOr404(db, slug, user)).meetup
+  return meetup
+}
+
 export async function hostOnly(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
   const context = await meetupOr404(db, slug, user)
   if (!context.isHost) throw new ForbiddenError('only hosts may do this')

@@ -16,7 +16,7 @@ import { listEvents } from '../events/events.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { attendeesCsv, visibleAttendees } from './attendees.js'
 import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm, type MeetupInput } from './meetups.schemas.js'
-import { hostOnly, meetupOr404 } from './meetup-access.js'
+import { hostOnly, meetupOr404, meetupToAnswer } from './meetup-access.js'
 import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
 import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
@@ -177,7 +177,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/meetups/:slug/rsvp', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: RsvpBody } }, async (request, reply) => {
-    const { meetup } = await meetupOr404(db, request.params.slug, request.currentUser)
+    const meetup = await meetupToAnswer(db, request.params.slug, request.currentUser)
     const userId = request.currentUser!.id
     if (request.body.going === 'no') {
       await rsvpNotGoing(db, meetup.id, userId, new Date())

@@ -11,6 +11,7 @@
 // seat they could have had. A waiting party that changes its size keeps its place: the
 // place belongs to the person who asked first, whoever they bring.
 import type { Insertable, Kysely, Transaction } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, MeetupRow, RsvpRow, RsvpsTable } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { KeyedBatches } from '../../lib/keyed-batches.js'
@@ -28,7 +29,7 @@ async function lockExistingMeetup(trx: Transaction<Database>, meetupId: number):
   return meetup
 }
 
-function assertOpen(meetup: MeetupRow, now: Date): void {
+function assertOpen(meetup: Pick<MeetupRow, 'state' | 'starts_at' | 'rsvp_opens_at' | 'rsvp_closes_at'>, now: Date): void {
   const at = now.toISOString()
   if (meetup.state === 'cancelled') throw new RefusedError('rsvp.refused.cancelled')
   if (meetup.starts_at <= at) throw new RefusedError('rsvp.refused.past')
@@ -107,7 +108,39 @@ export async function waitlistPosition(db: Kysely<Database>, meetupId: number, r
 
 /** "I'm going, with this many people": a seat if the party fits, else the end of the waitlist. */
 export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date): Promise<RsvpOutcome> {
-  return repliesTo(db).submit(meetupId, { userId, partySize, now })
+  const reply = { userId, partySize, now }
+  return (await sameAnswerAgain(db, meetupId, reply)) ?? repliesTo(db).submit(meetupId, reply)
+}
+
+const meetupAndReply = compiledOnce((db, p: { meetupId: number; userId: number }) =>
+  db
+    .selectFrom('meetups')
+    .leftJoin('rsvps', (join) => join.onRef('rsvps.meetup_id', '=', 'meetups.id').on('rsvps.user_id', '=', p.userId))
+    .select(['meetups.state', 'meetups.starts_at', 'meetups.rsvp_opens_at', 'meetups.rsvp_closes_at', 'meetups.capacity', 'meetups.seats_taken', 'meetups.max_party_size'])
+    .select(['rsvps.id as rsvp_id', 'rsvps.status', 'rsvps.party_size', 'rsvps.seq'])
+    .where('meetups.id', '=', p.meetupId),
+)
+
+/**
+ * The answer the person has already given, given again (a double tap, a form sent twice, a
+ * reload that re-posts): nothing would change, so it is answered from one read, without the
+ * meetup's lock or a write, and so without queueing behind a rush of other replies. The read
+ * is one statement, so one snapshot: the answer is the one the long way would have given at
+ * that moment, refusals included (a cancelled meetup, replies closed). A waiting party that
+ * would fit now goes the long way, which seats it. Anything else (a new party size, a first
+ * reply, back from "not going") returns null.
+ */
+async function sameAnswerAgain(db: Kysely<Database>, meetupId: number, { userId, partySize, now }: GoingReply): Promise<RsvpOutcome | null> {
+  const [row] = await meetupAndReply(db, { meetupId, userId })
+  if (!row || row.rsvp_id === null || row.seq === null || row.party_size !== partySize || partySize > row.max_party_size) return null
+  if (row.status === 'going') {
+    assertOpen(row, now)
+    return { status: 'going' }
+  }
+  if (row.status !== 'waitlisted' || fits(row, row.seats_taken, partySize)) return null
+  assertOpen(row, now)
+  const position = await waitlistPosition(db, meetupId, { seq: row.seq, id: row.rsvp_id })
+  return { status: 'waitlisted', position, seatsLeft: row.capacity === null ? null : row.capacity - row.seats_taken }
 }
 
 interface GoingReply {
@@ -173,11 +206,14 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
       try {
         if (answeredBefore.has(reply.userId)) {
           await write()
-          outcomes.push(await rsvpGoingIn(trx, meetupId, reply))
-          // The long way took the lock again and may have moved seats and the queue.
-          meetup = await lockExistingMeetup(trx, meetupId)
-          seats = meetup.seats_taken
-          version = meetup.rsvp_version
+          // Under the lock this batch holds: its place in line, if it needs a new one, is the
+          // next version, as for a first reply. The long way writes seats and version itself.
+          version += 1
+          meetup = { ...meetup, seats_taken: seats, rsvp_version: version }
+          const answer = await rsvpGoingIn(trx, meetup, reply)
+          outcomes.push(answer.outcome)
+          seats = answer.seatsTaken
+          meetup = { ...meetup, seats_taken: seats }
           waiting = null
           continue
         }
@@ -210,10 +246,14 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
   })
 }
 
-/** One reply, the long way: for someone who has answered before (a new party size, back from "not going"). */
-async function rsvpGoingIn(trx: Transaction<Database>, meetupId: number, { userId, partySize, now }: GoingReply): Promise<RsvpOutcome> {
+/**
+ * One reply, the long way: for someone who has answered before (a new party size, back from
+ * "not going"). `meetup` is as the caller's lock left it, its rsvp_version the reply's place in
+ * line; returns the answer and the seats taken after it, both written (with the version).
+ */
+async function rsvpGoingIn(trx: Transaction<Database>, meetup: MeetupRow, { userId, partySize, now }: GoingReply): Promise<{ outcome: RsvpOutcome; seatsTaken: number }> {
+  const meetupId = meetup.id
   const stamp = now.toISOString()
-  const meetup = await lockExistingMeetup(trx, meetupId)
   assertOpen(meetup, now)
   if (partySize < 1 || partySize > meetup.max_party_size) throw new RefusedError('rsvp.refused.partySize', { count: String(meetup.max_party_size) })
   const existing = await findRsvp(trx, meetupId, userId)
@@ -240,13 +280,13 @@ async function rsvpGoingIn(trx: Transaction<Database>, meetupId: number, { userI
     seats = promotion.seatsTaken
     await noticePromoted(trx, meetup, promotion.promoted, stamp)
   }
-  await saveSeats(trx, meetupId, seats)
+  await trx.updateTable('meetups').set({ seats_taken: seats, rsvp_version: meetup.rsvp_version }).where('id', '=', meetupId).execute()
   const cause = `m${meetupId}:r${meetup.rsvp_version}`
   if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
   const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
   if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
-  if (status === 'going') return { status: 'going' }
-  return { status: 'waitlisted', position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }
+  if (status === 'going') return { outcome: { status: 'going' }, seatsTaken: seats }
+  return { outcome: { status: 'waitlisted', position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }, seatsTaken: seats }
 }
 
 /** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */
