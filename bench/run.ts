@@ -101,9 +101,12 @@ function cpuTimeOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000
 }
 
-async function load(pid: number, url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}, seconds = SECONDS): Promise<Load> {
+async function load(pid: number, url: string, options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; bodies?: string[]; connections?: number } = {}, seconds = SECONDS): Promise<Load> {
   const cpuBefore = cpuTimeOf(pid)
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, method: options.method ?? 'GET', headers: options.headers, body: options.body })
+  const method = options.method ?? 'GET'
+  // `bodies`: each connection sends them in turn, over and over.
+  const requests = options.bodies?.map((body) => ({ method, body }))
+  const result = await autocannon({ url, connections: options.connections ?? CONNECTIONS, duration: seconds, method, headers: options.headers, body: options.body, requests })
   const cpuUs = (cpuTimeOf(pid) - cpuBefore) / Math.max(1, result.requests.total)
   const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, (stat as { count: number }).count]))
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, statuses, cpuUs }
@@ -147,6 +150,10 @@ interface PageCase {
   method?: 'GET' | 'POST'
   headers?: Record<string, string>
   body?: string
+  /** Bodies sent in turn (the first is also the probe's), instead of `body`. */
+  bodies?: string[]
+  /** Connections, if not BENCH_CONNECTIONS: one, where the bodies' order must hold. */
+  connections?: number
   /** The status every response should have. */
   expect: number
   /** Where a redirect should lead (an RSVP lands on the meetup, not on the sign-in page). */
@@ -249,11 +256,24 @@ async function main(): Promise<void> {
         expect: 303,
         location: '/meetups/lunch-7',
       },
+      {
+        // The line above repeats one answer (a double tap: answered without a write). This
+        // one changes it every time, "yes" then "no", on one connection so each is a change:
+        // the meetup's lock, the seat taken or freed, the notice queued, every time.
+        name: 'RSVP POST, changing',
+        path: '/meetups/lunch-7/rsvp',
+        method: 'POST',
+        headers: { cookie: rsvpForm.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        bodies: ['no', 'yes'].map((going) => new URLSearchParams({ _csrf: rsvpForm.csrf, going, partySize: '1' }).toString()),
+        connections: 1,
+        expect: 303,
+        location: '/meetups/lunch-7',
+      },
     ]
 
     const rows: { name: string; bytes: number; app: Load; bare: Load; ratio: number; asciiRps: number }[] = []
     for (const page of cases.filter((c) => !process.env.BENCH_ONLY || c.name.includes(process.env.BENCH_ONLY))) {
-      const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body })
+      const probe = await request(`${app.base}${page.path}`, { method: page.method, headers: page.headers, body: page.body ?? page.bodies?.[0] })
       if (probe.status !== page.expect) throw new Error(`${page.name}: ${probe.status}, expected ${page.expect}`)
       if (page.location && probe.headers.location !== page.location) throw new Error(`${page.name}: redirected to ${probe.headers.location}, expected ${page.location}`)
       const bytes = probe.bytes.length
