@@ -3,7 +3,7 @@
 import type { Locale } from './i18n.js'
 
 /** Welsh and English as used in the UK: 24-hour clock, day before month. */
-const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', cy: 'cy-GB' }
+export const INTL_LOCALE: Record<Locale, string> = { en: 'en-GB', cy: 'cy-GB' }
 
 const STYLES = {
   /** Thursday, 2 July 2026 */

@@ -352,6 +352,13 @@ describe('schedule', () => {
     assert.match(grid, /<noscript><meta http-equiv="refresh" content="60"><\/noscript>/)
     const after = text((await member.get(`/events/${SLUG}/now?at=2027-01-16T18:00`)).html)
     assert.match(after, /Nothing more on the schedule today/)
+    // Before the day: when it starts, and what is on first in each room; a preview says it is one.
+    const morning = text((await member.get(`/events/${SLUG}/now?at=2027-01-16T07:00`)).html)
+    assert.match(morning, /Starts at 09:30/)
+    assert.match(morning, /First <span class="projector__time">10:00–10:45[\s\S]*<th scope="row">Hall<\/th>\s*<td>Alt text that helps<\/td>/)
+    assert.match(morning, /Preview: the projector as it will look on Saturday,? 16 January 2027 at 07:00/)
+    assert.match(text((await member.get(`/events/${SLUG}/now?at=2027-01-15T18:00`)).html), /Starts on Saturday,? 16 January 2027 at 09:30/)
+    assert.doesNotMatch((await member.get(`/events/${SLUG}/now`)).html, /Preview: /, 'the real thing is no preview')
   })
 
   test('odd input never breaks anything: ids out of range, another event’s rooms, garbage times', async (t) => {

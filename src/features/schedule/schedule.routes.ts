@@ -4,7 +4,8 @@
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EVENT_CACHE_TTL_MS, VersionedCache } from '../../lib/versioned-cache.js'
-import { formatInstant } from '../../i18n/format.js'
+import { formatInstant, INTL_LOCALE } from '../../i18n/format.js'
+import type { Locale } from '../../i18n/i18n.js'
 import { atomXml, tagUri } from '../../lib/atom.js'
 import { isValidDate, isValidTime, zonedToUtc } from '../../lib/zoned-time.js'
 import { absolute } from '../cards/cards.js'
@@ -18,7 +19,7 @@ import { loadGrid } from './grid-data.js'
 import { listChanges } from './grid.queries.js'
 import { liveTopic } from './schedule-access.js'
 import { NowQuery, PublicGridQuery } from './schedule.schemas.js'
-import { changeText, toGrid } from './schedule.view-models.js'
+import { changeText, toGrid, type GridView } from './schedule.view-models.js'
 
 /** How often a page without JavaScript reloads itself to catch up (seconds). */
 const GRID_REFRESH = 60
@@ -26,11 +27,32 @@ const PROJECTOR_REFRESH = 30
 /** SSE comment lines keep proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 25_000
 
-/** "2027-01-16T10:30" in the event's zone → that instant; anything else → now. */
-function instantFrom(at: string | undefined, timeZone: string): Date {
+/** "2027-01-16T10:30" in the event's zone → that instant; anything else → null (now). */
+function previewInstant(at: string | undefined, timeZone: string): Date | null {
   const [date, time] = (at ?? '').split('T')
   if (date && time && isValidDate(date) && isValidTime(time)) return zonedToUtc(date, time, timeZone)
-  return new Date()
+  return null
+}
+
+/**
+ * Before a day starts (nothing on now, and the next slot is its day's first): when that slot
+ * starts, and the first slot with sessions, so the wall says "Starts at 09:30" and what is on
+ * first, rather than a column of "now" with nothing in it. Null once the day is under way.
+ */
+function upcomingOf(grid: GridView, at: Date, locale: Locale, timeZone: string) {
+  if (grid.nowSlot) return null
+  const iso = at.toISOString()
+  const day = grid.days.find((d) => d.slots.some((slot) => slot.startsAt > iso))
+  if (!day || day.slots[0]!.startsAt <= iso) return null
+  const later = grid.days.flatMap((d) => d.slots).filter((slot) => slot.startsAt > iso)
+  const first = later[0]!
+  const dayOf = (instant: string | Date) => formatInstant(locale, instant, timeZone, 'shortDate')
+  return {
+    time: formatInstant(locale, first.startsAt, timeZone, 'time'),
+    day: formatInstant(locale, first.startsAt, timeZone, 'date'),
+    sameDay: dayOf(first.startsAt) === dayOf(at),
+    firstSessions: later.find((slot) => slot.takesSessions) ?? null,
+  }
 }
 
 /** Stands for the CSRF token in a kept page; it cannot occur in escaped HTML. */
@@ -88,17 +110,24 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events/:slug/now', { schema: { params: EventSlugParams, querystring: NowQuery } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     const { event } = context
-    const at = instantFrom(request.query.at, event.time_zone)
+    const { locale } = request.i18n
+    const preview = previewInstant(request.query.at, event.time_zone)
+    const at = preview ?? new Date()
     const published = isSchedulePublished(event)
     const data = published ? await loadGrid(db, event, null, { withInterest: false }) : null
     const grid = data ? toGrid(request.i18n, event, data, { at, viewerId: null, mine: false, showCancelled: false }) : null
     const scheduleUrl = absolute(config.baseUrl, eventPath(event, '/schedule'))
     return reply.viewAsync('schedule/now', {
-      event: toEventHeader(request.i18n.locale, event),
+      event: toEventHeader(locale, event),
       published,
-      clock: formatInstant(request.i18n.locale, at, event.time_zone, 'time'),
+      clock: formatInstant(locale, at, event.time_zone, 'time'),
+      // The page's clock ticks on in the browser (static/js/projector-clock.js), not in a preview.
+      timeZone: event.time_zone,
+      clockLocale: INTL_LOCALE[locale],
+      preview: preview ? formatInstant(locale, preview, event.time_zone, 'dateTime') : null,
       nowSlot: grid?.nowSlot ?? null,
       nextSlot: grid?.nextSlot ?? null,
+      upcoming: grid ? upcomingOf(grid, at, locale, event.time_zone) : null,
       rooms: grid?.rooms ?? [],
       scheduleUrl,
       qrSvg: await qrSvg(scheduleUrl),
