@@ -23,6 +23,7 @@ import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
 import meetupsRoutes from './features/meetups/meetups.routes.js'
 import deletionsRoutes from './features/deletions/deletions.routes.js'
+import imagesRoutes from './features/images/images.routes.js'
 import meRoutes from './features/meetups/me.routes.js'
 import myDataRoutes from './features/accounts/my-data.routes.js'
 import privacyRoutes from './features/accounts/privacy.routes.js'
@@ -136,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(apiRoutes)
   await app.register(meetupsRoutes)
   await app.register(deletionsRoutes)
+  await app.register(imagesRoutes)
   await app.register(meRoutes)
   await app.register(myDataRoutes)
   await app.register(privacyRoutes)

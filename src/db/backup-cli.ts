@@ -19,6 +19,11 @@ try {
   if (!config.sessionSecret && fs.existsSync(keyFile)) {
     process.stdout.write(`Keep ${keyFile} safe too (or set SESSION_SECRET): links already emailed need it.\n`)
   }
+  // Event and meetup images are files, not rows: the copy above names them but does not hold them.
+  const images = path.join(config.dataDir, 'images')
+  if (fs.existsSync(images) && fs.readdirSync(images).length > 0) {
+    process.stdout.write(`Copy ${images}${path.sep} too, now (rsync -a, without --delete): the database copy names the images it holds, not their files.\n`)
+  }
 } catch (error) {
   if (!(error instanceof BackupError || error instanceof ConfigError)) throw error
   process.stderr.write(`Backup failed: ${error.message}\n`)

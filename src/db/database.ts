@@ -472,6 +472,20 @@ export interface TombstonePeopleTable {
   user_id: number
 }
 
+/** An event's or a meetup's one image (exactly one of event_id, meetup_id); files in <dataDir>/images/. */
+export interface ImagesTable {
+  id: Generated<number>
+  /** Random; the files are `<key>.webp` (page) and `<key>-card.jpg` (link cards). */
+  key: string
+  event_id: number | null
+  meetup_id: number | null
+  alt: string
+  /** Of the page variant. */
+  width: number
+  height: number
+  created_at: string
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -508,6 +522,7 @@ export interface Database {
   moderation_log: ModerationLogTable
   tombstones: TombstonesTable
   tombstone_people: TombstonePeopleTable
+  images: ImagesTable
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
@@ -561,3 +576,4 @@ export type ScheduleChangeRow = Selectable<ScheduleChangesTable>
 export type MeetupRow = Selectable<MeetupsTable>
 export type RsvpRow = Selectable<RsvpsTable>
 export type TombstoneRow = Selectable<TombstonesTable>
+export type ImageRow = Selectable<ImagesTable>

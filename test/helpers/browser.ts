@@ -74,6 +74,33 @@ export class Browser {
     await this.get(pageUrl)
     return this.post(action, fields)
   }
+
+  /**
+   * Posts a multipart/form-data form (a file upload) as a browser does, with the CSRF token of
+   * the last page seen unless given. `files`: field name → the file's name, type and bytes.
+   */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    files: Record<string, { name: string; type: string; data: Uint8Array }>,
+    options: { csrf?: string | null } = {},
+  ): Promise<Page> {
+    const csrf = options.csrf === undefined ? this.lastCsrf : options.csrf
+    const form = new FormData()
+    if (csrf !== null) form.append('_csrf', csrf ?? '')
+    for (const [name, value] of Object.entries(fields)) form.append(name, value)
+    for (const [name, file] of Object.entries(files)) form.append(name, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name)
+    // The encoding a browser would send, boundary and all.
+    const encoded = new Request('http://localhost/', { method: 'POST', body: form })
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.ip,
+      headers: { cookie: this.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+      payload: Buffer.from(await encoded.arrayBuffer()),
+    })
+    return this.toPage(response)
+  }
 }
 
 /** Accepts every invitation waiting on this person's /me page, as they would, one by one. */

@@ -98,14 +98,20 @@ export function shareLinks(parts: { title: string; when: string | null; hashtag:
   }
 }
 
-/** A card for a page: its canonical URL from BASE_URL, the site image unless given one. */
-export function pageCard(baseUrl: string, parts: { title: string; description: string; path: string; type?: Card['type']; jsonLd?: string | null; imageAlt: string }): Card {
+/**
+ * A card for a page: its canonical URL from BASE_URL, the site image unless given one. `image`:
+ * an event's or meetup's own (its absolute 1200×630 card variant and the alt text its organiser wrote).
+ */
+export function pageCard(
+  baseUrl: string,
+  parts: { title: string; description: string; path: string; type?: Card['type']; jsonLd?: string | null; imageAlt: string; image?: { cardUrl: string; alt: string } | null },
+): Card {
   return {
     title: parts.title,
     description: parts.description,
     url: absolute(baseUrl, parts.path),
-    image: siteImage(baseUrl),
-    imageAlt: parts.imageAlt,
+    image: parts.image ? parts.image.cardUrl : siteImage(baseUrl),
+    imageAlt: parts.image ? parts.image.alt : parts.imageAlt,
     type: parts.type ?? 'website',
     jsonLd: parts.jsonLd ?? null,
   }

@@ -13,6 +13,7 @@ import { assertHost, communityOr404 } from '../communities/community-access.js'
 import { assertOrganiser, eventOr404 } from '../events/event-access.js'
 import { hostOnly } from '../meetups/meetup-access.js'
 import { countEventParts, countReplies } from './deletions.queries.js'
+import { removeImageFiles } from '../images/images.service.js'
 import { communityRefusal, deletableFrom, deleteCommunity, deleteEvent, deleteMeetup, eventRefusal, meetupRefusal, type CommunityRefusal, type EventRefusal, type MeetupRefusal } from './deletions.service.js'
 
 const SlugOnly = Type.Object({ slug: Slug })
@@ -58,6 +59,7 @@ const deletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const result = await deleteMeetup(db, meetup.id, new Date())
     if (!result.ok && result.refusal === 'gone') throw new GoneError('deleted by someone else first')
     if (!result.ok) return meetupRefused(request, reply, meetup, result.refusal)
+    await removeImageFiles(app.config.dataDir, result.imageKeys ?? [])
     reply.flash('deletion.meetup.done', { title: meetup.title })
     const community = meetup.community_id ? await db.selectFrom('communities').select('slug').where('id', '=', meetup.community_id).executeTakeFirst() : undefined
     return reply.redirect(community ? `/communities/${community.slug}` : '/me', 303)
@@ -92,6 +94,7 @@ const deletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const result = await deleteEvent(db, context.event.id, new Date())
     if (!result.ok && result.refusal === 'gone') throw new GoneError('deleted by someone else first')
     if (!result.ok) return eventRefused(request, reply, context.event.slug, result.refusal)
+    await removeImageFiles(app.config.dataDir, result.imageKeys ?? [])
     reply.flash('deletion.event.done', { name: context.event.name })
     return reply.redirect('/events', 303)
   })

@@ -21,6 +21,7 @@ import { lockEvent } from '../events/events.queries.js'
 import { lockCommunity } from '../communities/communities.queries.js'
 import { lockMeetup } from '../meetups/meetups.queries.js'
 import { countReplies } from './deletions.queries.js'
+import { takeImage } from '../images/images.queries.js'
 
 export type MeetupRefusal = 'deletion.refused.meetupReplies' | 'deletion.refused.meetupCancelledRecently'
 export type EventRefusal = 'deletion.refused.eventNotDraft' | 'deletion.refused.eventWasPublished' | 'deletion.refused.eventProposals'
@@ -31,7 +32,8 @@ export type CommunityRefusal =
   | 'deletion.refused.communityEvents'
   | 'deletion.refused.communityChats'
 
-export type DeleteResult<R> = { ok: true } | { ok: false; refusal: R } | { ok: false; refusal: 'gone' }
+/** `imageKeys`: the deleted item's image, whose files the caller removes once this has committed. */
+export type DeleteResult<R> = { ok: true; imageKeys?: string[] } | { ok: false; refusal: R } | { ok: false; refusal: 'gone' }
 
 const DAY = 86400000
 
@@ -134,8 +136,9 @@ export async function deleteMeetup(db: Kysely<Database>, meetupId: number, now: 
     await trx.deleteFrom('meetup_messages').where('meetup_id', '=', meetup.id).execute()
     await trx.deleteFrom('rsvps').where('meetup_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetup_hosts').where('meetup_id', '=', meetup.id).execute()
+    const imageKeys = await takeImage(trx, { kind: 'meetup', id: meetup.id })
     await trx.deleteFrom('meetups').where('id', '=', meetup.id).execute()
-    return { ok: true } as const
+    return { ok: true, imageKeys } as const
   })
 }
 
@@ -182,9 +185,10 @@ export async function deleteEvent(db: Kysely<Database>, eventId: number, now: Da
     await trx.deleteFrom('event_organisers').where('event_id', '=', eventId).execute()
     // Meetups listed on it stay, on their own.
     await trx.updateTable('meetups').set({ event_id: null, event_approved: 1, updated_at: stamp }).where('event_id', '=', eventId).execute()
+    const imageKeys = await takeImage(trx, { kind: 'event', id: eventId })
     await trx.deleteFrom('events').where('id', '=', eventId).execute()
     await trx.insertInto('tombstones').values({ kind: 'event', target_id: event.id, slug: event.slug, title: event.name, starts_at: null, ends_at: null, sequence: null, community_id: null, deleted_at: stamp }).execute()
-    return { ok: true } as const
+    return { ok: true, imageKeys } as const
   })
 }
 

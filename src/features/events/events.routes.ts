@@ -8,7 +8,8 @@ import { EventBody, EventSlugParams, eventMessages, readEventForm } from './even
 import { createEvent, editEvent } from './events.service.js'
 import { liveTopic } from '../schedule/schedule-access.js'
 import { listEvents, listOrganisers } from './events.queries.js'
-import { eventDates, eventFormValues, eventPath, toEventHeader } from './events.view-models.js'
+import { eventDates, eventPath, toEventHeader } from './events.view-models.js'
+import { eventEditPage, eventImage } from './edit-page.js'
 import { assertOrganiser, eventOr404 } from './event-access.js'
 import { countProposals } from './proposals.queries.js'
 import { personPath } from '../people/people.view-models.js'
@@ -54,11 +55,12 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:slug', { config: { keptPage: true }, schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event, isOrganiser } = await eventOr404(db, request.params.slug, request.currentUser)
-    const [organisers, proposals, community, meetups] = await Promise.all([
+    const [organisers, proposals, community, meetups, image] = await Promise.all([
       listOrganisers(db, event.id),
       countProposals(db, event.id),
       event.community_id ? db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirst() : undefined,
       listUpcomingMeetups(db, new Date(), { eventId: event.id }),
+      eventImage(db, app.config.baseUrl, event.id),
     ])
     const header = toEventHeader(request.i18n.locale, event)
     const path = eventPath(event)
@@ -71,6 +73,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         path,
         type: 'event',
         imageAlt: request.i18n.t('card.imageAlt'),
+        image,
         jsonLd: eventJsonLd({
           name: event.name,
           description: event.description,
@@ -91,28 +94,27 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       community: community ?? null,
       meetups: meetups.map((m) => ({ ...m, when: meetupStart(request.i18n.locale, m), seatsLeft: seatsLeft(m) })),
       isOrganiser,
+      image,
     })
   })
 
   app.get('/events/:slug/edit', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     assertOrganiser(context)
-    const community = context.event.community_id
-      ? await db.selectFrom('communities').select('slug').where('id', '=', context.event.community_id).executeTakeFirst()
-      : undefined
-    return reply.viewAsync('events/edit', {
-      event: toEventHeader(request.i18n.locale, context.event),
-      values: eventFormValues(context.event, community?.slug ?? null),
-      errors: {},
-      ...(await formData()),
-    })
+    return reply.viewAsync('events/edit', await eventEditPage(db, app.config.baseUrl, request.i18n.locale, context.event))
   })
 
   app.post('/events/:slug/edit', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: EventBody }, attachValidation: true }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
     assertOrganiser(context)
     const render = async (errors: FormErrors) =>
-      reply.code(400).viewAsync('events/edit', { event: toEventHeader(request.i18n.locale, context.event), values: keptValues(request.body), errors, ...(await formData()) })
+      reply.code(400).viewAsync('events/edit', {
+        event: toEventHeader(request.i18n.locale, context.event),
+        values: keptValues(request.body),
+        errors,
+        ...(await formData()),
+        image: await eventImage(db, app.config.baseUrl, context.event.id),
+      })
     // The slug stays: links to the event must keep working.
     const { input, errors } = readEventForm({ ...request.body, slug: context.event.slug }, request.validationError?.validation)
     if (!input) return render(errors)

@@ -19,7 +19,8 @@ import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, r
 import { hostOnly, meetupOr404, meetupToAnswer } from './meetup-access.js'
 import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
 import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
-import { meetupFormValues, meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
+import { meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
+import { meetupEditPage, meetupImage } from './edit-page.js'
 import { rsvpGoing, rsvpNotGoing, waitlistPosition } from './rsvps.service.js'
 import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
 import { meetupDeletion } from '../deletions/deletions.service.js'
@@ -79,10 +80,12 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/meetups/:slug', { config: { keptPage: true }, schema: { params: MeetupSlugParams } }, async (request, reply) => {
     const { meetup, isHost } = await meetupOr404(db, request.params.slug, request.currentUser)
     const me = request.currentUser
-    const [hosts, attendees, mine] = await Promise.all([
+    const [hosts, attendees, mine, image] = await Promise.all([
       listMeetupHosts(db, meetup.id),
       listAttendees(db, meetup.id),
       me ? findMyRsvp(db, meetup.id, me.id) : undefined,
+      // A hidden meetup's image is not served (images.routes.ts): its page shows none either.
+      meetup.hidden_at ? null : meetupImage(db, app.config.baseUrl, meetup.id),
     ])
     const position = mine?.status === 'waitlisted' ? await waitlistPosition(db, meetup.id, mine) : null
     const view = toMeetupView(request.i18n.locale, meetup)
@@ -107,6 +110,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         path,
         type: 'event',
         imageAlt: request.i18n.t('card.imageAlt'),
+        image,
         jsonLd: eventJsonLd({
           name: meetup.title,
           description: meetup.description,
@@ -123,6 +127,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       share: shareLinks({ title: meetup.title, when: view.when, hashtag: hashtag || null, url }),
       qrSvg: await qrSvg(url),
       meetup: view,
+      image,
       // The RSVP form links to the code of what the meetup belongs to, when it has its own.
       partOf: parent ? { name: parent.name, path: parent.path, codePath: ownCodePath(parent.path, parent.code_of_conduct) } : null,
       awaitingEvent: awaitingEvent ? { name: awaitingEvent.name } : null,
@@ -149,22 +154,19 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/meetups/:slug/edit', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
-    const [community, event] = await Promise.all([
-      meetup.community_id ? db.selectFrom('communities').select('slug').where('id', '=', meetup.community_id).executeTakeFirst() : undefined,
-      meetup.event_id ? db.selectFrom('events').select('slug').where('id', '=', meetup.event_id).executeTakeFirst() : undefined,
-    ])
-    return reply.viewAsync('meetups/edit', {
-      meetup: toMeetupView(request.i18n.locale, meetup),
-      values: meetupFormValues(meetup, community?.slug ?? null, event?.slug ?? null),
-      errors: {},
-      ...(await formData(request.currentUser!.id)),
-    })
+    return reply.viewAsync('meetups/edit', await meetupEditPage(db, app.config.baseUrl, request.i18n.locale, meetup, request.currentUser!.id))
   })
 
   app.post('/meetups/:slug/edit', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: MeetupBody }, attachValidation: true }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
     const render = async (errors: FormErrors) =>
-      reply.code(400).viewAsync('meetups/edit', { meetup: toMeetupView(request.i18n.locale, meetup), values: keptValues(request.body), errors, ...(await formData(request.currentUser!.id)) })
+      reply.code(400).viewAsync('meetups/edit', {
+        meetup: toMeetupView(request.i18n.locale, meetup),
+        values: keptValues(request.body),
+        errors,
+        ...(await formData(request.currentUser!.id)),
+        image: await meetupImage(db, app.config.baseUrl, meetup.id),
+      })
     const { input, errors } = readMeetupForm({ ...request.body, slug: meetup.slug }, request.validationError?.validation)
     if (!input) return render(errors)
     if (input.capacity !== null && input.capacity < meetup.seats_taken) {
