@@ -41,14 +41,14 @@ describe('redirect targets', () => {
       const vote = await admin.post(`/events/ukgc27/proposals/${id}/vote`, { vote: '1', next })
       assert.equal(vote.status, 303)
       assert.doesNotMatch(vote.location!, /^\/\//, `vote with ${next}`)
-      assert.equal(vote.location, `/events/ukgc27/proposals/${id}`)
+      assert.equal(vote.location, `/events/ukgc27/proposals/${id}#interest`)
     }
     await setPhase(org, 'ukgc27', 'pitching', 'published')
     for (const next of OFFSITE_BY_DOT_SEGMENTS) {
       await admin.get(`/events/ukgc27/proposals/${id}`)
       const star = await admin.post(`/events/ukgc27/proposals/${id}/star`, { starred: '1', next })
       assert.equal(star.status, 303)
-      assert.equal(star.location, `/events/ukgc27/proposals/${id}`, `star with ${next}`)
+      assert.equal(star.location, `/events/ukgc27/proposals/${id}#star`, `star with ${next}`)
     }
     // Signing in with the form: the same rule holds in the POST.
     const fresh = new Browser(app, '10.9.0.2')

@@ -85,7 +85,7 @@ const topicsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!topic) throw new NotFoundError('no such topic')
     const voted = await setTopicVote(db, topic.id, request.currentUser!.id, request.body.want !== '0', new Date().toISOString())
     reply.flash(voted ? 'topics.voted' : 'topics.unvoted', { title: topic.title })
-    return reply.redirect(safeNextPath(request.body.next) ?? communityPath(context.community, '/topics'), 303)
+    return reply.redirect(safeNextPath(request.body.next) ?? communityPath(context.community, `/topics#topic-${topic.id}`), 303)
   })
 
   const doneTopic = async (slug: string, id: number, user: Parameters<typeof communityOr404>[2]) => {

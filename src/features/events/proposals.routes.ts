@@ -228,7 +228,8 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertVotable(proposal.state)
     const voted = await setProposalVote(db, proposal.id, request.currentUser!.id, request.body.want !== '0', new Date().toISOString())
     reply.flash(voted ? 'proposals.voted' : 'proposals.unvoted', { title: proposal.title })
-    return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}`), 303)
+    // Back to the item voted on (the form's `next` names the page and its anchor), not the top.
+    return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}#interest`), 303)
   })
 
   app.post('/events/:slug/proposals/:id/withdraw', { preHandler: requireSignIn, schema: { params: ProposalParams } }, async (request, reply) => {

@@ -191,14 +191,16 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       else if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
       else reply.flash('rsvp.nowGoing')
     }
-    return reply.redirect(meetupPath(meetup), 303)
+    // Back to the reply panel, not the top of the page. No `next` is read: there is nowhere
+    // else to go, so nothing a form (or an attacker's copy of it) sends can send anyone off-site.
+    return reply.redirect(meetupPath(meetup, '#rsvp'), 303)
   })
 
   app.post('/meetups/:slug/hide-name', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: HideBody } }, async (request, reply) => {
     const { meetup } = await meetupOr404(db, request.params.slug, request.currentUser)
     await setHideName(db, meetup.id, request.currentUser!.id, request.body.hide === '1')
     reply.flash(request.body.hide === '1' ? 'rsvp.nameHidden' : 'rsvp.nameShown')
-    return reply.redirect(meetupPath(meetup), 303)
+    return reply.redirect(meetupPath(meetup, '#rsvp'), 303)
   })
 
   app.post('/meetups/:slug/cancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {

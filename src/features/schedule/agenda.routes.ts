@@ -42,7 +42,7 @@ const agendaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // No live message: public pages show no interest counts, and a star per click would make
     // every open grid and projector refetch itself. Organisers see new interest on their next load.
     reply.flash(request.body.starred === '1' ? 'schedule.starred' : 'schedule.unstarred', { title: proposal.title })
-    return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}`), 303)
+    return reply.redirect(safeNextPath(request.body.next) ?? eventPath(event, `/proposals/${proposal.id}#star`), 303)
   })
 
   app.get('/me/agenda', { preHandler: requireSignIn }, async (request, reply) => {
