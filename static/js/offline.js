@@ -9,7 +9,13 @@ document.addEventListener('DOMContentLoaded', () => {
   if (!notice || !store || !('serviceWorker' in navigator)) return
   const lang = document.documentElement.lang === 'cy' ? 'cy-GB' : 'en-GB'
   const timeOf = (date) => date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' })
-  const say = (key, time) => { notice.textContent = (notice.getAttribute(`data-text-${key}`) || '').replace('{time}', time || '') }
+  const text = (key, time) => (notice.getAttribute(`data-text-${key}`) || '').replace('{time}', time || '')
+  const say = (key, time) => { notice.textContent = text(key, time) }
+
+  // Said after what the notice already says (offline since when), not instead of it.
+  const sayQueued = () => {
+    notice.textContent = `${notice.textContent.split(text('queued-notice'))[0].trim()} ${text('queued-notice')}`.trim()
+  }
 
   const hadWorker = Boolean(navigator.serviceWorker.controller)
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {})
@@ -77,7 +83,7 @@ document.addEventListener('DOMContentLoaded', () => {
     const entry = { action, body: new URLSearchParams(data).toString(), starred, queuedAt: new Date().toISOString() }
     store.queueStar(entry).then(() => {
       for (const each of starForms(action)) showStar(each, starred, true)
-      say('queued')
+      sayQueued()
       return navigator.serviceWorker.ready
     }).then((registration) => {
       if (registration.sync) return registration.sync.register('hashcamp-stars')
@@ -106,7 +112,9 @@ document.addEventListener('DOMContentLoaded', () => {
 
   // Stars still waiting from an earlier visit: show them so, and send them if we can.
   store.queuedStars().then((queued) => {
-    for (const star of queued) for (const form of starForms(star.action)) showStar(form, star.starred, true)
+    let shown = 0
+    for (const star of queued) for (const form of starForms(star.action)) { showStar(form, star.starred, true); shown += 1 }
+    if (shown && !navigator.onLine) sayQueued()
     if (queued.length && navigator.onLine) sendStars()
   }).catch(() => {})
 })

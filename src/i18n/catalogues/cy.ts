@@ -1055,6 +1055,7 @@ export const cy: Catalogue = {
   'offline.gone': 'Rydych chi all-lein: mae’r dudalen hon fel yr oedd hi, diweddarwyd am {time}.',
   'offline.back': 'Rydych chi ar-lein eto. Ail-lwythwch y dudalen i weld y fersiwn ddiweddaraf.',
   'offline.starQueued': 'Bydd yn cael ei anfon pan fyddwch chi ar-lein eto',
+  'offline.starQueuedNotice': 'Mae’ch newid i “Fy sesiynau” wedi’i gadw ar y ddyfais hon a bydd yn cael ei anfon pan fyddwch chi ar-lein eto.',
   'offline.starsSent': 'Mae’r hyn a newidioch chi yn “Fy sesiynau” tra oeddech chi all-lein wedi cael ei anfon.',
   'offline.starsRefused': 'Nid oedd modd anfon newid i “Fy sesiynau” a wnaethoch chi tra oeddech chi all-lein. Ail-lwythwch y dudalen a rhowch gynnig arall arni.',
   'schedule.starredTag': 'Yn fy sesiynau',

@@ -870,6 +870,7 @@ export const en = {
   'offline.gone': 'You’re offline: this page stays as it was, updated {time}.',
   'offline.back': 'You’re back online. Reload the page to see the latest.',
   'offline.starQueued': 'Will be sent when you’re back online',
+  'offline.starQueuedNotice': 'Your change to “My sessions” is kept on this device and will be sent when you’re back online.',
   'offline.starsSent': 'What you changed in “My sessions” while offline has been sent.',
   'offline.starsRefused': 'A change to “My sessions” made while offline could not be sent. Reload the page and try again.',
   'schedule.starredTag': 'In my sessions',
