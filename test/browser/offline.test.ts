@@ -124,6 +124,39 @@ for (const [index, width] of [360, 1280, 1920].entries()) {
   })
 }
 
+test('a star posted with fetch while offline (the in-place taps) is queued by the worker: 202, shown as waiting on the next load, sent once back', async () => {
+  const email = 'cat@example.org'
+  const context = await newContext(server.chromium, { javaScript: true, width: 1280 })
+  const page = await context.newPage()
+  await signIn(page, email)
+  await workerInCharge(page)
+  await page.goto(`${server.base}/events/${SLUG}/schedule`)
+  const action = (await page.locator('form.star-form:has(button[aria-pressed="false"])').first().getAttribute('action'))!
+  const sessionPath = action.replace(/\/star$/, '')
+  await page.goto(`${server.base}${sessionPath}`)
+  const title = (await page.getByRole('heading', { level: 1 }).textContent())!.trim()
+  await kept(page, sessionPath)
+
+  await context.setOffline(true)
+  const answer = await page.evaluate(async (path) => {
+    const form = document.querySelector<HTMLFormElement>(`form[action="${path}"]`)!
+    const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>)
+    body.set('starred', '1')
+    const response = await fetch(path, { method: 'POST', body })
+    return { status: response.status, queued: response.headers.get('hashcamp-queued') }
+  }, action)
+  assert.deepEqual(answer, { status: 202, queued: '1' })
+  await page.reload()
+  await page.locator('form.star-form').getByText('Will be sent when you’re back online').waitFor()
+  await page.getByRole('status').filter({ hasText: /updated \d\d:\d\d\. Your change to “My sessions” is kept on this device/ }).waitFor()
+  assert.equal(await starred(email, title), false)
+
+  await context.setOffline(false)
+  await page.getByRole('status').filter({ hasText: 'What you changed in “My sessions” while offline has been sent.' }).waitFor()
+  assert.equal(await starred(email, title), true, 'the star reached the server')
+  await context.close()
+})
+
 test('signing out leaves nothing of the person on the device: no kept pages, no agenda offline', async () => {
   const context = await newContext(server.chromium, { javaScript: true, width: 360 })
   const page = await context.newPage()
