@@ -32,6 +32,10 @@ const KEPT_PAGES = [
 // How long a page may take on the network before the kept copy is shown instead. The network
 // answer still arrives and replaces the kept copy, so the next visit is fresh.
 const SLOW_NETWORK_MS = 4000
+// Except just after a form was sent: the page it leads to must show what the form did (the
+// star, the flash message), so then only a failed network brings out the kept copy.
+const AFTER_POST_MS = 60000
+let lastPostAt = 0
 
 // Forms whose answer changes who is signed in: every kept page and waiting star goes. (The
 // viewer header catches the rest, such as a session that ran out.)
@@ -120,7 +124,8 @@ function keptPageResponse (event, url) {
   return new Promise((resolve) => {
     let settled = false
     const answer = (response) => { if (!settled && response) { settled = true; resolve(response) } }
-    const timer = setTimeout(() => keptCopy(url, 'slow').then(answer), SLOW_NETWORK_MS)
+    const patient = Date.now() - lastPostAt < AFTER_POST_MS
+    const timer = patient ? null : setTimeout(() => keptCopy(url, 'slow').then(answer), SLOW_NETWORK_MS)
     network.then(
       (response) => { clearTimeout(timer); answer(response) },
       async () => {
@@ -186,6 +191,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url)
   if (url.origin !== self.location.origin) return
   if (event.request.method === 'POST') {
+    lastPostAt = Date.now()
     if (FORGET_PERSON_ON_POST.includes(url.pathname)) event.waitUntil(forgetPerson())
     else if (FORGET_PAGES_ON_POST.includes(url.pathname)) event.waitUntil(caches.delete(PAGES_CACHE))
     else if (store.STAR_PATH.test(url.pathname) && !event.request.headers.get(store.REPLAY_HEADER)) event.respondWith(starResponse(event))
