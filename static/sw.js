@@ -44,6 +44,8 @@ const FORGET_PERSON_ON_POST = ['/sign-out', '/sign-in', '/sign-up', '/me/account
 const FORGET_PAGES_ON_POST = ['/language']
 
 const FETCHED_AT = 'hashcamp-fetched-at'
+// The start of views/partials/_offline-notice.eta.
+const NOTICE_MARKER = '<div class="notice offline-notice" role="status" data-offline-notice'
 const VIEWER = 'hashcamp-viewer'
 
 const isKeptPage = (url) => url.origin === self.location.origin && KEPT_PAGES.some((pattern) => pattern.test(url.pathname))
@@ -108,7 +110,8 @@ async function keptCopy (url, reason) {
   const kept = await cache.match(pageKey(url), { ignoreVary: true })
   if (!kept) return null
   const fetchedAt = kept.headers.get(FETCHED_AT) || ''
-  const html = (await kept.text()).replace('data-offline-notice', `data-offline-notice data-fetched-at="${fetchedAt.replace(/[^0-9TZ:.-]/g, '')}" data-reason="${reason}"`)
+  // The marker holds < and ", which escaped user text never does, so only the notice matches.
+  const html = (await kept.text()).replace(NOTICE_MARKER, `${NOTICE_MARKER} data-fetched-at="${fetchedAt.replace(/[^0-9TZ:.-]/g, '')}" data-reason="${reason}"`)
   const headers = new Headers(kept.headers)
   headers.delete('content-length')
   return new Response(html, { status: 200, headers })

@@ -69,6 +69,10 @@ describe('offline: manifest and service worker', () => {
     assert.match(html, /<script src="\/static\/js\/offline\.js" defer><\/script>/)
     assert.match(html, /<div class="notice offline-notice" role="status" data-offline-notice [^>]*data-text-offline="You’re offline: this is the copy saved on this device, updated \{time\}\."[^>]*><\/div>/)
     assert.doesNotMatch(html, /<script>/, 'no inline script: the policy allows none')
+    // The worker finds the notice by the start of its tag to mark a kept copy (static/sw.js).
+    const marker = '<div class="notice offline-notice" role="status" data-offline-notice'
+    assert.ok(html.includes(marker))
+    assert.ok((await app.inject('/sw.js')).body.includes(`'${marker}'`), 'the worker looks for the same marker')
   })
 
   test('each HTML page names its viewer by a hash that changes with the person and the session, never the session itself', async (t) => {
