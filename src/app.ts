@@ -52,6 +52,7 @@ import keptPages from './plugins/kept-pages.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
 import live, { type LiveOptions } from './plugins/live.js'
+import offline from './plugins/offline.js'
 import outbox from './plugins/outbox.js'
 import security from './plugins/security.js'
 import session from './plugins/session.js'
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(views, { config })
   await app.register(errors, { config })
   await app.register(keptPages)
+  await app.register(offline)
   await app.register(outbox, { config, worker: options.mailWorker })
   await app.register(drafts, { config })
 
