@@ -1,4 +1,4 @@
-/* global DOMParser, HTMLFormElement, URL, URLSearchParams, FormData, fetch, setTimeout */
+/* global CustomEvent, DOMParser, HTMLFormElement, URL, URLSearchParams, FormData, fetch, setTimeout */
 // Taps that don't reload: votes, stars, RSVPs and topic votes. Progressive enhancement only.
 //
 // A form marked data-in-place="<id> [<id> …]" is posted with fetch exactly as the browser would
@@ -68,6 +68,14 @@
         cache: 'no-store',
         headers: { accept: 'text/html' },
       })
+      // The network dropped on the way and the service worker kept the form to send later
+      // (static/sw.js): offline.js shows it as waiting; sending it again would queue it twice.
+      if (response.status === 202 && response.headers.get('hashcamp-queued')) {
+        item.removeAttribute('aria-busy')
+        busy.delete(ids[0])
+        form.dispatchEvent(new CustomEvent('hashcamp:queued', { bubbles: true, detail: { body: body.toString() } }))
+        return
+      }
       const type = response.headers.get('content-type') || ''
       if (!response.ok || !type.includes('text/html') || new URL(response.url).origin !== window.location.origin) throw new Error('unexpected response')
       fresh = new DOMParser().parseFromString(await response.text(), 'text/html')

@@ -90,6 +90,18 @@ document.addEventListener('DOMContentLoaded', () => {
     }).catch(() => {})
   }, true)
 
+  // A star sent in place (static/js/in-place.js) that the worker queued when the network
+  // dropped on the way: shown as waiting, like one made while offline.
+  document.addEventListener('hashcamp:queued', (event) => {
+    const form = event.target
+    if (!(form instanceof HTMLFormElement)) return
+    const action = starPath(form)
+    if (!store.STAR_PATH.test(action)) return
+    const starred = new URLSearchParams(event.detail && event.detail.body).get('starred') === '1'
+    for (const each of starForms(action)) showStar(each, starred, true)
+    sayQueued()
+  })
+
   function showOutcome (outcome) {
     for (const star of outcome.sent) for (const form of starForms(star.action)) showStar(form, star.starred, false)
     if (outcome.refused.length) {
