@@ -15,8 +15,9 @@ export const SearchQuery = Type.Object({ q: Type.Optional(Type.Unknown()) })
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, dialect } = app
 
-  // Kept for signed-out visitors: their results depend on the address (?q=) alone.
-  app.get('/search', { config: { keptPage: true }, schema: { querystring: SearchQuery } }, async (request, reply) => {
+  // Not a kept page: nearly every search is typed once, so keeping them would only push the
+  // pages many people read (home, lists, grids) out of the kept pages' bounded store.
+  app.get('/search', { schema: { querystring: SearchQuery } }, async (request, reply) => {
     const locale = request.i18n.locale
     const typed = typedSearch(request.query.q)
     const { words, shortened } = searchTerms(typed)
