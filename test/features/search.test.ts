@@ -132,6 +132,9 @@ describe('search', () => {
       const page = await proposalsFor(app, `q=${encodeURIComponent(typed)}`)
       assert.equal(page.status, 200, `proposals?q=${JSON.stringify(typed.slice(0, 40))}`)
     }
+    const script = await proposalsFor(app, `q=${encodeURIComponent('"><script>alert(1)</script>')}`)
+    assert.doesNotMatch(script.html, /<script>alert/, 'what was typed is escaped in the box, the hidden fields and the summary')
+    assert.match(script.html, /value="&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;"/)
     assert.equal((await proposalsFor(app, 'q=a&q=b')).status, 200, 'the box sent twice')
     assert.equal((await proposalsFor(app, 'q[x]=1')).status, 200)
   })
@@ -205,5 +208,8 @@ describe('search', () => {
     }
     assert.match(plain((await app.inject(`/search?q=${'x'.repeat(300)}`)).body), /only its first 200 characters/)
     assert.equal((await app.inject('/search?q=a&q=b')).statusCode, 200)
+    const script = await app.inject(`/search?q=${encodeURIComponent('"><script>alert(1)</script>')}`)
+    assert.doesNotMatch(script.body, /<script>alert/)
+    assert.match(plain(script.body), /Nothing matches “"><script>alert\(1\)<\/script>”/)
   })
 })
