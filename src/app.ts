@@ -21,6 +21,7 @@ import eventsRoutes from './features/events/events.routes.js'
 import manageRoutes from './features/events/manage.routes.js'
 import proposalsRoutes from './features/events/proposals.routes.js'
 import homeRoutes from './features/home/home.routes.js'
+import searchRoutes from './features/search/search.routes.js'
 import meetupsRoutes from './features/meetups/meetups.routes.js'
 import deletionsRoutes from './features/deletions/deletions.routes.js'
 import imagesRoutes from './features/images/images.routes.js'
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes)
   await app.register(homeRoutes)
+  await app.register(searchRoutes)
   await app.register(languageRoutes)
   await app.register(accountsRoutes)
   await app.register(recoveryRoutes)

@@ -159,7 +159,9 @@ export const walkUpMessages: FieldMessages = {
 }
 
 export const ProposalListQuery = Type.Object({
-  sort: Type.Optional(Type.Union([Type.Literal('interest'), Type.Literal('newest')])),
+  sort: Type.Optional(Type.Union([Type.Literal('interest'), Type.Literal('newest'), Type.Literal('relevance')])),
+  // Whatever was typed into the search box, in any shape: searchTerms makes words of it (issue 22).
+  q: Type.Optional(Type.Unknown()),
   format: Type.Optional(Type.Union([Type.Literal(''), ...PROPOSAL_FORMATS.map((f) => Type.Literal(f))])),
   state: Type.Optional(Type.Union([Type.Literal(''), ...PROPOSAL_STATES.filter((s) => s !== 'merged').map((s) => Type.Literal(s))])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),

@@ -30,7 +30,7 @@ export interface ProposalFilter {
 }
 
 
-function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: number | null) {
+export function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: number | null) {
   return db
     .selectFrom('proposals as p')
     .leftJoin('users as u', 'u.id', 'p.proposer_id')
@@ -58,7 +58,7 @@ function proposalsWithVotes(db: Kysely<Database>, eventId: number, viewerId: num
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof proposalsWithVotes>['execute']>>[number]
-function toItem(row: Row): ProposalListItem {
+export function toItem(row: Row): ProposalListItem {
   return {
     ...row,
     walk_up: row.walk_up === 1,

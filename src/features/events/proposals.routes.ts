@@ -24,6 +24,8 @@ import { placementOf } from '../schedule/grid.queries.js'
 import { liveTopic } from '../schedule/schedule-access.js'
 import { hasStarred } from '../schedule/stars.queries.js'
 import { formatInstant } from '../../i18n/format.js'
+import { searchTerms, typedSearch } from '../search/search-terms.js'
+import { searchProposals } from '../search/search.queries.js'
 import {
   findProposal,
   hasVoted,
@@ -66,16 +68,26 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:slug/proposals', { config: { keptPage: true }, schema: { params: EventSlugParams, querystring: ProposalListQuery } }, async (request, reply) => {
     const context = await eventOr404(db, request.params.slug, request.currentUser)
+    // A search (issue 22) narrows the list and, unless another order was chosen, ranks it.
+    const typed = typedSearch(request.query.q)
+    const search = searchTerms(typed)
+    const searching = search.words.length > 0
+    const asked = request.query.sort ?? (searching ? 'relevance' : 'interest')
     const filter = {
-      sort: request.query.sort ?? 'interest',
+      sort: asked === 'relevance' && !searching ? 'interest' : asked,
       format: isFormat(request.query.format) ? request.query.format : null,
       state: request.query.state || null,
     } as const
     const page = request.query.page ?? 1
-    const { items, total } = await listProposals(db, context.event.id, request.currentUser?.id ?? null, filter, { limit: PROPOSALS_PER_PAGE, offset: (page - 1) * PROPOSALS_PER_PAGE })
-    // Page links keep the filters, and a ?lang= the reader came in with (it is not remembered).
+    const viewerId = request.currentUser?.id ?? null
+    const range = { limit: PROPOSALS_PER_PAGE, offset: (page - 1) * PROPOSALS_PER_PAGE }
+    const { items, total } = searching
+      ? await searchProposals(db, app.dialect, context.event.id, viewerId, filter, search.words, range)
+      : await listProposals(db, context.event.id, viewerId, { ...filter, sort: filter.sort === 'relevance' ? 'interest' : filter.sort }, range)
+    // Page links keep the filters and the search, and a ?lang= the reader came in with (it is not remembered).
     const lang = (request.query as { lang?: unknown }).lang
-    const kept = { sort: request.query.sort, format: request.query.format, state: request.query.state, lang: isLocale(lang) ? lang : undefined }
+    const filters = { sort: request.query.sort, format: request.query.format, state: request.query.state, lang: isLocale(lang) ? lang : undefined }
+    const kept = { q: typed || undefined, ...filters }
     const listBase = eventPath(context.event, '/proposals')
     const pages = pageCount(total, PROPOSALS_PER_PAGE)
     // Past the end (the list shrank, or a hand-made address): the last page there is.
@@ -87,6 +99,7 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       perPage: PROPOSALS_PER_PAGE,
       pagination: pagination(listBase, kept, page, pages),
       filter,
+      search: { typed, searching, shortened: search.shortened, clearHref: pageHref(eventPath(context.event, '/proposals'), { ...filters, sort: filters.sort === 'relevance' ? undefined : filters.sort }, 1) },
       formats: PROPOSAL_FORMATS,
       canPropose: phaseAllows(context.event.phase, 'propose'),
       canVote: phaseAllows(context.event.phase, 'vote') && request.currentUser !== null,

@@ -1392,6 +1392,30 @@ export const en = {
   'deletion.alternative.meetup': 'Back to the meetup',
   'deletion.alternative.event': 'Back to the manage page',
   'deletion.alternative.community': 'Back to the community',
+
+  // Search (issue 22): the site-wide page, the header box, and the proposals list's search.
+  'search.title': 'Search',
+  'search.titleFor': 'Search for “{q}”',
+  'search.label': 'Search communities, events and meetups',
+  'search.headerLabel': 'Search the site',
+  'search.button': 'Search',
+  'search.shortened': 'That search was long, so only its first 200 characters and 10 words were used.',
+  'search.noWords': 'Type a word or two to search for: letters and numbers are searched, punctuation is not.',
+  'search.nothing': 'Nothing matches “{q}”. Check the spelling, or try fewer or shorter words.',
+  'search.summary': { one: '{count} result for “{q}”', other: '{count} results for “{q}”' },
+  'search.section.communities': { zero: 'Communities (none)', one: 'Communities ({count})', other: 'Communities ({count})' },
+  'search.section.events': { zero: 'Events (none)', one: 'Events ({count})', other: 'Events ({count})' },
+  'search.section.meetups': { zero: 'Meetups (none)', one: 'Meetups ({count})', other: 'Meetups ({count})' },
+  'search.none.communities': 'No community matches.',
+  'search.none.events': 'No event matches.',
+  'search.none.meetups': 'No meetup matches.',
+  'search.capped': 'Showing the first {shown} of {count}. Add a word to narrow the search.',
+  'proposals.search.label': 'Search proposals',
+  'proposals.search.hint': 'Words in the title, description or the hosts’ names',
+  'proposals.search.button': 'Search',
+  'proposals.search.matches': { zero: 'No proposals match “{q}”', one: '{count} proposal matches “{q}”', other: '{count} proposals match “{q}”' },
+  'proposals.search.clear': 'Clear the search',
+  'proposals.sort.relevance': 'Best match',
 } satisfies Record<string, Message>
 
 export type MessageKey = keyof typeof en
