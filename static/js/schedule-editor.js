@@ -15,6 +15,8 @@
   const scrolls = {}
   /** Which control had focus (by session and kind), to give it back when the grid is swapped. */
   let focusKey = null
+  /** The session whose ⋯ menu is open: someone else's edit must not snap it shut. */
+  let openMenu = null
 
   const editor = () => document.querySelector('[data-editor]')
   const region = () => document.querySelector('[data-live-region]')
@@ -37,6 +39,19 @@
     const kind = el.matches('.session__menu-button') ? '.session__menu-button' : el.matches('[data-move]') ? '[data-move]' : '.session__title'
     focusKey = { session: session.getAttribute('data-session'), kind }
   })
+  document.addEventListener('toggle', (event) => {
+    const menu = event.target
+    if (!menu.matches || !menu.matches('.session__menu')) return
+    const session = menu.closest('[data-session]')
+    if (menu.open) openMenu = session.getAttribute('data-session')
+    else if (openMenu === session.getAttribute('data-session')) openMenu = null
+  }, true)
+  function restoreMenu () {
+    const session = openMenu && document.getElementById('session-' + openMenu)
+    const menu = session && session.querySelector('.session__menu')
+    if (menu) menu.open = true
+  }
+
   function restoreFocus () {
     if (!focusKey || (document.activeElement && document.activeElement !== document.body)) return
     const session = document.getElementById('session-' + focusKey.session)
@@ -112,6 +127,7 @@
     const session = form.closest('[data-session]')
     const id = session ? session.getAttribute('data-session') : form.elements.proposal && form.elements.proposal.value
     const restoring = form.action.endsWith('/schedule/restore')
+    openMenu = null
     send(form, extra, () => {
       // After Take off, the next thing is likely Undo; after Undo or Pin, the session itself.
       const undo = document.querySelector('[data-editor-notice] button')
@@ -316,5 +332,5 @@
   })
   document.addEventListener('DOMContentLoaded', setup)
   // The live script swapped in a fresh grid (someone else's edit): same scroll, same focus.
-  document.addEventListener('schedule:updated', () => { restoreScroll(); setup(); restoreFocus() })
+  document.addEventListener('schedule:updated', () => { restoreScroll(); restoreMenu(); setup(); restoreFocus() })
 })()
