@@ -169,7 +169,11 @@ test('a tablet by touch: drag a waiting session into the bottom-right cell, the 
     const cell = document.querySelector(selector)!.getBoundingClientRect()
     const box = document.getElementById('grid')!.getBoundingClientRect()
     return cell.top >= Math.max(box.top, 0) && cell.bottom <= Math.min(box.bottom, window.innerHeight) && cell.left >= box.left && cell.right <= Math.min(box.right, window.innerWidth)
-  }, cellSelector)
+  }, cellSelector).catch(async (error: unknown) => {
+    // Say where things stood, so a failure here can be understood from the log alone.
+    const state = await page.evaluate((selector) => ({ cell: document.querySelector(selector)!.getBoundingClientRect().toJSON(), box: document.getElementById('grid')!.getBoundingClientRect().toJSON(), scrollY: window.scrollY, ghost: !!document.querySelector('.drag-ghost') }), cellSelector)
+    throw new Error(`the cell never came into view: ${JSON.stringify(state)}`, { cause: error })
+  })
   // The finger moves onto the cell and stays until nothing scrolls any more, then lifts.
   const scrolled = () => page.evaluate(() => `${window.scrollY},${document.getElementById('grid')!.scrollLeft},${document.getElementById('grid')!.scrollTop}`)
   for (let last = ''; ;) {

@@ -1054,7 +1054,7 @@ export const cy: Catalogue = {
   'schedule.cancelledTag': 'Wedi’i chanslo',
   'schedule.editor.title': 'Golygu’r grid – {name}',
   'schedule.editor.caption': 'Sesiynau fesul ystafell ac amser',
-  'schedule.editor.dragHint': '(Llusgwch sesiwn i gell gyda llygoden, neu gyda bys wrth ei ddolen ⠿. Gyda bysellfwrdd, defnyddiwch Symud.)',
+  'schedule.editor.dragHint': 'Llusgwch sesiwn i’r grid gyda llygoden, neu gyda bys wrth ei ddolen ⠿. Gyda bysellfwrdd, defnyddiwch Symud.',
   'schedule.editor.published': 'Mae’r amserlen wedi’i chyhoeddi: mae newidiadau’n ymddangos ar unwaith ac yn mynd i’r cofnod newidiadau cyhoeddus.',
   'schedule.editor.seePublic': 'Gweld yr amserlen gyhoeddus',
   'schedule.editor.notPublished': 'Nid yw’r amserlen wedi’i chyhoeddi eto: dim ond trefnwyr sy’n gweld y grid hwn.',

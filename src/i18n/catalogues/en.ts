@@ -869,7 +869,7 @@ export const en = {
   'schedule.cancelledTag': 'Cancelled',
   'schedule.editor.title': 'Edit the grid – {name}',
   'schedule.editor.caption': 'Sessions by room and time',
-  'schedule.editor.dragHint': '(Drag a session onto a cell with a mouse, or with a finger by its ⠿ grip. With a keyboard, use Move.)',
+  'schedule.editor.dragHint': 'Drag a session onto the grid with a mouse, or with a finger by its ⠿ grip. With a keyboard, use Move.',
   'schedule.editor.published': 'The schedule is published: changes show at once and go in the public changelog.',
   'schedule.editor.seePublic': 'See the public schedule',
   'schedule.editor.notPublished': 'The schedule is not published yet: only organisers see this grid.',
