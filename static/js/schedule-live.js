@@ -28,6 +28,8 @@ document.addEventListener('DOMContentLoaded', () => {
       if (!response.ok) return
       const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('[data-live-region]')
       if (!fresh) return
+      // A drag may have begun while the page was on its way: swapping now would drop it.
+      if (document.querySelector('.is-picking, .is-dragging')) { setTimeout(() => refresh(announce), 2000); return }
       const focusedId = document.activeElement && document.activeElement.id
       region.innerHTML = fresh.innerHTML
       if (focusedId && document.getElementById(focusedId)) document.getElementById(focusedId).focus()

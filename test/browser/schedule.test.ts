@@ -114,6 +114,8 @@ test('the public grid updates itself while open, within a second or two of an or
 
   const { context: orgContext, page: org } = await organiserPage(false)
   await org.goto(`${server.base}/events/lgovcamp/schedule/edit`)
+  // The session's actions are in its ⋯ menu (a <details>, which opens without JavaScript).
+  await org.locator('summary', { hasText: 'Open mic: your biggest comms fail' }).click()
   await org.getByRole('button', { name: /^Cancel session\W+Open mic: your biggest comms fail$/ }).click()
   await org.getByText('“Open mic: your biggest comms fail” is cancelled').waitFor()
 

@@ -1,10 +1,12 @@
 // The organisers' grid editor: rooms × slots, with plain forms for every change (assign,
 // move, swap, unassign, pin). Moving without JavaScript is two steps: "Move" on a session
 // shows a "Put here" or "Swap" button in every cell. static/js/schedule-editor.js adds drag
-// and drop (mouse and keyboard) on top, posting the very same forms.
+// and drop (mouse, touch and keyboard) on top, posting the very same forms. Taking a session
+// off the grid offers Undo, which puts it back in the same room and slot.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireSignIn } from '../../plugins/auth.js'
 import { RefusedError } from '../../lib/http-errors.js'
+import { takeFlash } from '../../plugins/flash.js'
 import { idFromPath } from '../../lib/schema-fields.js'
 import { adjacentPhases } from '../events/events.service.js'
 import { EventSlugParams } from '../events/events.schemas.js'
@@ -16,7 +18,7 @@ import { pinSession, placeSession, unassignSession } from './grid.service.js'
 import { liveTopic, scheduleDesk } from './schedule-access.js'
 import { acceptDraft, makeDraft } from './autoschedule.service.js'
 import { listRooms } from './rooms.queries.js'
-import { AcceptDraftBody, GridQuery, PinBody, PlaceBody, ProposalActionBody } from './schedule.schemas.js'
+import { AcceptDraftBody, GridQuery, PinBody, PlaceBody, ProposalActionBody, RestoreBody } from './schedule.schemas.js'
 import { listSlots } from './slots.queries.js'
 import { slotTimeLabel, toGrid } from './schedule.view-models.js'
 
@@ -35,10 +37,15 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const movingId = idFromPath(request.query.move ?? '')
     const placed = grid.days.flatMap((d) => d.slots.flatMap((s) => s.cells.map((c) => c.session))).find((s) => s?.proposalId === movingId)
     const moving = placed ?? tray.find((p) => p.proposalId === movingId) ?? null
+    // The editor shows its own flash, beside the grid, so that taking a session off can carry
+    // an Undo button (and the script can swap the message in after a drop without a reload).
+    const flash = takeFlash(request)
+    const undo = flash?.params?.undoProposal ? { proposal: flash.params.undoProposal, slot: flash.params.undoSlot, room: flash.params.undoRoom, title: flash.params.title } : null
     return reply.viewAsync('schedule/editor', {
       event: toEventHeader(request.i18n.locale, event),
       grid,
       tray,
+      notice: flash ? { text: request.i18n.t(flash.key, flash.params), undo: undo && phaseAllows(event.phase, 'schedule') ? undo : null } : null,
       // A session already on the grid may swap places; one still waiting only takes empty cells.
       moving: moving ? { proposalId: moving.proposalId, title: moving.title, placed: moving === placed } : null,
       canEdit: phaseAllows(event.phase, 'schedule'),
@@ -67,10 +74,22 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/events/:slug/schedule/unassign', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: ProposalActionBody } }, async (request, reply) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
-    const removed = await unassignSession(db, event, posted(request.body.proposal), new Date())
+    const proposalId = posted(request.body.proposal)
+    const removed = await unassignSession(db, event, proposalId, new Date())
     await app.live.publish(liveTopic(event.id))
-    reply.flash(isSchedulePublished(event) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title })
-    return reply.redirect(back(event.slug, '#unscheduled'), 303)
+    // Where it was rides along with the message: the editor turns it into an Undo button.
+    reply.flash(isSchedulePublished(event) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title, undoProposal: proposalId, undoSlot: removed.slotId, undoRoom: removed.roomId })
+    return reply.redirect(back(event.slug, '#editor'), 303)
+  })
+
+  // Undo for "Take off the grid": back into the same room and slot, if nobody has filled it since.
+  app.post('/events/:slug/schedule/restore', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: RestoreBody } }, async (request, reply) => {
+    const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
+    const { proposal, slot, room } = request.body
+    const restored = await placeSession(db, event, { proposalId: posted(proposal), slotId: posted(slot), roomId: posted(room), expected: null }, new Date(), 'restore')
+    await app.live.publish(liveTopic(event.id))
+    reply.flash('schedule.restored', { title: restored.title })
+    return reply.redirect(back(event.slug, `#cell-${slot}-${room}`), 303)
   })
 
   // The auto-scheduler: GET makes a draft (nothing changes), POST accepts it.

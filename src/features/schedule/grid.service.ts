@@ -25,6 +25,13 @@ export interface Placement {
   expected: number | null
 }
 
+/**
+ * 'restore' is the Undo after taking a session off: it puts the session back in the empty cell
+ * it came from, and is refused (with words for that case) if the cell has been filled or the
+ * session has been put somewhere else meanwhile, rather than moving things behind anyone's back.
+ */
+export type PlaceMode = 'place' | 'restore'
+
 type Trx = Kysely<Database>
 
 /** Where an entry is, as the changelog writes it down: room name and start instant. */
@@ -59,7 +66,7 @@ async function takeOff(trx: Trx, event: EventRow, entry: ScheduleEntryRow, title
  * with another session: swap them, the other one going where this one was; a session not
  * yet on the grid cannot take an occupied cell (the organiser takes the other off first).
  */
-export async function placeSession(db: Kysely<Database>, event: EventRow, placement: Placement, now: Date): Promise<{ title: string }> {
+export async function placeSession(db: Kysely<Database>, event: EventRow, placement: Placement, now: Date, mode: PlaceMode = 'place'): Promise<{ title: string }> {
   const stamp = now.toISOString()
   try {
     return await db.transaction().execute(async (trx) => {
@@ -73,11 +80,15 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
       if (!SESSION_SLOT_KINDS.includes(slot.kind)) throw new RefusedError('schedule.refused.notSessionSlot', { kind: slot.kind })
 
       const occupant = await findEntryInCell(trx, slot.id, room.id)
+      const own = await findEntryOfProposal(trx, proposal.id)
+      const ownLive = own && own.cancelled_at === null ? own : undefined
+      if (mode === 'restore') {
+        if (ownLive) throw new RefusedError('schedule.refused.restorePlaced', { title: proposal.title })
+        if (occupant) throw new RefusedError('schedule.refused.restoreTaken', { title: proposal.title })
+      }
       if ((occupant?.proposal_id ?? null) !== placement.expected) throw new RefusedError('schedule.refused.stale')
       if (occupant?.proposal_id === proposal.id) return { title: proposal.title }
 
-      const own = await findEntryOfProposal(trx, proposal.id)
-      const ownLive = own && own.cancelled_at === null ? own : undefined
       const ownFrom = ownLive ? await whereIs(trx, event.id, ownLive) : null
       const to = { room: room.name, startsAt: slot.starts_at }
 
@@ -129,7 +140,8 @@ export async function placeSession(db: Kysely<Database>, event: EventRow, placem
   }
 }
 
-export async function unassignSession(db: Kysely<Database>, event: EventRow, proposalId: number, now: Date): Promise<{ title: string }> {
+/** Takes a session off the grid; says where it was, so the organiser can undo it. */
+export async function unassignSession(db: Kysely<Database>, event: EventRow, proposalId: number, now: Date): Promise<{ title: string; slotId: number; roomId: number }> {
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
     await lockEvent(trx, event.id)
@@ -137,7 +149,7 @@ export async function unassignSession(db: Kysely<Database>, event: EventRow, pro
     const entry = proposal ? await findEntryOfProposal(trx, proposal.id) : undefined
     if (!proposal || !entry || entry.cancelled_at !== null) throw new RefusedError('schedule.refused.notPlaced')
     await takeOff(trx, event, entry, proposal.title, await publishedNow(trx, event), stamp)
-    return { title: proposal.title }
+    return { title: proposal.title, slotId: entry.slot_id, roomId: entry.room_id }
   })
 }
 

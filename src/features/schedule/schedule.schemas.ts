@@ -165,6 +165,8 @@ export const PlaceBody = Type.Object({
 })
 
 export const ProposalActionBody = Type.Object({ proposal: PostedId, _csrf: CsrfField })
+/** Undo after taking a session off the grid: the cell it was in. */
+export const RestoreBody = Type.Object({ proposal: PostedId, slot: PostedId, room: PostedId, _csrf: CsrfField })
 export const PinBody = Type.Object({ proposal: PostedId, pinned: Type.Union([Type.Literal('0'), Type.Literal('1')]), _csrf: CsrfField })
 export const StarBody = Type.Object({ starred: Type.Union([Type.Literal('0'), Type.Literal('1')]), next: NextField, _csrf: CsrfField })
 export const RoomMoveBody = Type.Object({ direction: Type.Union([Type.Literal('left'), Type.Literal('right')]), _csrf: CsrfField })
