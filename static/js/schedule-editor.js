@@ -196,10 +196,14 @@
       if (cell) cell.classList.add('is-target')
     }
     // While the pointer rests near an edge, keep scrolling: the finger need not wiggle.
-    function autoScroll () {
+    function autoScroll (time) {
       if (!drag) return
       const { x, y } = drag
-      const speed = (distance) => Math.ceil(STEP * Math.min(1, Math.max(0, (EDGE - distance) / EDGE)))
+      // By the time passed, not per frame: a busy tablet draws fewer frames, and the grid
+      // should still move at the same pace under the finger (STEP is per 60th of a second).
+      const frames = drag.lastFrame && time ? Math.min(4, Math.max(0.25, (time - drag.lastFrame) / (1000 / 60))) : 1
+      drag.lastFrame = time
+      const speed = (distance) => Math.ceil(frames * STEP * Math.min(1, Math.max(0, (EDGE - distance) / EDGE)))
       const box = document.getElementById('grid')
       if (box) {
         const r = box.getBoundingClientRect()
