@@ -20,6 +20,7 @@ import { KEEP_CANCELLED_DAYS, windowStart } from '../calendars/calendar-items.js
 import { lockEvent } from '../events/events.queries.js'
 import { lockCommunity } from '../communities/communities.queries.js'
 import { lockMeetup } from '../meetups/meetups.queries.js'
+import { deleteMeetupQuestions } from '../meetups/questions.queries.js'
 import { countReplies } from './deletions.queries.js'
 
 export type MeetupRefusal = 'deletion.refused.meetupReplies' | 'deletion.refused.meetupCancelledRecently'
@@ -132,6 +133,7 @@ export async function deleteMeetup(db: Kysely<Database>, meetupId: number, now: 
     await keepInPersonalFeeds(trx, tombstone.id, meetup.id)
     await trx.deleteFrom('host_invitations').where('kind', '=', 'meetup').where('target_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetup_messages').where('meetup_id', '=', meetup.id).execute()
+    await deleteMeetupQuestions(trx, meetup.id)
     await trx.deleteFrom('rsvps').where('meetup_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetup_hosts').where('meetup_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetups').where('id', '=', meetup.id).execute()
