@@ -61,10 +61,14 @@ export async function findMyAnswers(db: Kysely<Database>, meetupId: number, user
   return new Map(rows.map((r) => [r.question_id, r.answer]))
 }
 
-/** Saves what the person typed for each of the meetup's questions; an empty answer is no answer. */
+/**
+ * Saves what the person typed for each of the meetup's questions; an empty answer is no answer.
+ * A question the form did not carry (the smaller-party offer's button) keeps its answer.
+ */
 export async function saveMyAnswers(db: Kysely<Database>, questions: readonly MeetupQuestion[], userId: number, answers: ReadonlyMap<number, string>, stamp: string): Promise<void> {
   for (const question of questions) {
-    const answer = answers.get(question.id) ?? ''
+    const answer = answers.get(question.id)
+    if (answer === undefined) continue
     if (!answer) {
       await db.deleteFrom('meetup_answers').where('question_id', '=', question.id).where('user_id', '=', userId).execute()
       continue
