@@ -368,6 +368,28 @@ export interface MeetupsTable {
   /** Shown to its author on the item's page. */
   hidden_reason: Generated<string | null>
   hidden_cause: Generated<HiddenCause | null>
+  /** When its hosts cancelled it (null while it is on): they may take it back within a day. */
+  cancelled_at: Generated<string | null>
+  /** The hosts' words on why, quoted in the cancellation email. */
+  cancel_reason: Generated<string | null>
+}
+
+/** A host's optional question to the people coming (issue 22): up to five, in order. */
+export interface MeetupQuestionsTable {
+  id: Generated<number>
+  meetup_id: number
+  position: number
+  question: string
+  created_at: string
+}
+
+/** One person's answer to one question; read by the meetup's hosts only. */
+export interface MeetupAnswersTable {
+  id: Generated<number>
+  question_id: number
+  user_id: number
+  answer: string
+  updated_at: string
 }
 
 export type InvitationKind = 'proposal' | 'meetup' | 'event'
@@ -512,6 +534,8 @@ export interface Database {
   meetup_hosts: MeetupHostsTable
   host_invitations: HostInvitationsTable
   rsvps: RsvpsTable
+  meetup_questions: MeetupQuestionsTable
+  meetup_answers: MeetupAnswersTable
   outbox: OutboxTable
   mail_workers: MailWorkersTable
   email_opt_outs: EmailOptOutsTable

@@ -68,6 +68,8 @@ async function eraseInTransaction(trx: Transaction<Database>, userId: number, ch
   // Seats go to the waitlist exactly as when someone says "not going".
   const rsvps = await trx.selectFrom('rsvps').select('meetup_id').where('user_id', '=', userId).orderBy('meetup_id').execute()
   for (const { meetup_id } of rsvps) await removeLeaversRsvp(trx, meetup_id, userId, now)
+  // What they told hosts in answer to their questions (dietary, access needs) goes with them.
+  await trx.deleteFrom('meetup_answers').where('user_id', '=', userId).execute()
 
   const eventIds = new Set<number>()
   const proposals = await trx

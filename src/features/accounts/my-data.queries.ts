@@ -20,6 +20,7 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
     proposalVotes,
     stars,
     rsvps,
+    meetupAnswers,
     meetupsHosted,
     hostMessages,
     invitations,
@@ -88,6 +89,15 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
       .where('r.user_id', '=', userId)
       .orderBy('m.starts_at')
       .execute(),
+    db
+      .selectFrom('meetup_answers as a')
+      .innerJoin('meetup_questions as q', 'q.id', 'a.question_id')
+      .innerJoin('meetups as m', 'm.id', 'q.meetup_id')
+      .select(['m.slug as meetup', 'm.title', 'q.question', 'a.answer', 'a.updated_at'])
+      .where('a.user_id', '=', userId)
+      .orderBy('m.starts_at')
+      .orderBy('q.position')
+      .execute(),
     db.selectFrom('meetup_hosts as h').innerJoin('meetups as m', 'm.id', 'h.meetup_id').select(['m.slug', 'm.title', 'm.starts_at', 'm.state']).where('h.user_id', '=', userId).execute(),
     db
       .selectFrom('meetup_messages as mm')
@@ -114,6 +124,7 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
     proposalVotes,
     stars,
     rsvps,
+    meetupAnswers,
     meetupsHosted,
     hostMessagesSent: hostMessages,
     invitationsWaiting: invitations,

@@ -20,6 +20,7 @@ import { KEEP_CANCELLED_DAYS, windowStart } from '../calendars/calendar-items.js
 import { lockEvent } from '../events/events.queries.js'
 import { lockCommunity } from '../communities/communities.queries.js'
 import { lockMeetup } from '../meetups/meetups.queries.js'
+import { deleteMeetupQuestions } from '../meetups/questions.queries.js'
 import { countReplies } from './deletions.queries.js'
 import { takeImage } from '../images/images.queries.js'
 
@@ -134,6 +135,7 @@ export async function deleteMeetup(db: Kysely<Database>, meetupId: number, now: 
     await keepInPersonalFeeds(trx, tombstone.id, meetup.id)
     await trx.deleteFrom('host_invitations').where('kind', '=', 'meetup').where('target_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetup_messages').where('meetup_id', '=', meetup.id).execute()
+    await deleteMeetupQuestions(trx, meetup.id)
     await trx.deleteFrom('rsvps').where('meetup_id', '=', meetup.id).execute()
     await trx.deleteFrom('meetup_hosts').where('meetup_id', '=', meetup.id).execute()
     const imageKeys = await takeImage(trx, { kind: 'meetup', id: meetup.id })

@@ -22,6 +22,7 @@ import { eventRefusal } from '../deletions/deletions.service.js'
 import { listProposalsForManaging, listQueue } from './proposals.queries.js'
 
 const PhaseBody = Type.Object({ phase: Type.Union(EVENT_PHASES.map((p) => Type.Literal(p))), _csrf: CsrfField })
+const PhaseQuery = Type.Object({ phase: Type.Optional(Type.Union(EVENT_PHASES.map((p) => Type.Literal(p)))) })
 const BulkBody = Type.Object({
   action: Type.Union([Type.Literal('accepted'), Type.Literal('declined')]),
   ids: Type.Optional(Type.Union([Type.Array(Id, { maxItems: 2000 }), Id])),
@@ -78,6 +79,16 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/events/:slug/manage', { preHandler: requireSignIn, schema: { params: EventSlugParams } }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     return reply.viewAsync('events/manage', await renderManage(context, request.i18n.locale))
+  })
+
+  // A phase change is felt by everyone (the event appears, the grid is published, votes
+  // freeze): the buttons lead here first, and this page's button makes the change (issue 22).
+  app.get('/events/:slug/phase', { preHandler: requireSignIn, schema: { params: EventSlugParams, querystring: PhaseQuery } }, async (request, reply) => {
+    const context = await organiserContext(request.params.slug, request.currentUser)
+    const { previous, next } = adjacentPhases(context.event.phase)
+    const to = request.query.phase
+    if (!to || (to !== previous && to !== next)) return reply.redirect(eventPath(context.event, '/manage'), 303)
+    return reply.viewAsync('events/phase-confirm', { event: toEventHeader(request.i18n.locale, context.event), to })
   })
 
   app.post('/events/:slug/phase', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PhaseBody } }, async (request, reply) => {

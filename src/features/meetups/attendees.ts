@@ -2,6 +2,9 @@
 import type { AttendeeVisibility } from '../../db/database.js'
 import type { Translator } from '../../i18n/i18n.js'
 import type { AttendeeRow } from './meetups.queries.js'
+import type { MeetupQuestion } from './questions.queries.js'
+
+type Answer = { user_id: number; question_id: number; answer: string }
 
 export interface VisibleAttendees {
   /** Null: this viewer may not see the list (only the counts). */
@@ -43,8 +46,30 @@ function cell(value: string | number): string {
   return `"${text.replace(/"/g, '""')}"`
 }
 
-export function attendeesCsv(i18n: Translator, rows: AttendeeRow[]): string {
-  const header = [i18n.t('csv.name'), i18n.t('csv.handle'), i18n.t('csv.partySize'), i18n.t('csv.status'), i18n.t('csv.when')]
-  const lines = rows.map((r) => [r.display_name, r.handle ? `@${r.handle}` : '', r.party_size, i18n.t(`rsvp.status.${r.status}`), r.updated_at].map(cell).join(','))
+/** One column per question after the usual ones; an empty cell where someone left it blank. */
+export function attendeesCsv(i18n: Translator, rows: AttendeeRow[], questions: readonly MeetupQuestion[] = [], answers: readonly Answer[] = []): string {
+  const byPerson = new Map(answers.map((a) => [`${a.user_id}:${a.question_id}`, a.answer]))
+  const header = [i18n.t('csv.name'), i18n.t('csv.handle'), i18n.t('csv.partySize'), i18n.t('csv.status'), i18n.t('csv.when'), ...questions.map((q) => q.question)]
+  const lines = rows.map((r) =>
+    [r.display_name, r.handle ? `@${r.handle}` : '', r.party_size, i18n.t(`rsvp.status.${r.status}`), r.updated_at, ...questions.map((q) => byPerson.get(`${r.user_id}:${q.id}`) ?? '')].map(cell).join(','),
+  )
   return `${[header.map(cell).join(','), ...lines].join('\r\n')}\r\n`
+}
+
+/**
+ * For the hosts' own view: each person going or waiting who answered anything, with their
+ * answers in the order of the questions. Everyone is named here, hidden names too, as in the CSV.
+ */
+export function answersByPerson(questions: readonly MeetupQuestion[], rows: AttendeeRow[], answers: readonly Answer[]): { name: string; waiting: boolean; answers: { question: string; answer: string }[] }[] {
+  const byPerson = new Map(answers.map((a) => [`${a.user_id}:${a.question_id}`, a.answer]))
+  return rows
+    .map((r) => ({
+      name: r.display_name,
+      waiting: r.status === 'waitlisted',
+      answers: questions.flatMap((q) => {
+        const answer = byPerson.get(`${r.user_id}:${q.id}`)
+        return answer ? [{ question: q.question, answer }] : []
+      }),
+    }))
+    .filter((person) => person.answers.length > 0)
 }

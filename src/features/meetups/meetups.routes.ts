@@ -14,10 +14,12 @@ import { listCommunities } from '../communities/communities.queries.js'
 import { DEFAULT_TIME_ZONE } from '../communities/communities.schemas.js'
 import { listEvents } from '../events/events.queries.js'
 import { personPath } from '../people/people.view-models.js'
-import { attendeesCsv, visibleAttendees } from './attendees.js'
-import { MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readMeetupForm, type MeetupInput } from './meetups.schemas.js'
+import { answersByPerson, attendeesCsv, visibleAttendees } from './attendees.js'
+import { CANCEL_REASON_MAX_LENGTH, CancelBody, MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readAnswers, readMeetupForm, type MeetupInput } from './meetups.schemas.js'
 import { hostOnly, meetupOr404, meetupToAnswer } from './meetup-access.js'
-import { cancelMeetup, createMeetup, editMeetup } from './meetups.service.js'
+import { UNCANCEL_WINDOW_MS, cancelMeetup, createMeetup, editMeetup, uncancelMeetup, uncancelRefusal } from './meetups.service.js'
+import { deleteMyAnswers, findMyAnswers, listAnswers, listQuestions, saveMyAnswers } from './questions.queries.js'
+import { UnusableInputError } from '../../lib/http-errors.js'
 import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
 import { meetupEditPage, meetupImage } from './edit-page.js'
@@ -54,6 +56,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     events: await listEvents(db, userId),
   })
 
+
   app.get('/meetups', async (request, reply) => {
     const locale = request.i18n.locale
     const meetups = (await listUpcomingMeetups(db, new Date())).map((m) => ({ ...m, when: meetupStart(locale, m), seatsLeft: seatsLeft(m) }))
@@ -88,6 +91,10 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       meetup.hidden_at ? null : meetupImage(db, app.config.baseUrl, meetup.id),
     ])
     const position = mine?.status === 'waitlisted' ? await waitlistPosition(db, meetup.id, mine) : null
+    const questions = await listQuestions(db, meetup.id)
+    const myAnswers = me && questions.length ? await findMyAnswers(db, meetup.id, me.id) : new Map<number, string>()
+    // The answers are for the hosts alone (issue 22): nobody else's page ever carries them.
+    const hostAnswers = isHost && questions.length ? answersByPerson(questions, attendees, await listAnswers(db, meetup.id)) : null
     const view = toMeetupView(request.i18n.locale, meetup)
     const path = meetupPath(meetup)
     const url = app.config.baseUrl + path
@@ -145,6 +152,13 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Why replies are not taken now, if they are not (the form is then not shown at all).
       repliesClosed: repliesClosedReason(meetup, new Date()),
       isHost,
+      questions: questions.map((q) => ({ id: q.id, question: q.question, answer: myAnswers.get(q.id) ?? '' })),
+      hostAnswers,
+      // Hosts may take a cancellation back within the day (the POST asks again).
+      uncancelUntil:
+        isHost && meetup.cancelled_at && uncancelRefusal(meetup, new Date()) === null
+          ? formatInstant(request.i18n.locale, new Date(new Date(meetup.cancelled_at).getTime() + UNCANCEL_WINDOW_MS).toISOString(), meetup.time_zone, 'dateTimeWithZone')
+          : null,
       hiddenReason: meetup.hidden_at ? meetup.hidden_reason : null,
       report: me && !meetup.hidden_at ? `/report/meetup/${meetup.id}` : null,
       // Offered only when the rules allow it (no replies, or cancelled 30 days ago); the POST asks again.
@@ -183,9 +197,15 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const userId = request.currentUser!.id
     if (request.body.going === 'no') {
       await rsvpNotGoing(db, meetup.id, userId, new Date())
+      // What they told the hosts was for coming: it goes when they stop (issue 22).
+      await deleteMyAnswers(db, meetup.id, userId)
       reply.flash('rsvp.notGoing')
     } else {
+      const questions = await listQuestions(db, meetup.id)
+      const answers = readAnswers(request.body, questions)
+      if (!answers) throw new UnusableInputError('rsvp.answers.tooLong')
       const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date())
+      if (questions.length) await saveMyAnswers(db, questions, userId, answers, new Date().toISOString())
       // Only the party first in the queue is offered the seats left (the page shows the offer).
       if (outcome.status === 'waitlisted' && outcome.seatsLeft && outcome.position === 1) reply.flash('rsvp.waitlistedBiggerParty', { count: outcome.seatsLeft, position: outcome.position })
       else if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })
@@ -203,10 +223,40 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(meetupPath(meetup, '#rsvp'), 303)
   })
 
-  app.post('/meetups/:slug/cancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
+  // "I can't come any more" asks first: a seat given up goes to the waitlist at once, so
+  // there is no taking it back afterwards (issue 22). The page posts the usual "no" reply.
+  app.get('/meetups/:slug/leave', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
+    const { meetup } = await meetupOr404(db, request.params.slug, request.currentUser)
+    const mine = await findMyRsvp(db, meetup.id, request.currentUser!.id)
+    if (!mine || mine.status === 'not_going' || meetup.state === 'cancelled') return reply.redirect(meetupPath(meetup), 303)
+    const answers = await findMyAnswers(db, meetup.id, request.currentUser!.id)
+    return reply.viewAsync('meetups/leave', { meetup: toMeetupView(request.i18n.locale, meetup), status: mine.status, hasAnswers: answers.size > 0 })
+  })
+
+  // Cancelling asks first, with an optional reason for the email: a host cancelling on the
+  // morning because they are ill should not have to explain (issue 22).
+  app.get('/meetups/:slug/cancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
-    await cancelMeetup(db, meetup.id, new Date())
+    if (meetup.state === 'cancelled') return reply.redirect(meetupPath(meetup), 303)
+    return reply.viewAsync('meetups/cancel', { meetup: toMeetupView(request.i18n.locale, meetup), values: { reason: '' }, errors: {} })
+  })
+
+  app.post('/meetups/:slug/cancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: CancelBody } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    const reason = (request.body.reason ?? '').replace(/\r\n/g, '\n').trim()
+    if (reason.length > CANCEL_REASON_MAX_LENGTH) {
+      const errors = withError({}, { reason: { default: 'meetup.cancelReason.tooLong' } }, 'reason', { key: 'meetup.cancelReason.tooLong' })
+      return reply.code(400).viewAsync('meetups/cancel', { meetup: toMeetupView(request.i18n.locale, meetup), values: { reason: request.body.reason ?? '' }, errors })
+    }
+    await cancelMeetup(db, meetup.id, new Date(), reason || null)
     reply.flash('meetup.cancelledFlash')
+    return reply.redirect(meetupPath(meetup), 303)
+  })
+
+  app.post('/meetups/:slug/uncancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: Type.Object({ _csrf: CsrfField }) } }, async (request, reply) => {
+    const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
+    await uncancelMeetup(db, meetup.id, new Date())
+    reply.flash('meetup.uncancelledFlash')
     return reply.redirect(meetupPath(meetup), 303)
   })
 
@@ -224,7 +274,9 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/meetups/:slug/attendees.csv', { preHandler: requireSignIn, schema: { params: MeetupSlugParams } }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
-    const csv = attendeesCsv(request.i18n, await listAttendees(db, meetup.id))
+    const [attendees, questions] = await Promise.all([listAttendees(db, meetup.id), listQuestions(db, meetup.id)])
+    const answers = questions.length ? await listAnswers(db, meetup.id) : []
+    const csv = attendeesCsv(request.i18n, attendees, questions, answers)
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${meetup.slug}-attendees.csv"`)

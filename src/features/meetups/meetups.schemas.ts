@@ -7,6 +7,7 @@ import { errorsFromValidation, withError, type FieldMessages, type FormErrors } 
 import { CsrfField, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone, wallTimeProblem, zonedToUtc } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
+import { ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, type MeetupQuestion } from './questions.queries.js'
 
 export const MeetupSlugParams = SlugParams
 const text = (maxLength: number) => Type.String({ maxLength })
@@ -31,8 +32,17 @@ export const MeetupBody = Type.Object({
   communitySlug: text(60),
   eventSlug: text(60),
   attendeeVisibility: Type.Union(VISIBILITIES.map((v) => Type.Literal(v))),
+  // Up to five optional questions to the people coming (issue 22); checked in readMeetupForm.
+  question1: Type.Optional(text(2000)),
+  question2: Type.Optional(text(2000)),
+  question3: Type.Optional(text(2000)),
+  question4: Type.Optional(text(2000)),
+  question5: Type.Optional(text(2000)),
   _csrf: CsrfField,
 })
+
+/** The names of the question fields, in order. */
+export const QUESTION_FIELDS = ['question1', 'question2', 'question3', 'question4', 'question5'] as const
 
 export const meetupMessages: FieldMessages = {
   title: { default: 'meetup.title.required', maxLength: 'meetup.title.tooLong' },
@@ -52,6 +62,7 @@ export const meetupMessages: FieldMessages = {
   communitySlug: { default: 'event.community.invalid' },
   eventSlug: { default: 'meetup.event.invalid' },
   attendeeVisibility: { default: 'meetup.attendeeVisibility.invalid' },
+  ...Object.fromEntries(QUESTION_FIELDS.map((name) => [name, { default: 'meetup.question.tooLong' }])),
 }
 
 export interface MeetupInput {
@@ -72,6 +83,8 @@ export interface MeetupInput {
   communitySlug: string | null
   eventSlug: string | null
   attendeeVisibility: AttendeeVisibility
+  /** The hosts' questions, one per place (empty where none); absent: leave them as they are. */
+  questions?: string[]
   /** The start, when its wall time happens twice (the autumn clock change): the first was taken. */
   repeatedTime: string | null
 }
@@ -122,6 +135,8 @@ export function readMeetupForm(posted: unknown, validation: FastifySchemaValidat
   if (str('rsvpClosesAt') && (!rsvpClosesAt || (rsvpOpensAt && rsvpClosesAt <= rsvpOpensAt) || (startsAt && rsvpClosesAt > startsAt))) {
     add('rsvpClosesAt', 'meetup.rsvpClosesAt.invalid')
   }
+  const questions = QUESTION_FIELDS.map((name) => str(name).replace(/\s+/g, ' ').trim())
+  for (const [i, question] of questions.entries()) if (question.length > QUESTION_MAX_LENGTH) add(QUESTION_FIELDS[i]!, 'meetup.question.tooLong')
   const fromTitle = str('title').toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40).replace(/-$/, '')
   const slug = str('slug') || fromTitle
   if (!new RegExp(SLUG_PATTERN).test(slug) || slug === 'new') add('slug', 'community.slug.invalid')
@@ -145,6 +160,7 @@ export function readMeetupForm(posted: unknown, validation: FastifySchemaValidat
       communitySlug: str('communitySlug') || null,
       eventSlug: str('eventSlug') || null,
       attendeeVisibility: str('attendeeVisibility') as AttendeeVisibility,
+      questions,
       repeatedTime,
     },
     errors: {},
@@ -156,3 +172,20 @@ export const RsvpBody = Type.Object({
   partySize: Type.Optional(Type.String({ maxLength: 2, pattern: '^\\d{1,2}$' })),
   _csrf: CsrfField,
 })
+
+/** The answers posted with an RSVP (fields answer-<question id>), for this meetup's questions only. */
+export function readAnswers(posted: unknown, questions: readonly MeetupQuestion[]): Map<number, string> | null {
+  const fields = (posted && typeof posted === 'object' ? posted : {}) as Record<string, unknown>
+  const answers = new Map<number, string>()
+  for (const question of questions) {
+    const value = fields[`answer-${question.id}`]
+    if (typeof value !== 'string') continue
+    const answer = value.replace(/\r\n/g, '\n').trim()
+    if (answer.length > ANSWER_MAX_LENGTH) return null
+    answers.set(question.id, answer)
+  }
+  return answers
+}
+
+export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 5000 })), _csrf: CsrfField })
+export const CANCEL_REASON_MAX_LENGTH = 1000

@@ -7,8 +7,9 @@ import { findCommunityBySlug, findMembership } from '../communities/communities.
 import { findEventBySlug, isOrganiser } from '../events/events.queries.js'
 import type { MeetupInput } from './meetups.schemas.js'
 import { queueNotice } from '../notices/queue.js'
-import { addMeetupHost, isMeetupSlugTaken, rsvpUserIds } from './meetups.queries.js'
+import { addMeetupHost, isMeetupSlugTaken, lockMeetup, rsvpUserIds } from './meetups.queries.js'
 import { changeCapacity, noticePromoted } from './rsvps.service.js'
+import { saveQuestions } from './questions.queries.js'
 
 export type SaveMeetupResult =
   | { ok: true; meetup: MeetupRow }
@@ -71,6 +72,7 @@ export async function createMeetup(db: Kysely<Database>, input: MeetupInput, use
         .returningAll()
         .executeTakeFirstOrThrow()
       await addMeetupHost(trx, created.id, userId)
+      if (input.questions) await saveQuestions(trx, created.id, input.questions, stamp)
       return created
     })
     return { ok: true, meetup }
@@ -98,6 +100,7 @@ export async function editMeetup(db: Kysely<Database>, meetup: MeetupRow, input:
       .where('id', '=', meetup.id)
       .returningAll()
       .executeTakeFirstOrThrow()
+    if (input.questions) await saveQuestions(trx, meetup.id, input.questions, stamp)
     await noticePromoted(trx, after, promoted, stamp)
     if (movedOrRelocated(before, after)) await noticeEveryone(trx, after, 'meetupChanged', stamp)
   })
@@ -111,28 +114,66 @@ function movedOrRelocated(before: MeetupRow, after: MeetupRow): boolean {
 }
 
 /** Everyone with a seat or a place in the queue hears of a change or a cancellation. */
-async function noticeEveryone(trx: Kysely<Database>, meetup: MeetupRow, kind: 'meetupChanged' | 'meetupCancelled', stamp: string): Promise<void> {
+async function noticeEveryone(trx: Kysely<Database>, meetup: MeetupRow, kind: 'meetupChanged' | 'meetupCancelled' | 'meetupRestored', stamp: string): Promise<void> {
   const cause = `m${meetup.id}:s${meetup.sequence}`
   const [going, waiting] = await Promise.all([rsvpUserIds(trx, meetup.id, 'going'), rsvpUserIds(trx, meetup.id, 'waitlisted')])
-  if (kind === 'meetupCancelled') return queueNotice(trx, { kind, meetup }, [...going, ...waiting], cause, stamp)
+  if (kind === 'meetupCancelled') return queueNotice(trx, { kind, meetup, reason: meetup.cancel_reason }, [...going, ...waiting], cause, stamp)
   await queueNotice(trx, { kind, meetup, waiting: false }, going, cause, stamp)
   await queueNotice(trx, { kind, meetup, waiting: true }, waiting, cause, stamp)
 }
 
-/** Cancelling keeps every RSVP; the page then says plainly that it is off, and everyone is told. */
-export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
-  await db.transaction().execute((trx) => cancelMeetupIn(trx, meetupId, now))
+/**
+ * Cancelling keeps every RSVP; the page then says plainly that it is off, and everyone is told,
+ * with the hosts' reason when they gave one.
+ */
+export async function cancelMeetup(db: Kysely<Database>, meetupId: number, now: Date, reason: string | null = null): Promise<void> {
+  await db.transaction().execute((trx) => cancelMeetupIn(trx, meetupId, now, reason))
 }
 
 /** cancelMeetup inside the caller's transaction (erasing an account cancels what only they hosted). */
-export async function cancelMeetupIn(trx: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
+export async function cancelMeetupIn(trx: Kysely<Database>, meetupId: number, now: Date, reason: string | null = null): Promise<void> {
   const stamp = now.toISOString()
   const meetup = await trx
     .updateTable('meetups')
-    .set((eb) => ({ state: 'cancelled', updated_at: stamp, sequence: eb('sequence', '+', 1) }))
+    .set((eb) => ({ state: 'cancelled', updated_at: stamp, cancelled_at: stamp, cancel_reason: reason, sequence: eb('sequence', '+', 1) }))
     .where('id', '=', meetupId)
     .where('state', '!=', 'cancelled')
     .returningAll()
     .executeTakeFirst()
   if (meetup) await noticeEveryone(trx, meetup, 'meetupCancelled', stamp)
+}
+
+/** How long after cancelling the hosts may take it back: the same day, as people plan by it. */
+export const UNCANCEL_WINDOW_MS = 24 * 3600 * 1000
+
+/** Why this cancelled meetup cannot be put back on now, or null when it can. */
+export function uncancelRefusal(meetup: Pick<MeetupRow, 'state' | 'cancelled_at' | 'starts_at'>, now: Date): 'meetup.uncancel.refused.notCancelled' | 'meetup.uncancel.refused.tooLate' | 'meetup.uncancel.refused.started' | null {
+  if (meetup.state !== 'cancelled' || !meetup.cancelled_at) return 'meetup.uncancel.refused.notCancelled'
+  if (meetup.starts_at <= now.toISOString()) return 'meetup.uncancel.refused.started'
+  if (now.getTime() - new Date(meetup.cancelled_at).getTime() > UNCANCEL_WINDOW_MS) return 'meetup.uncancel.refused.tooLate'
+  return null
+}
+
+/**
+ * Takes a cancellation back (within a day of it): every reply kept through the cancellation
+ * stands again, and everyone going or waiting is told, with a fresh invite. The calendar item
+ * keeps its UID and gets a higher SEQUENCE with STATUS:CONFIRMED, so the feeds (re-read whole)
+ * show it again and an emailed REQUEST is newer than the CANCEL that went before it.
+ */
+export async function uncancelMeetup(db: Kysely<Database>, meetupId: number, now: Date): Promise<void> {
+  const stamp = now.toISOString()
+  await db.transaction().execute(async (trx) => {
+    // The same lock replies and deletions take (meetups.queries.ts), then the rule, read under it.
+    const locked = await lockMeetup(trx, meetupId)
+    if (!locked) throw new RefusedError('rsvp.refused.missing')
+    const refusal = uncancelRefusal(locked, now)
+    if (refusal) throw new RefusedError(refusal)
+    const meetup = await trx
+      .updateTable('meetups')
+      .set((eb) => ({ state: 'scheduled', updated_at: stamp, cancelled_at: null, cancel_reason: null, sequence: eb('sequence', '+', 1) }))
+      .where('id', '=', meetupId)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await noticeEveryone(trx, meetup, 'meetupRestored', stamp)
+  })
 }

@@ -62,9 +62,10 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     case 'rsvpGoing':
     case 'rsvpPromoted':
     case 'meetupReminder':
-    case 'meetupChanged': {
+    case 'meetupChanged':
+    case 'meetupRestored': {
       const { meetup } = notice
-      const waiting = notice.kind === 'meetupChanged' && notice.waiting
+      const waiting = (notice.kind === 'meetupChanged' || notice.kind === 'meetupRestored') && notice.waiting
       const params = { title: meetup.title, when: whenMeetup(t, meetup), where: where(meetup) }
       return {
         subject: tr(`notice.${notice.kind}.subject`, params),
@@ -96,7 +97,8 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
       const params = { title: meetup.title, when: whenMeetup(t, meetup) }
       return {
         subject: tr('notice.meetupCancelled.subject', params),
-        paragraphs: [tr('notice.meetupCancelled.body', params)],
+        paragraphs: [tr('notice.meetupCancelled.body', params), ...(notice.reason ? [tr('notice.meetupCancelled.reason')] : [])],
+        ...(notice.reason ? { quote: notice.reason } : {}),
         path: `/meetups/${meetup.slug}`,
         actionKey: 'notice.action.meetup',
         calendar: { method: 'CANCEL', name: meetup.title, item: meetupItem(site, tr, meetup, { status: 'going', updated: meetup.updated_at }), partstat: 'ACCEPTED' },

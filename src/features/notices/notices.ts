@@ -17,7 +17,10 @@ export type Notice =
   | { kind: 'rsvpPromoted'; meetup: MeetupRow }
   | { kind: 'rsvpWithdrawn'; meetup: MeetupRow }
   | { kind: 'meetupChanged'; meetup: MeetupRow; waiting: boolean }
-  | { kind: 'meetupCancelled'; meetup: MeetupRow }
+  // `reason`: the hosts' words, quoted in the email (absent from notices queued before issue 22).
+  | { kind: 'meetupCancelled'; meetup: MeetupRow; reason?: string | null }
+  // A cancellation taken back within the day (issue 22): a fresh invite, like a change.
+  | { kind: 'meetupRestored'; meetup: MeetupRow; waiting: boolean }
   | { kind: 'meetupReminder'; meetup: MeetupRow }
   | { kind: 'sessionChanged'; session: SessionRow; change: SessionChange; time_zone: string }
   | { kind: 'proposalDecided'; event: { slug: string; name: string }; proposal: { id: number; title: string }; state: 'accepted' | 'declined' }
@@ -41,6 +44,7 @@ export const TOPIC_OF: Record<NoticeKind, NoticeTopic | 'account'> = {
   rsvpWithdrawn: 'rsvps',
   meetupChanged: 'meetupChanges',
   meetupCancelled: 'meetupChanges',
+  meetupRestored: 'meetupChanges',
   meetupReminder: 'reminders',
   sessionChanged: 'sessionChanges',
   proposalDecided: 'proposals',
