@@ -254,7 +254,7 @@ async function main(): Promise<void> {
         headers: { cookie: rsvpForm.cookie, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ _csrf: rsvpForm.csrf, going: 'yes', partySize: '1' }).toString(),
         expect: 303,
-        location: '/meetups/lunch-7',
+        location: '/meetups/lunch-7#rsvp',
       },
       {
         // The line above repeats one answer (a double tap: answered without a write). This
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
         bodies: ['no', 'yes'].map((going) => new URLSearchParams({ _csrf: rsvpForm.csrf, going, partySize: '1' }).toString()),
         connections: 1,
         expect: 303,
-        location: '/meetups/lunch-7',
+        location: '/meetups/lunch-7#rsvp',
       },
     ]
 
