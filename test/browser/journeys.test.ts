@@ -384,7 +384,7 @@ for (const javaScript of [true, false]) {
     await adminPage.goto(`${server.base}/admin/people`)
     if (javaScript) await check(adminPage, 'admin-people')
     await adminPage.getByLabel('Find someone by name, handle or email').fill(reporterEmail)
-    await adminPage.getByRole('button', { name: 'Search' }).click()
+    await adminPage.locator('#main-content').getByRole('button', { name: 'Search' }).click()
     await adminPage.getByText(`1 person matches “${reporterEmail}”.`).waitFor()
     await adminPage.getByRole('link', { name: javaScript ? 'Rhys Reporter' : 'Rhian Reporter' }).click()
     if (javaScript) await check(adminPage, 'admin-person')
