@@ -162,7 +162,12 @@ for (const javaScript of [true, false]) {
     const { context: orgContext, page: org } = await organiserPage(false)
     await org.goto(`${server.base}/events/lgovcamp/manage`)
     const back = org.getByRole('button', { name: /^Back to/ })
-    if ((await back.textContent())?.includes('Pitching')) await back.click()
+    if ((await back.textContent())?.includes('Pitching')) {
+      // A phase change is confirmed on a page that says what people will notice (issue 22).
+      await back.click()
+      await org.getByRole('button', { name: 'Yes, move to “Pitching today”' }).click()
+      await org.waitForURL(`${server.base}/events/lgovcamp/manage`)
+    }
 
     const context = await newContext(server.chromium, { javaScript, width: 1280 })
     const page = await context.newPage()
