@@ -34,6 +34,8 @@ export interface UsersTable {
   /** While set the person cannot sign in, their sessions stop working and their content is hidden. */
   suspended_at: Generated<string | null>
   suspended_reason: Generated<string | null>
+  /** The IANA zone the person reads times in; null: each item's own zone (issue 22). */
+  time_zone: Generated<string | null>
 }
 
 export type AccountLinkPurpose = 'reset' | 'verify'

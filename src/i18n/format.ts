@@ -73,6 +73,22 @@ export function formatNumber(locale: Locale, value: number): string {
   return (written[value] ??= format.format(value))
 }
 
+/**
+ * The instant as the clock reads in the reader's own zone, for a reader who chose one (issue 22),
+ * or null when there is nothing to add: no zone chosen, or the reader's clock shows the same
+ * date and time as the item's zone does (London and Lisbon in winter). Names the day as well
+ * when it differs from the item's day (a 20:00 London chat is "next day, 07:00" in Sydney).
+ */
+export function readerTime(locale: Locale, instant: string | Date, itemZone: string, readerZone: string | null | undefined): string | null {
+  if (!readerZone || readerZone === itemZone) return null
+  const date = typeof instant === 'string' ? new Date(instant) : instant
+  const theirs = formatter(locale, readerZone, 'dateTime').format(date)
+  const items = formatter(locale, itemZone, 'dateTime').format(date)
+  if (theirs === items) return null
+  const sameDay = formatter(locale, readerZone, 'date').format(date) === formatter(locale, itemZone, 'date').format(date)
+  return formatInstant(locale, date, readerZone, sameDay ? 'timeWithZone' : 'dateTimeWithZone')
+}
+
 /** The zone to show site-wide facts (like "member since") in, until people set their own. */
 export const SITE_TIME_ZONE = 'Europe/London'
 

@@ -5,7 +5,7 @@ import { ForbiddenError } from '../lib/http-errors.js'
 import { findSessionUser } from '../features/accounts/sessions.queries.js'
 import { sessionId } from './session.js'
 
-export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email' | 'locale' | 'email_verified_at'>
+export type CurrentUser = Pick<UserRow, 'id' | 'display_name' | 'handle' | 'role' | 'email' | 'locale' | 'email_verified_at' | 'time_zone'>
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +23,7 @@ export default fp(
       const user = await findSessionUser(app.db, id, new Date())
       // A session that was ended, has expired or names a deleted account is signed out.
       request.currentUser = user
-        ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email, locale: user.locale, email_verified_at: user.email_verified_at }
+        ? { id: user.id, display_name: user.display_name, handle: user.handle, role: user.role, email: user.email, locale: user.locale, email_verified_at: user.email_verified_at, time_zone: user.time_zone }
         : null
     })
   },

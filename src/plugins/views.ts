@@ -5,11 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { MessageKey } from '../i18n/catalogues/en.js'
-import { formatInstant, formatLocalDate, formatNumber, weekdayName, type DateStyle } from '../i18n/format.js'
+import { formatInstant, formatLocalDate, formatNumber, readerTime, weekdayName, type DateStyle } from '../i18n/format.js'
 import { LOCALES, type Locale, type MessageParams } from '../i18n/i18n.js'
 import { PROJECT_ROOT } from '../project-root.js'
 import type { CurrentUser } from './auth.js'
 import { takeFlash, type Flash } from './flash.js'
+import { timeZoneGroups, type ZoneGroup } from '../lib/time-zones.js'
 
 export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views')
 
@@ -28,6 +29,15 @@ export interface PageLocals {
   alternates: { locale: Locale; href: string }[]
   /** A stored UTC instant as local time in `timeZone`, in the page's language. */
   formatDate: (instant: string | Date, timeZone: string, style: DateStyle) => string
+  /**
+   * "Your time: 04:00 Eastern Standard Time" for a signed-in person who chose their own zone and
+   * whose clock differs from the item's at that instant; null otherwise.
+   */
+  yourTime: (instant: string | Date, itemZone: string) => string | null
+  /** The same as HTML to put after the item's time (`<%~ %>`), or '' when there is nothing to add. */
+  yourTimeNote: (instant: string | Date, itemZone: string) => string
+  /** The IANA zones for a picker (views/partials/_time-zone-select), keeping `current` if it is an old alias. */
+  timeZoneGroups: (current?: string | null) => ZoneGroup[]
   formatNumber: (value: number) => string
   /** A local calendar date ('YYYY-MM-DD'), such as a chat's date, in words. */
   formatLocalDate: (date: string) => string
@@ -49,6 +59,11 @@ declare module 'fastify' {
   }
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
+}
+
 function withoutLang(url: URL): string {
   const copy = new URL(url)
   copy.searchParams.delete('lang')
@@ -67,6 +82,10 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
   let csrf: string | null = null
   const locale = request.i18n.locale
   const url = new URL(request.url, 'http://hashcamp.invalid')
+  const yourTime = (instant: string | Date, itemZone: string): string | null => {
+    const time = readerTime(locale, instant, itemZone, request.currentUser?.time_zone)
+    return time === null ? null : request.i18n.t('time.yours', { time })
+  }
   return {
     siteName: 'Hashcamp',
     baseUrl: config.baseUrl,
@@ -77,6 +96,12 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
     pathWithoutLang: withoutLang(url),
     alternates: alternates(url, config.baseUrl),
     formatDate: (instant, timeZone, style) => formatInstant(locale, instant, timeZone, style),
+    yourTime,
+    yourTimeNote: (instant, itemZone) => {
+      const text = yourTime(instant, itemZone)
+      return text === null ? '' : ` <span class="your-time">${escapeHtml(text)}</span>`
+    },
+    timeZoneGroups: (current) => timeZoneGroups(new Date(), current),
     formatNumber: (value) => formatNumber(locale, value),
     formatLocalDate: (date) => formatLocalDate(locale, date),
     weekdayName: (isoWeekday) => weekdayName(locale, isoWeekday),

@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.js'
 export async function exportMyData(db: Kysely<Database>, userId: number, now: Date) {
   const profile = await db
     .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'handle', 'bio', 'x_handle', 'mastodon_handle', 'bluesky_handle', 'role', 'locale', 'created_at', 'updated_at'])
+    .select(['id', 'email', 'display_name', 'handle', 'bio', 'x_handle', 'mastodon_handle', 'bluesky_handle', 'role', 'locale', 'time_zone', 'created_at', 'updated_at'])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow()
   const [

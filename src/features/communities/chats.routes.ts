@@ -17,6 +17,7 @@ import { communityCardAndShare, communityPath, describeSchedule, toChatView, toC
 import { assertHost, communityOr404, type CommunityContext } from './community-access.js'
 import { findTopic, findTopicForChat, listAssignedTopics, listOpenTopics, updateTopic } from './topics.queries.js'
 import { CsrfField, Slug, SlugParams, idFromPath } from '../../lib/schema-fields.js'
+import { readDateInput, readTimeInput } from '../../lib/date-input.js'
 
 const ChatParams = Type.Object({ slug: Slug, date: Type.String({ pattern: '^(19|20|21)\\d{2}-\\d{2}-\\d{2}$' }) })
 const MoveBody = Type.Object({ newDate: Type.String({ maxLength: 10 }), newTime: Type.String({ maxLength: 5 }), _csrf: CsrfField })
@@ -123,7 +124,8 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertHost(context)
       const data = await moveFormData(context, request.params.date, request.i18n.locale)
       let errors: FormErrors = request.validationError ? errorsFromValidation(request.validationError.validation, moveMessages, request.body) : {}
-      const body = request.body ?? { newDate: '', newTime: '' }
+      const posted = request.body ?? { newDate: '', newTime: '' }
+      const body = { newDate: readDateInput(posted.newDate ?? ''), newTime: readTimeInput(posted.newTime ?? '') }
       if (!errors.newDate && !isValidDate(body.newDate ?? '')) errors = withError(errors, moveMessages, 'newDate', { key: 'chats.move.date.invalid' })
       if (!errors.newTime && !isValidTime(body.newTime ?? '')) errors = withError(errors, moveMessages, 'newTime', { key: 'chats.move.time.invalid' })
       if (!errors.newDate && !errors.newTime) {

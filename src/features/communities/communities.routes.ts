@@ -21,7 +21,6 @@ import { isForeignKeyViolation } from '../../db/errors.js'
 import { GoneError } from '../../lib/http-errors.js'
 
 const ListedBody = Type.Object({ listed: Type.Optional(Type.String({ maxLength: 1 })), _csrf: CsrfField })
-const timeZones = Intl.supportedValuesOf('timeZone')
 
 const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
@@ -33,12 +32,12 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/communities/new', { preHandler: requireSignIn }, async (_request, reply) => {
     const values = { timeZone: DEFAULT_TIME_ZONE, scheduleKind: 'weekly', weekday: '3', startTime: '20:00', durationMinutes: '60', intervalWeeks: '1', nth: '1', startsOn: new Date().toISOString().slice(0, 10) }
-    return reply.viewAsync('communities/new', { values, errors: {}, timeZones })
+    return reply.viewAsync('communities/new', { values, errors: {} })
   })
 
   app.post('/communities', { preHandler: requireSignIn, schema: { body: CommunityBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body)
-    const render = (errors: FormErrors) => reply.code(400).viewAsync('communities/new', { values, errors, timeZones })
+    const render = (errors: FormErrors) => reply.code(400).viewAsync('communities/new', { values, errors })
     const { input, errors } = readCommunityForm(request.body, request.validationError?.validation)
     if (!input) return render(errors)
     const result = await createCommunity(db, input, request.currentUser!.id, new Date())
@@ -90,7 +89,6 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       community: toCommunityHeader(context.community),
       values: communityFormValues(context.community, schedule),
       errors: {},
-      timeZones,
       // Only an empty community may be deleted (features/deletions); the POST asks again.
       canDelete: (await communityRefusal(db, context.community.id, request.currentUser!.id, new Date())) === null,
     })
@@ -104,7 +102,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       assertHost(context)
       const values = { ...keptValues(request.body), slug: context.community.slug }
       const render = (errors: FormErrors) =>
-        reply.code(400).viewAsync('communities/edit', { community: toCommunityHeader(context.community), values, errors, timeZones })
+        reply.code(400).viewAsync('communities/edit', { community: toCommunityHeader(context.community), values, errors })
       // The slug is not editable: links to the community must keep working.
       const { input, errors } = readCommunityForm({ ...request.body, slug: context.community.slug }, request.validationError?.validation)
       if (!input) return render(errors)

@@ -8,6 +8,7 @@ import { NTH_VALUES, type ChatSchedule } from '../../lib/chat-recurrence.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { OwnCodeField, postedOwnCode } from '../conduct/conduct.schemas.js'
+import { readDateInput, readTimeInput } from '../../lib/date-input.js'
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$'
 /** Slugs that would clash with the pages under /communities/. */
@@ -99,22 +100,24 @@ export function readCommunityForm(posted: unknown, validation: FastifySchemaVali
 
   let schedule: CommunityInput['schedule'] = null
   if (!errors.scheduleKind && body.scheduleKind !== 'none') {
+    const startTime = readTimeInput(body.startTime)
+    const startsOn = readDateInput(body.startsOn)
     const weekday = intIn(body.weekday, range(1, 7))
     const duration = intIn(body.durationMinutes, range(5, 1440))
     const intervalWeeks = body.scheduleKind === 'weekly' ? intIn(body.intervalWeeks, range(1, 8)) : 1
     const nth = body.scheduleKind === 'monthly' ? intIn(body.nth, NTH_VALUES) : 1
     if (weekday === null) add('weekday', 'community.weekday.invalid')
-    if (!isValidTime(body.startTime)) add('startTime', 'community.startTime.invalid')
+    if (!isValidTime(startTime)) add('startTime', 'community.startTime.invalid')
     if (duration === null) add('durationMinutes', 'community.durationMinutes.invalid')
     if (intervalWeeks === null) add('intervalWeeks', 'community.intervalWeeks.invalid')
     if (nth === null) add('nth', 'community.nth.invalid')
-    if (!isValidDate(body.startsOn)) add('startsOn', 'community.startsOn.invalid')
+    if (!isValidDate(startsOn)) add('startsOn', 'community.startsOn.invalid')
     if (weekday !== null && duration !== null && intervalWeeks !== null && nth !== null) {
       schedule = {
         recurrence: body.scheduleKind === 'weekly' ? { kind: 'weekly', weekday, intervalWeeks } : { kind: 'monthly', weekday, nth },
-        startTime: body.startTime,
+        startTime,
         durationMinutes: duration,
-        startsOn: body.startsOn,
+        startsOn,
       }
     }
   }

@@ -8,7 +8,6 @@ import { findImage } from '../images/images.queries.js'
 import { imageView, type ImageView } from '../images/images.view-models.js'
 import { eventFormValues, toEventHeader } from './events.view-models.js'
 
-const timeZones = Intl.supportedValuesOf('timeZone')
 
 export async function eventImage(db: Kysely<Database>, baseUrl: string, eventId: number): Promise<ImageView | null> {
   return imageView(baseUrl, await findImage(db, { kind: 'event', id: eventId }))
@@ -24,7 +23,6 @@ export async function eventEditPage(db: Kysely<Database>, baseUrl: string, local
     event: toEventHeader(locale, event),
     values: eventFormValues(event, community?.slug ?? null),
     errors: {},
-    timeZones,
     communities,
     image,
   }

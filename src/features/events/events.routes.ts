@@ -18,13 +18,12 @@ import { eventJsonLd, pageCard, shareLinks } from '../cards/cards.js'
 import { listUpcomingMeetups } from '../meetups/meetups.queries.js'
 import { meetupStart, seatsLeft } from '../meetups/meetups.view-models.js'
 
-const timeZones = Intl.supportedValuesOf('timeZone')
 
 const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
   // Creating an event takes the site's organiser role; running one takes being one of its organisers.
   const organisersOnly = requireRole('organiser')
-  const formData = async () => ({ timeZones, communities: await listCommunities(db, '') })
+  const formData = async () => ({ communities: await listCommunities(db, '') })
 
   app.get('/events', async (request, reply) => {
     const locale = request.i18n.locale

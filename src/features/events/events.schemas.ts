@@ -9,6 +9,7 @@ import { CsrfField, Id, Slug, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
 import { OwnCodeField, postedOwnCode } from '../conduct/conduct.schemas.js'
+import { readDateInput, readTimeInput } from '../../lib/date-input.js'
 
 export const EventSlugParams = SlugParams
 const URL_OR_EMPTY = '^$|^https?://\\S+$'
@@ -74,6 +75,8 @@ const RESERVED_SLUGS = new Set(['new'])
 export function readEventForm(posted: unknown, validation: FastifySchemaValidationError[] | undefined): { input: EventInput | null; errors: FormErrors } {
   const fields = (posted && typeof posted === 'object' ? posted : {}) as Record<string, unknown>
   const str = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
+  const date = (name: string) => readDateInput(str(name))
+  const time = (name: string) => readTimeInput(str(name))
   let errors = validation ? errorsFromValidation(validation, eventMessages, fields) : {}
   const add = (field: string, key: Parameters<typeof withError>[3]['key']) => {
     if (!errors[field]) errors = withError(errors, eventMessages, field, { key })
@@ -83,10 +86,10 @@ export function readEventForm(posted: unknown, validation: FastifySchemaValidati
   const slug = str('slug') || (hashtag ? hashtag.toLowerCase().replace(/[^a-z0-9]+/g, '-') : fromName)
   if (RESERVED_SLUGS.has(slug) || !new RegExp(SLUG_PATTERN).test(slug)) add('slug', 'community.slug.invalid')
   if (!isValidTimeZone(str('timeZone'))) add('timeZone', 'community.timeZone.invalid')
-  if (!isValidDate(str('firstDay'))) add('firstDay', 'event.firstDay.invalid')
-  if (!isValidDate(str('lastDay')) || str('lastDay') < str('firstDay')) add('lastDay', 'event.lastDay.invalid')
-  if (!isValidTime(str('dayStarts'))) add('dayStarts', 'community.startTime.invalid')
-  if (!isValidTime(str('dayEnds')) || str('dayEnds') <= str('dayStarts')) add('dayEnds', 'event.dayEnds.invalid')
+  if (!isValidDate(date('firstDay'))) add('firstDay', 'event.firstDay.invalid')
+  if (!isValidDate(date('lastDay')) || date('lastDay') < date('firstDay')) add('lastDay', 'event.lastDay.invalid')
+  if (!isValidTime(time('dayStarts'))) add('dayStarts', 'community.startTime.invalid')
+  if (!isValidTime(time('dayEnds')) || time('dayEnds') <= time('dayStarts')) add('dayEnds', 'event.dayEnds.invalid')
   if (Object.keys(errors).length) return { input: null, errors }
   return {
     input: {
@@ -98,10 +101,10 @@ export function readEventForm(posted: unknown, validation: FastifySchemaValidati
       venueAddress: str('venueAddress').replace(/\r\n/g, '\n'),
       mapUrl: str('mapUrl') || null,
       timeZone: str('timeZone'),
-      firstDay: str('firstDay'),
-      lastDay: str('lastDay'),
-      dayStarts: str('dayStarts'),
-      dayEnds: str('dayEnds'),
+      firstDay: date('firstDay'),
+      lastDay: date('lastDay'),
+      dayStarts: time('dayStarts'),
+      dayEnds: time('dayEnds'),
       description: str('description').replace(/\r\n/g, '\n'),
       codeOfConduct: postedOwnCode(fields),
     },

@@ -181,6 +181,8 @@ const proposalsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             room: placement.room,
             when: `${formatInstant(request.i18n.locale, placement.starts_at, event.time_zone, event.first_day === event.last_day ? 'time' : 'dateTime')}–${formatInstant(request.i18n.locale, placement.ends_at, event.time_zone, 'time')}`,
             cancelled: placement.cancelled_at !== null,
+            startsAt: placement.starts_at,
+            timeZone: event.time_zone,
           }
         : null,
       starred,

@@ -19,6 +19,8 @@ export interface CommunityItem {
   hashtag: string
   host: boolean
   chatPlace: string
+  /** The community's zone, which its chat times are in. */
+  timeZone: string
   /** Its next chat, or null when it has none coming. */
   next: (ChatView & { startsAt: number }) | null
 }
@@ -42,6 +44,7 @@ export function toCommunityItems(locale: Locale, communities: MyCommunity[], exc
       hashtag: community.hashtag,
       host: community.role === 'host',
       chatPlace: community.chat_place,
+      timeZone: community.time_zone,
       next: view && occurrence ? { ...view, topic: topic ? { id: topic.id, title: topic.title } : null, startsAt: occurrence.start.getTime() } : null,
     }
   })
@@ -55,6 +58,9 @@ export interface SessionItem {
   eventPath: string
   dateLabel: string | null
   timeLabel: string | null
+  /** For "your time" beside it (views/me/index.eta). */
+  startsAt: string | null
+  timeZone: string
   room: string | null
   starred: boolean
   hosting: boolean
@@ -73,6 +79,8 @@ export function toSessionItems(locale: Locale, rows: AgendaRow[], now: Date): { 
     eventPath: `/events/${row.event_slug}/schedule`,
     dateLabel: row.starts_at ? formatInstant(locale, row.starts_at, row.time_zone, 'date') : null,
     timeLabel: row.starts_at && row.ends_at ? `${formatInstant(locale, row.starts_at, row.time_zone, 'time')}–${formatInstant(locale, row.ends_at, row.time_zone, 'timeWithZone')}` : null,
+    startsAt: row.starts_at,
+    timeZone: row.time_zone,
     room: row.room,
     starred: Boolean(row.starred),
     hosting: Boolean(row.hosting),
@@ -93,6 +101,8 @@ export interface MeetupItem {
   title: string
   path: string
   when: string
+  startsAt: string
+  timeZone: string
   place: string
   cancelled: boolean
   status: 'going' | 'waitlisted' | 'host'
@@ -105,6 +115,8 @@ export function toMeetupItems(locale: Locale, rows: MyMeetupRow[]): MeetupItem[]
     title: row.title,
     path: meetupPath(row),
     when: meetupStart(locale, row),
+    startsAt: row.starts_at,
+    timeZone: row.time_zone,
     place: row.venue_name,
     cancelled: row.state === 'cancelled',
     status: row.status ?? 'host',

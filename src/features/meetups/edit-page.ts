@@ -11,7 +11,6 @@ import { QUESTION_FIELDS, VISIBILITIES } from './meetups.schemas.js'
 import { listQuestions } from './questions.queries.js'
 import { meetupFormValues, toMeetupView } from './meetups.view-models.js'
 
-const timeZones = Intl.supportedValuesOf('timeZone')
 
 export async function meetupImage(db: Kysely<Database>, baseUrl: string, meetupId: number): Promise<ImageView | null> {
   return imageView(baseUrl, await findImage(db, { kind: 'meetup', id: meetupId }))
@@ -36,7 +35,6 @@ export async function meetupEditPage(db: Kysely<Database>, baseUrl: string, loca
     meetup: toMeetupView(locale, meetup),
     values: { ...meetupFormValues(meetup, community?.slug ?? null, event?.slug ?? null), ...questions },
     errors: {},
-    timeZones,
     visibilities: VISIBILITIES,
     communities,
     events,

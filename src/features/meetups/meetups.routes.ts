@@ -30,7 +30,6 @@ import { qrSvg } from '../cards/qr.js'
 
 const HideBody = Type.Object({ hide: Type.Union([Type.Literal('1'), Type.Literal('0')]), _csrf: CsrfField })
 const HostBody = Type.Object({ who: Type.String({ maxLength: 254 }), _csrf: CsrfField })
-const timeZones = Intl.supportedValuesOf('timeZone')
 
 function repliesClosedReason(meetup: { starts_at: string; rsvp_opens_at: string | null; rsvp_closes_at: string | null }, now: Date): string | null {
   const at = now.toISOString()
@@ -50,7 +49,6 @@ function flashRepeatedTime(request: FastifyRequest, reply: FastifyReply, input: 
 const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app
   const formData = async (userId: number | null) => ({
-    timeZones,
     visibilities: VISIBILITIES,
     communities: await listCommunities(db, ''),
     events: await listEvents(db, userId),

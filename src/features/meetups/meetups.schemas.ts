@@ -8,6 +8,7 @@ import { CsrfField, SlugParams } from '../../lib/schema-fields.js'
 import { isValidDate, isValidTime, isValidTimeZone, wallTimeProblem, zonedToUtc } from '../../lib/zoned-time.js'
 import { SLUG_PATTERN } from '../communities/communities.schemas.js'
 import { ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, type MeetupQuestion } from './questions.queries.js'
+import { readDateTimeInput } from '../../lib/date-input.js'
 
 export const MeetupSlugParams = SlugParams
 const text = (maxLength: number) => Type.String({ maxLength })
@@ -102,9 +103,12 @@ function wholeNumber(raw: string, min: number, max: number): number | null {
   return n >= min && n <= max ? n : null
 }
 
+const DATE_TIME_FIELDS = new Set(['startsAt', 'endsAt', 'rsvpOpensAt', 'rsvpClosesAt'])
+
 export function readMeetupForm(posted: unknown, validation: FastifySchemaValidationError[] | undefined): { input: MeetupInput | null; errors: FormErrors } {
   const fields = (posted && typeof posted === 'object' ? posted : {}) as Record<string, unknown>
-  const str = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
+  const raw = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
+  const str = (name: string) => (DATE_TIME_FIELDS.has(name) ? readDateTimeInput(raw(name)) : raw(name))
   let errors = validation ? errorsFromValidation(validation, meetupMessages, fields) : {}
   const add = (field: string, key: Parameters<typeof withError>[3]['key']) => {
     if (!errors[field]) errors = withError(errors, meetupMessages, field, { key })

@@ -33,6 +33,7 @@ export function toMeetupView(locale: Locale, meetup: MeetupRow) {
     descriptionHtml: renderMarkdown(meetup.description),
     when: meetupWhen(locale, meetup),
     startIso: meetup.starts_at,
+    timeZone: meetup.time_zone,
     venueName: meetup.venue_name,
     venueAddressLines: meetup.venue_address.split('\n').filter(Boolean),
     mapUrl: meetup.venue_name || meetup.venue_address ? mapLink(meetup) : null,

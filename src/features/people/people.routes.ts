@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../../db/errors.js'
 import { idFromPath } from '../../lib/schema-fields.js'
 import { errorsFromValidation, keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { normaliseHandle } from '../../lib/social-handles.js'
+import { isValidTimeZone } from '../../lib/zoned-time.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByHandle, findUserById, isHandleTaken, updateUser } from '../accounts/users.queries.js'
 import { PersonParams, ProfileBody, profileMessages } from './people.schemas.js'
@@ -43,6 +44,8 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const body = request.body
     const handle = normaliseHandle(body.handle)?.toLowerCase() ?? null
     const handleTaken = () => withError({}, profileMessages, 'handle', { key: 'profile.handle.taken' })
+    const timeZone = body.timeZone?.trim() || null
+    if (timeZone !== null && !isValidTimeZone(timeZone)) return render(withError({}, profileMessages, 'timeZone', { key: 'timeZone.invalid' }))
     if (handle && (await isHandleTaken(db, handle, me.id))) return render(handleTaken())
 
     try {
@@ -53,6 +56,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         x_handle: normaliseHandle(body.xHandle),
         mastodon_handle: normaliseHandle(body.mastodonHandle),
         bluesky_handle: normaliseHandle(body.blueskyHandle)?.toLowerCase() ?? null,
+        time_zone: timeZone,
         updated_at: new Date().toISOString(),
       })
     } catch (error) {

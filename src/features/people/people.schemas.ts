@@ -21,6 +21,8 @@ export const ProfileBody = Type.Object({
   xHandle: optionalMatching(X_HANDLE_PATTERN, 16),
   mastodonHandle: optionalMatching(MASTODON_HANDLE_PATTERN, 300),
   blueskyHandle: optionalMatching(BLUESKY_HANDLE_PATTERN, 253),
+  /** Empty: each item in its own zone. Checked against the zones Intl knows in the route. */
+  timeZone: Type.Optional(Type.String({ maxLength: 64 })),
   _csrf: CsrfField,
 })
 export type ProfileBody = Static<typeof ProfileBody>
@@ -32,4 +34,5 @@ export const profileMessages: FieldMessages = {
   xHandle: { default: 'profile.xHandle.invalid' },
   mastodonHandle: { default: 'profile.mastodonHandle.invalid' },
   blueskyHandle: { default: 'profile.blueskyHandle.invalid' },
+  timeZone: { default: 'timeZone.invalid' },
 }

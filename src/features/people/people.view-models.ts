@@ -42,5 +42,6 @@ export function profileFormValues(user: UserRow): Record<string, string> {
     xHandle: user.x_handle ? `@${user.x_handle}` : '',
     mastodonHandle: user.mastodon_handle ? `@${user.mastodon_handle}` : '',
     blueskyHandle: user.bluesky_handle ? `@${user.bluesky_handle}` : '',
+    timeZone: user.time_zone ?? '',
   }
 }

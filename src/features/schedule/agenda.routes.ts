@@ -58,6 +58,8 @@ const agendaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       eventPath: `/events/${row.event_slug}/schedule`,
       slug: row.event_slug,
       time: row.starts_at && row.ends_at ? `${formatInstant(locale, row.starts_at, row.time_zone, 'time')}–${formatInstant(locale, row.ends_at, row.time_zone, 'time')}` : null,
+      startsAt: row.starts_at,
+      timeZone: row.time_zone,
       room: row.room,
       cancelled: row.cancelled_at !== null,
       starred: Boolean(row.starred),

@@ -10,6 +10,7 @@ import { isValidDate, isValidTime } from '../../lib/zoned-time.js'
 import { readNeeds } from '../events/events.schemas.js'
 import type { RoomFields } from './rooms.queries.js'
 import type { DayPlan, SlotInput } from './slot-times.js'
+import { readDateInput, readTimeInput } from '../../lib/date-input.js'
 
 export const ItemParams = Type.Object({ slug: Slug, id: Id })
 const needsField = Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 30 }), { maxItems: 20 }), Type.String({ maxLength: 30 })]))
@@ -34,7 +35,13 @@ const roomMessages: FieldMessages = {
 
 type Fields = Record<string, unknown>
 const fieldsOf = (posted: unknown): Fields => (posted && typeof posted === 'object' ? posted : {}) as Fields
-const strOf = (fields: Fields) => (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
+const DATE_FIELDS = new Set(['day', 'planDay'])
+const TIME_FIELDS = new Set(['startTime', 'endTime', 'start'])
+/** A posted text field; dates and times as stored, whether from a picker or typed (src/lib/date-input.ts). */
+const strOf = (fields: Fields) => (name: string) => {
+  const raw = typeof fields[name] === 'string' ? (fields[name] as string) : ''
+  return DATE_FIELDS.has(name) ? readDateInput(raw) : TIME_FIELDS.has(name) ? readTimeInput(raw) : raw
+}
 
 export function readRoomForm(posted: unknown, validation: FastifySchemaValidationError[] | undefined): { input: RoomFields | null; errors: FormErrors } {
   const fields = fieldsOf(posted)
