@@ -28,8 +28,26 @@ function offsetAt(zone: string, at: Date): string {
   return format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? ''
 }
 
+// Intl (Node 20's ICU) still lists some places under names they have since dropped; a person
+// from Kolkata looks for Kolkata. The value stays Intl's, so it matches what it gives back.
+const RENAMED: Record<string, string> = {
+  'Asia/Calcutta': 'Kolkata',
+  'Europe/Kiev': 'Kyiv',
+  'Asia/Saigon': 'Ho Chi Minh City',
+  'Asia/Katmandu': 'Kathmandu',
+  'Asia/Rangoon': 'Yangon',
+  'Africa/Asmera': 'Asmara',
+  'Atlantic/Faeroe': 'Faroe Islands',
+  'America/Godthab': 'Nuuk',
+  'Pacific/Truk': 'Chuuk',
+  'Pacific/Ponape': 'Pohnpei',
+  'Pacific/Enderbury': 'Kanton',
+}
+
 function cityOf(zone: string): string {
-  return zone.split('/').slice(1).join(' / ').replaceAll('_', ' ')
+  const renamed = RENAMED[zone]
+  const city = zone.split('/').slice(1).join(' / ').replaceAll('_', ' ')
+  return renamed ? `${renamed} (${city})` : city
 }
 
 function buildGroups(at: Date): ZoneGroup[] {

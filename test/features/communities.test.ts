@@ -42,12 +42,13 @@ describe('communities', () => {
   })
 
   describe('bad input gets a 400 page with the error and what was typed, and creates nothing', () => {
-    const cases: { name: string; fields: Partial<typeof lgovsmForm>; field: string; message: RegExp }[] = [
+    const cases: { name: string; fields: Partial<typeof lgovsmForm>; field: string; message: RegExp; picked?: string }[] = [
       { name: 'an invalid hashtag', fields: { hashtag: '#not a tag' }, field: 'hashtag', message: /hashtag of letters, digits and _/ },
       { name: 'an all-digit hashtag', fields: { hashtag: '#2027' }, field: 'hashtag', message: /at least one letter/ },
       { name: 'an invalid slug', fields: { slug: 'Not_A Slug' }, field: 'slug', message: /lower-case letters/ },
       { name: 'a reserved slug', fields: { slug: 'new' }, field: 'slug', message: /lower-case letters/ },
-      { name: 'an unknown time zone', fields: { timeZone: 'Europe/Cardiff' }, field: 'timeZone', message: /Europe\/London/ },
+      // A list, not a text box: nothing was typed to keep, and no other zone is shown as chosen.
+      { name: 'an unknown time zone', fields: { timeZone: 'Europe/Cardiff' }, field: 'timeZone', message: /Choose a time zone from the list/, picked: '<option value="" selected>Choose a time zone</option>' },
       { name: 'an impossible start time', fields: { startTime: '25:00' }, field: 'startTime', message: /24-hour clock/ },
       { name: 'an impossible date', fields: { startsOn: '2027-02-30' }, field: 'startsOn', message: /real date/ },
       { name: 'a weekday that does not exist', fields: { weekday: '8' }, field: 'weekday', message: /day of the week/ },
@@ -65,7 +66,8 @@ describe('communities', () => {
         assert.match(page.html, new RegExp(`<a href="#${c.field}">`))
         assert.match(inlineError(page.html, c.field) ?? '', c.message)
         const typed = Object.values(c.fields)[0]!
-        if (typed.length < 100) assert.ok(page.html.includes(`value="${typed.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`) || page.html.includes(`<option value="${typed}" selected`) || page.html.includes(`>${typed}</textarea>`), 'the typed value is kept')
+        if (c.picked) assert.ok(page.html.includes(c.picked), 'the list shows nothing chosen')
+        else if (typed.length < 100) assert.ok(page.html.includes(`value="${typed.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`) || page.html.includes(`<option value="${typed}" selected`) || page.html.includes(`>${typed}</textarea>`), 'the typed value is kept')
         assert.equal(await app.db.selectFrom('communities').select('id').executeTakeFirst(), undefined)
       })
     }

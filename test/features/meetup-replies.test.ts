@@ -119,7 +119,7 @@ describe('meetup questions', () => {
     const edit = await host.get(`${PAGE}/edit`)
     assert.match(edit.html, /name="question1" type="text" value="Any dietary needs\?"/)
     const fields = Object.fromEntries([...edit.html.matchAll(/<input class="field__input" id="[^"]+" name="([^"]+)" type="[^"]+" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&#39;/g, "'")]))
-    const saved = await host.post(`${PAGE}/edit`, { ...fields, description: '', venueAddress: '', attendeeVisibility: 'public', communitySlug: '', eventSlug: '', question1: 'Any dietary needs (allergies too)?', question2: '' })
+    const saved = await host.post(`${PAGE}/edit`, { ...fields, timeZone: 'Europe/London', description: '', venueAddress: '', attendeeVisibility: 'public', communitySlug: '', eventSlug: '', question1: 'Any dietary needs (allergies too)?', question2: '' })
     assert.equal(saved.status, 303)
     assert.deepEqual(await app.db.selectFrom('meetup_questions').select(['id', 'question']).execute(), [{ id: diet, question: 'Any dietary needs (allergies too)?' }])
     assert.equal((await app.db.selectFrom('meetup_answers').select('id').execute()).length, 2, 'the reworded question keeps its answers; the cleared one’s went')

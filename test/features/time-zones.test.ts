@@ -53,6 +53,7 @@ describe('times for people abroad', () => {
     assert.ok(zones.options > 400, `every zone is offered (${zones.options})`)
     assert.ok(zones.groups.includes('Europe') && zones.groups.includes('America') && zones.groups.includes('Pacific'), 'grouped by region')
     assert.match(form.html, /<option value="Europe\/London">London \(GMT(\+0|\+1)?\)<\/option>/, 'each zone with its offset now')
+    assert.match(form.html, /<option value="Asia\/(Calcutta|Kolkata)">Kolkata[^<]*\(GMT\+5:30\)<\/option>/, 'places under the names people use now')
 
     const wrong = await ann.submit('/me/profile', '/me/profile', { ...profile, bio: 'Kept bio', timeZone: 'Mars/Olympus_Mons' })
     assert.equal(wrong.status, 400)

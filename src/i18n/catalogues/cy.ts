@@ -40,6 +40,7 @@ export const cy: Catalogue = {
   'timeZone.region.Pacific': 'Cefnfor Tawel',
   'timeZone.region.UTC': 'Amser Cyffredinol Cydlynol',
   'timeZone.region.Other': 'Arall',
+  'timeZone.choose': 'Dewiswch gylchfa amser',
   'timeZone.invalid': 'Dewiswch gylchfa amser o’r rhestr',
 
   'home.title': 'O’r sgwrs i’r ystafell',

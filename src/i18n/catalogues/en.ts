@@ -41,6 +41,7 @@ export const en = {
   'timeZone.region.Pacific': 'Pacific',
   'timeZone.region.UTC': 'Coordinated Universal Time',
   'timeZone.region.Other': 'Other',
+  'timeZone.choose': 'Choose a time zone',
   'timeZone.invalid': 'Choose a time zone from the list',
 
   'home.title': 'From the chat to the room',
