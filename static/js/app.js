@@ -23,3 +23,23 @@ document.addEventListener('DOMContentLoaded', () => {
     })
   }
 })
+
+// A time zone picker may offer the zone this device is set to, for people who do not know
+// their zone's IANA name: shown only when that zone is in the list and not already chosen.
+document.addEventListener('DOMContentLoaded', () => {
+  for (const offer of document.querySelectorAll('[data-device-zone]')) {
+    const select = document.getElementById(offer.getAttribute('data-device-zone'))
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    if (!select || !zone || select.value === zone) continue
+    const option = [...select.options].find((o) => o.value === zone)
+    if (!option) continue
+    const button = offer.querySelector('button')
+    offer.querySelector('[data-device-zone-name]').textContent = option.textContent
+    offer.hidden = false
+    button.addEventListener('click', () => {
+      select.value = zone
+      offer.hidden = true
+      select.focus()
+    })
+  }
+})

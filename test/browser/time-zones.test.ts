@@ -1,7 +1,8 @@
 // Times for people abroad in a real browser, on the demo, at 360, 1280 and 1920 px with
-// JavaScript on and off: Cat picks her own zone from the profile's list (by keyboard-style
-// selection, as a screen reader user would), and the community's next chat, the published grid
-// and the demo lunch then show her time beside theirs; choosing "None" takes it away again.
+// JavaScript on and off: Cat, on a device set to her zone, picks it on her profile (with
+// JavaScript the page offers her device's zone; without, she chooses it from the list), and the
+// community's next chat, the published grid and the demo lunch then show her time beside
+// theirs; choosing "None" takes it away again.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
@@ -43,15 +44,28 @@ const cases = [
 
 for (const { width, javaScript, zone, name } of cases) {
   test(`your own time zone at ${width} px, JavaScript ${javaScript ? 'on' : 'off'}: ${zone} chosen from the list, shown beside the chat, the grid and the lunch`, async () => {
-    const context = await newContext(server.chromium, { javaScript, width })
+    const context = await newContext(server.chromium, { javaScript, width, timezoneId: zone })
     const page = await context.newPage()
     await signIn(page, CAT)
 
     await page.goto(`${server.base}/me/profile`)
     const picker = page.getByLabel('Your time zone')
     assert.equal(await picker.evaluate((el) => el.tagName), 'SELECT', 'a list of zones, not a text box')
-    if (javaScript) await assertAccessible(page, `profile-zone-${width}`)
-    await chooseZone(page, zone)
+    if (javaScript) {
+      // The device's zone is offered; taking it chooses it in the list.
+      const offer = page.locator('[data-device-zone]')
+      await offer.waitFor()
+      assert.match((await offer.textContent()) ?? '', new RegExp(`This device is set to\\s+${zone.split('/')[1]!.replace('_', ' ')}`))
+      await assertAccessible(page, `profile-zone-${width}`)
+      await offer.getByRole('button', { name: 'Use this time zone' }).click()
+      assert.equal(await picker.inputValue(), zone)
+      assert.ok(await offer.isHidden(), 'the offer goes once taken')
+      await page.getByRole('button', { name: 'Save' }).click()
+      await page.waitForURL((url) => url.pathname.startsWith('/people/'))
+    } else {
+      assert.ok(await page.locator('[data-device-zone]').isHidden(), 'without JavaScript there is only the list')
+      await chooseZone(page, zone)
+    }
     await page.goto(`${server.base}/me/profile`)
     assert.equal(await page.getByLabel('Your time zone').inputValue(), zone, 'the choice is kept')
 

@@ -27,7 +27,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A phone-sized or laptop-sized context, with JavaScript on or off. */
-export async function newContext(browser: Browser, options: { javaScript: boolean; width?: number }): Promise<BrowserContext> {
+export async function newContext(browser: Browser, options: { javaScript: boolean; width?: number; timezoneId?: string }): Promise<BrowserContext> {
   const width = options.width ?? 1280
   return browser.newContext({
     javaScriptEnabled: options.javaScript,
@@ -35,6 +35,8 @@ export async function newContext(browser: Browser, options: { javaScript: boolea
     // axe-core is injected by the test; our own CSP (script-src 'self') would refuse it.
     bypassCSP: true,
     locale: 'en-GB',
+    // The device's own zone (the machine's unless a test sets one), as Intl reads it in the page.
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   })
 }
 

@@ -41,6 +41,8 @@ export const cy: Catalogue = {
   'timeZone.region.UTC': 'Amser Cyffredinol Cydlynol',
   'timeZone.region.Other': 'Arall',
   'timeZone.choose': 'Dewiswch gylchfa amser',
+  'timeZone.device': 'Mae’r ddyfais hon wedi’i gosod i',
+  'timeZone.useDevice': 'Defnyddio’r gylchfa amser hon',
   'timeZone.invalid': 'Dewiswch gylchfa amser o’r rhestr',
 
   'home.title': 'O’r sgwrs i’r ystafell',

@@ -42,6 +42,8 @@ export const en = {
   'timeZone.region.UTC': 'Coordinated Universal Time',
   'timeZone.region.Other': 'Other',
   'timeZone.choose': 'Choose a time zone',
+  'timeZone.device': 'This device is set to',
+  'timeZone.useDevice': 'Use this time zone',
   'timeZone.invalid': 'Choose a time zone from the list',
 
   'home.title': 'From the chat to the room',
