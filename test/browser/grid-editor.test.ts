@@ -213,17 +213,20 @@ test('a tablet by touch: drag a waiting session into the bottom-right cell, the 
   await context.close()
 })
 
-test('without JavaScript: Choose a place, Put here; then take it off and Undo puts it back', async () => {
-  const { context, page } = await organiserPage({ javaScript: false, width: 1280, height: 800 })
+// At each width a different waiting session goes into a different room, so the runs do not meet.
+for (const [index, [width, height]] of ([[1280, 800], [360, 800], [1920, 1080]] as const).entries()) {
+test(`without JavaScript at ${width} px: Choose a place, Put here; then take it off and Undo puts it back`, async () => {
+  const { context, page } = await organiserPage({ javaScript: false, width, height })
   await page.goto(`${server.base}/events/${SLUG}/schedule/edit`)
-  const session = camp.waiting[0]!
+  const session = camp.waiting[index]!
+  const room = 5 + index
   await page.getByRole('link', { name: named('Choose a place', session.title) }).click()
   await page.getByText(`Placing “${session.title}”`).waitFor()
-  const put = page.getByRole('button', { name: /^Put here\W+Room 5, / })
+  const put = page.getByRole('button', { name: new RegExp(`^Put here\\W+Room ${room}, `) })
   await put.click()
   await page.getByText(`“${session.title}” is on the grid.`).waitFor()
   const where = (await cellOf(session.id))!
-  assert.deepEqual(where, [camp.slots[7], camp.rooms[4]])
+  assert.deepEqual(where, [camp.slots[7], camp.rooms[room - 1]])
 
   // The ⋯ menu is a <details>: it opens without JavaScript.
   await page.locator(`#cell-${where[0]}-${where[1]} .session__menu-button`).click()
@@ -236,3 +239,4 @@ test('without JavaScript: Choose a place, Put here; then take it off and Undo pu
   assert.deepEqual(await cellOf(session.id), where)
   await context.close()
 })
+}
