@@ -7,7 +7,7 @@ import path from 'node:path'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 
@@ -136,11 +136,7 @@ test('organisers reach the projector and its preview from the schedule pages', a
   const context = await newContext(server.chromium, { javaScript: true, width: 1280 })
   const page = await context.newPage()
   const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(organiser.email)
-  await page.getByLabel('Password').fill(organiser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
+  await signInInBrowser(page, server.base, organiser.email, organiser.password)
   await page.goto(`${server.base}/events/lgovcamp/slots`)
   assert.equal(await page.getByRole('navigation', { name: 'Schedule pages' }).getByRole('link', { name: 'Projector' }).getAttribute('href'), '/events/lgovcamp/now')
   await page.getByLabel('Preview at').fill(`${await firstDay()}T10:15`)
