@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { Browser, signIn } from '../helpers/browser.js'
 import { newContext } from '../helpers/chromium.js'
 import { person } from '../helpers/communities.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 import { createEvent, propose, setPhase } from '../helpers/events.js'
 import { addRoom, gridIds, layOutDay } from '../helpers/schedule.js'
 import { findEventBySlug } from '../../src/features/events/events.queries.js'
@@ -80,11 +80,7 @@ async function organiserPage(options: { javaScript: boolean; width: number; heig
   const page = await context.newPage()
   await page.setViewportSize({ width: options.width, height: options.height })
   const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(organiser.email)
-  await page.getByLabel('Password').fill(organiser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
+  await signInInBrowser(page, server.base, organiser.email, organiser.password)
   return { context, page }
 }
 

@@ -6,19 +6,13 @@ import path from 'node:path'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const ANN = 'ann@example.org'
 
-async function signIn(page: Page, email: string): Promise<void> {
-  const login = server.logins.find((l) => l.email === email)!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(login.email)
-  await page.getByLabel('Password').fill(login.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
+/** Signs in as one of the demo people, whose random password only the seed's logins know. */
+const signIn = (page: Page, email: string) => signInInBrowser(page, server.base, email, server.logins.find((l) => l.email === email)!.password)
 
 const starred: string[] = []
 let picked: Promise<void> | null = null

@@ -8,7 +8,7 @@ import { test } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import sharp from 'sharp'
 import { newContext, screenshot } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 
@@ -16,11 +16,7 @@ async function organiserPage(javaScript: boolean, width = 1280): Promise<{ conte
   const context = await newContext(server.chromium, { javaScript, width })
   const page = await context.newPage()
   const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(organiser.email)
-  await page.getByLabel('Password').fill(organiser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
+  await signInInBrowser(page, server.base, organiser.email, organiser.password)
   return { context, page }
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer, signUpInBrowser } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser, signUpInBrowser } from '../helpers/demo-server.js'
 import { emailedLinkPath } from '../helpers/browser.js'
 
 const server = demoServer()
@@ -21,14 +21,6 @@ async function check(page: Page, name: string): Promise<void> {
 }
 
 const signUp = (page: Page, name: string, email: string) => signUpInBrowser(page, server.base, name, email, server.app)
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
 
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
@@ -110,7 +102,7 @@ test('organiser pages pass the same checks', async () => {
   const context = await newContext(server.chromium, { javaScript: true })
   const page = await context.newPage()
   const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-  await signIn(page, organiser.email, organiser.password)
+  await signInInBrowser(page, server.base, organiser.email, organiser.password)
   // The lunch journeys above promoted people from the waiting list: send their emails.
   while ((await server.app.outbox.worker.runOnce()) > 0) {
     // next round
@@ -269,7 +261,7 @@ for (const javaScript of [true, false]) {
     const admin = server.logins.find((l) => l.role.includes('admin'))!
     const adminContext = await newContext(server.chromium, { javaScript })
     const page = await adminContext.newPage()
-    await signIn(page, admin.email, admin.password)
+    await signInInBrowser(page, server.base, admin.email, admin.password)
     await page.goto(`${server.base}/admin/people`)
     await page.getByRole('navigation', { name: 'Site admin' }).getByRole('link', { name: 'Code of conduct' }).click()
     const field = page.getByLabel('The code of conduct')
@@ -356,7 +348,7 @@ for (const javaScript of [true, false]) {
     const admin = server.logins.find((l) => l.role.includes('admin'))!
     const adminContext = await newContext(server.chromium, { javaScript })
     const adminPage = await adminContext.newPage()
-    await signIn(adminPage, admin.email, admin.password)
+    await signInInBrowser(adminPage, server.base, admin.email, admin.password)
     const inList = () => adminPage.locator(`a[href="/events/${target.slug}/proposals/${target.id}"]`).count()
     await adminPage.goto(`${server.base}/events/${target.slug}/proposals`)
     assert.equal(await inList(), 1, 'listed before it is hidden')
@@ -406,7 +398,7 @@ for (const javaScript of [true, false]) {
     const context = await newContext(server.chromium, { javaScript })
     const page = await context.newPage()
     const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-    await signIn(page, organiser.email, organiser.password)
+    await signInInBrowser(page, server.base, organiser.email, organiser.password)
     const suffix = javaScript ? 'js' : 'nojs'
     const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)
 
@@ -489,7 +481,7 @@ for (const javaScript of [true, false]) {
     // Another browser signed in as them, which the reset must sign out.
     const otherContext = await newContext(server.chromium, { javaScript })
     const other = await otherContext.newPage()
-    await signIn(other, email, 'a long enough passphrase')
+    await signInInBrowser(other, server.base, email)
     await page.getByRole('button', { name: 'Sign out' }).click()
 
     await page.goto(`${server.base}/sign-in`)
@@ -551,7 +543,7 @@ for (const javaScript of [true, false]) {
     await page.getByRole('button', { name: 'Sign out everywhere' }).click()
     await page.waitForURL(`${server.base}/sign-in`)
     await page.getByText('You have been signed out on every browser, this one included.').waitFor()
-    await signIn(page, newEmail, 'a completely new passphrase')
+    await signInInBrowser(page, server.base, newEmail, 'a completely new passphrase')
     await context.close()
   })
 }

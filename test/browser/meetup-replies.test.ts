@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext, screenshot } from '../helpers/chromium.js'
-import { assertAccessible, demoServer, signUpInBrowser } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser, signUpInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const WIDTHS = [360, 1280, 1920]
@@ -24,14 +24,6 @@ async function checkAtWidths(page: Page, name: string, javaScript: boolean): Pro
   await page.setViewportSize(size)
 }
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
-
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'without JavaScript'
   const suffix = javaScript ? 'js' : 'nojs'
@@ -40,7 +32,7 @@ for (const javaScript of [true, false]) {
     const organiser = server.logins.find((l) => l.role.includes('organiser'))!
     const hostContext = await newContext(server.chromium, { javaScript, width: 1280 })
     const host = await hostContext.newPage()
-    await signIn(host, organiser.email, organiser.password)
+    await signInInBrowser(host, server.base, organiser.email, organiser.password)
     const title = `Picnic ${suffix}`
     const path = `/meetups/picnic-${suffix}`
     const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)

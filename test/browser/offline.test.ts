@@ -9,20 +9,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const SLUG = 'lgovcamp'
 const PAGES_CACHE = 'hashcamp-pages-v1'
 
-async function signIn(page: Page, email: string): Promise<void> {
-  const login = server.logins.find((l) => l.email === email)!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(login.email)
-  await page.getByLabel('Password').fill(login.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
+/** Signs in as one of the demo people, whose random password only the seed's logins know. */
+const signIn = (page: Page, email: string) => signInInBrowser(page, server.base, email, server.logins.find((l) => l.email === email)!.password)
 
 /**
  * The service worker is in charge of this page (static/js/offline.js registered it). Installing

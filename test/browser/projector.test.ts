@@ -1,12 +1,13 @@
-// The projector view as the hall sees it: 1920×1080 from the back of the room, before the day,
-// during it, with the clock ticking; and the organisers' way to preview it. axe on each.
+// The projector view as the hall sees it: 1920×1080 from the back of the room, 1280×800 from a
+// laptop (JavaScript on and off), before the day, during it, with the clock ticking; and the
+// organisers' way to preview it. axe on each, with JavaScript on.
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 
@@ -43,6 +44,49 @@ test('at 1920×1080: now and next for every room without scrolling, large type, 
   if (process.env.UPDATE_SCREENSHOTS) await fs.copyFile(path.resolve(import.meta.dirname, '../../test-artifacts/projector-1920-viewport.png'), path.resolve(import.meta.dirname, '../../docs/screenshots/projector-1920.png'))
   await context.close()
 })
+
+/** How far the page is wider than the window, read over the browser's protocol (page.evaluate never returns with JavaScript off). */
+async function sidewaysOverflow(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page)
+  const metrics = await cdp.send('Page.getLayoutMetrics')
+  await cdp.detach()
+  return metrics.cssContentSize.width - metrics.cssLayoutViewport.clientWidth
+}
+
+/** Wholly inside the window, as the hall sees it. */
+function onScreen(box: { x: number; y: number; width: number; height: number } | null, width: number, height: number): boolean {
+  return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5
+}
+
+for (const javaScript of [true, false]) {
+  test(`at 1280×800 (a laptop on a small projector), ${javaScript ? 'JavaScript on' : 'JavaScript off'}: now and next for every room, the QR code and the clock, nothing sideways`, async () => {
+    const context = await newContext(server.chromium, { javaScript, width: 1280 })
+    const page = await context.newPage()
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.goto(`${server.base}/events/lgovcamp/now?at=${await firstDay()}T10:15`)
+    await page.getByRole('cell', { name: 'Crisis comms: what we learned from the floods' }).waitFor()
+    assert.equal(await sidewaysOverflow(page), 0, 'the page does not scroll sideways')
+    const heads = page.locator('.projector__table thead th')
+    assert.deepEqual((await heads.allInnerTexts()).map((text) => text.split(/\s/)[0]), ['Room', 'Now', 'Next'])
+    const rows = await page.locator('.projector__table tbody tr').all()
+    assert.ok(rows.length >= 4, `a row per room with something on (${rows.length})`)
+    for (const row of rows) {
+      const room = await row.locator('th').innerText()
+      const cells = row.locator('th, td')
+      assert.equal(await cells.count(), 3, `${room}: its name, now and next`)
+      for (let n = 0; n < 3; n++) {
+        const box = await cells.nth(n).boundingBox()
+        assert.ok(onScreen(box, 1280, 800), `${room}, column ${n + 1} is on the screen, not off its side or below it: ${JSON.stringify(box)}`)
+      }
+    }
+    assert.ok(onScreen(await page.locator('.projector__clock').boundingBox(), 1280, 800), 'the clock is on screen')
+    assert.equal(await page.locator('.projector__clock').innerText(), '10:15', 'and shows the previewed time')
+    const qr = await page.locator('.projector__qr svg').boundingBox()
+    assert.ok(onScreen(qr, 1280, 800) && qr!.width >= 150, `the QR code is on screen and big enough to scan: ${JSON.stringify(qr)}`)
+    if (javaScript) await assertAccessible(page, 'projector-1280')
+    await context.close()
+  })
+}
 
 test('before the day it says when it starts and what is on first; the evening before names the day', async () => {
   const context = await newContext(server.chromium, { javaScript: true, width: 1920 })
@@ -92,11 +136,7 @@ test('organisers reach the projector and its preview from the schedule pages', a
   const context = await newContext(server.chromium, { javaScript: true, width: 1280 })
   const page = await context.newPage()
   const organiser = server.logins.find((l) => l.role.includes('organiser'))!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(organiser.email)
-  await page.getByLabel('Password').fill(organiser.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
+  await signInInBrowser(page, server.base, organiser.email, organiser.password)
   await page.goto(`${server.base}/events/lgovcamp/slots`)
   assert.equal(await page.getByRole('navigation', { name: 'Schedule pages' }).getByRole('link', { name: 'Projector' }).getAttribute('href'), '/events/lgovcamp/now')
   await page.getByLabel('Preview at').fill(`${await firstDay()}T10:15`)

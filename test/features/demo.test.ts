@@ -69,8 +69,17 @@ test('the demo seeds labelled people with random passwords that sign in, once', 
   assert.match(lunch.html, /and 1 guest/, 'one party of two')
   assert.match((await browser.get('/events/lgovcamp')).html, /href="\/meetups\/unconference-lunch"/, 'the event lists its lunch')
   assert.match((await browser.get('/communities/lgovsm')).html, /href="\/meetups\/unconference-lunch"/)
+  // The hosts ask about dietary and access needs: their answers are on the host's page, and
+  // the questions on the reply form of someone going who has not answered yet (Ann).
+  assert.match(text(lunch.html), /Answers to your questions[\s\S]*Vegetarian, and my guest is vegan[\s\S]*No nuts, please \(allergy\)[\s\S]*I use a wheelchair: a table near the door, please/)
+  const ann = new Browser(app, '10.80.0.2')
+  assert.equal((await signIn(ann, 'ann@example.org', logins.find((l) => l.email === 'ann@example.org')!.password)).status, 303)
+  const annLunch = text((await ann.get('/meetups/unconference-lunch')).html)
+  assert.match(annLunch, /The hosts ask[\s\S]*Any dietary needs\? We will pass them on to the café\.[\s\S]*Any access needs we should know about\?/)
+  assert.doesNotMatch(annLunch, /Vegetarian|wheelchair/, 'only the hosts read the answers')
 
   assert.deepEqual(await seedDemoIfEmpty(app.db, new Date()), [], 'a site with people is never seeded again')
+  assert.equal((await app.db.selectFrom('meetup_questions').select('id').execute()).length, 2, 'and its questions are not asked twice')
 
   // A second seed run makes different passwords: none is fixed in code.
   const other = await buildTestApp(t)

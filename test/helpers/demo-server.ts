@@ -40,6 +40,21 @@ export async function assertAccessible(page: Page, name: string): Promise<void> 
   await screenshot(page, name)
 }
 
+/** The password signUpInBrowser gives every account it makes. */
+export const BROWSER_PASSWORD = 'a long enough passphrase'
+
+/**
+ * Signs in through the sign-in form, as a person would, and lands on the home page. The
+ * password defaults to the one signUpInBrowser gives; pass a demo login's own for the demo people.
+ */
+export async function signInInBrowser(page: Page, base: string, email: string, password = BROWSER_PASSWORD): Promise<void> {
+  await page.goto(`${base}/sign-in`)
+  await page.getByLabel('Email address').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${base}/`)
+}
+
 /**
  * Creates an account through the sign-up form, confirms the address through the link its
  * email carries (clicking the button on the page it opens), and lands on the home page, signed in.
@@ -48,7 +63,7 @@ export async function signUpInBrowser(page: Page, base: string, name: string, em
   await page.goto(`${base}/sign-up`)
   await page.getByLabel('Your name').fill(name)
   await page.getByLabel('Email address').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill('a long enough passphrase')
+  await page.getByLabel('Password', { exact: true }).fill(BROWSER_PASSWORD)
   await page.getByRole('button', { name: 'Create account' }).click()
   await page.waitForURL(`${base}/`)
   if (!app) return

@@ -1,10 +1,13 @@
 // The demo lunch: "Lunch on Saturday at the unconference", 12 seats, full, with one party
 // of two and three people on the waitlist. Rows are written as the RSVP service would
-// leave them (seats_taken, and seq in the order people replied).
+// leave them (seats_taken, and seq in the order people replied). The hosts ask two questions
+// (dietary and access needs), which three of the people going have answered, so the demo
+// shows both sides: the questions on the reply form, the answers on the hosts' page.
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { zonedToUtc } from '../../lib/zoned-time.js'
 import { addMeetupHost } from '../meetups/meetups.queries.js'
+import { listQuestions, saveMyAnswers, saveQuestions } from '../meetups/questions.queries.js'
 import { queueNotice } from '../notices/queue.js'
 
 export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, communityId: number, eventId: number, eventDay: string, people: number[], now: Date): Promise<void> {
@@ -49,6 +52,17 @@ export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, commu
     updated_at: stamp,
   }))
   await db.insertInto('rsvps').values(rsvps).execute()
+  await saveQuestions(db, meetup.id, ['Any dietary needs? We will pass them on to the café.', 'Any access needs we should know about?'], stamp)
+  const [dietary, access] = await listQuestions(db, meetup.id)
+  // The party of two, and two of the singles (never Ann, the demo attendee, who answers herself).
+  const answers: [number, string, string][] = [
+    [people[1]!, 'Vegetarian, and my guest is vegan', ''],
+    [people[4]!, 'No nuts, please (allergy)', ''],
+    [people[6]!, '', 'I use a wheelchair: a table near the door, please'],
+  ]
+  for (const [userId, diet, needs] of answers) {
+    await saveMyAnswers(db, [dietary!, access!], userId, new Map([[dietary!.id, diet], [access!.id, needs]]), stamp)
+  }
   // The emails those replies sent, for the first of each kind, so a newcomer finds them at
   // /dev/mail (signed in as the demo admin) without a mail server.
   const row = await db.selectFrom('meetups').selectAll().where('id', '=', meetup.id).executeTakeFirstOrThrow()

@@ -110,25 +110,6 @@ export async function setHideName(db: Kysely<Database>, meetupId: number, userId
   await db.updateTable('rsvps').set({ hide_name: hide ? 1 : 0 }).where('meetup_id', '=', meetupId).where('user_id', '=', userId).execute()
 }
 
-export interface MyMeetup extends MeetupListItem {
-  status: RsvpStatus | 'host'
-}
-
-/** The meetups a person answered or hosts, still to come, soonest first. */
-export async function listMyMeetups(db: Kysely<Database>, userId: number, now: Date): Promise<MyMeetup[]> {
-  const rows = await db
-    .selectFrom('meetups as m')
-    .leftJoin('rsvps as r', (join) => join.onRef('r.meetup_id', '=', 'm.id').on('r.user_id', '=', userId))
-    .leftJoin('meetup_hosts as h', (join) => join.onRef('h.meetup_id', '=', 'm.id').on('h.user_id', '=', userId))
-    .select(['m.slug', 'm.title', 'm.starts_at', 'm.time_zone', 'm.venue_name', 'm.capacity', 'm.seats_taken', 'm.state', 'r.status', 'h.user_id as host'])
-    .where('m.ends_at', '>', now.toISOString())
-    .where('m.hidden_at', 'is', null)
-    .where((eb) => eb.or([eb('h.user_id', 'is not', null), eb('r.status', 'in', ['going', 'waitlisted'])]))
-    .orderBy('m.starts_at')
-    .execute()
-  return rows.map(({ host, status, ...row }) => ({ ...row, status: status === 'going' || status === 'waitlisted' ? status : host !== null ? 'host' : 'not_going' }))
-}
-
 /** Who has this RSVP status: the recipients of a notice about the meetup. */
 export async function rsvpUserIds(db: Kysely<Database>, meetupId: number, status: RsvpStatus): Promise<number[]> {
   const rows = await db.selectFrom('rsvps').select('user_id').where('meetup_id', '=', meetupId).where('status', '=', status).execute()
