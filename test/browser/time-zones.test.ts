@@ -7,19 +7,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { newContext, screenshot } from '../helpers/chromium.js'
-import { assertAccessible, demoServer } from '../helpers/demo-server.js'
+import { assertAccessible, demoServer, signInInBrowser } from '../helpers/demo-server.js'
 
 const server = demoServer()
 const CAT = 'cat@example.org'
 
-async function signIn(page: Page, email: string): Promise<void> {
-  const login = server.logins.find((l) => l.email === email)!
-  await page.goto(`${server.base}/sign-in`)
-  await page.getByLabel('Email address').fill(login.email)
-  await page.getByLabel('Password').fill(login.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${server.base}/`)
-}
+const signIn = (page: Page, email: string) => signInInBrowser(page, server.base, email, server.logins.find((l) => l.email === email)!.password)
 
 async function chooseZone(page: Page, zone: string): Promise<void> {
   await page.goto(`${server.base}/me/profile`)
