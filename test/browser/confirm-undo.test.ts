@@ -175,6 +175,7 @@ async function cancelThenUndo(page: Page, javaScript: boolean, width: number, su
   await page.getByText('This meetup has been cancelled. It is not happening.').waitFor()
   assert.deepEqual(await meetupState(), { state: 'cancelled', seatsTaken: 12, cancelReason: `The café flooded (${suffix}).` })
   await page.getByText(/^You can put it back on until /).waitFor()
+  await assertInView(page, page.getByRole('button', { name: 'Undo the cancellation' }), 'Undo, where the page lands')
 
   await page.getByRole('button', { name: 'Undo the cancellation' }).click()
   await page.waitForURL(meetup)

@@ -236,3 +236,32 @@ test(`without JavaScript at ${width} px: Choose a place, Put here; then take it 
   await context.close()
 })
 }
+
+// Last, as it moves the event on: publishing from the editor is a phase change like any other,
+// and asks first on the page that says what people will notice (issue 22).
+test('Publish the schedule from the editor asks first: No leaves it unpublished, Yes publishes', async () => {
+  const { context, page } = await organiserPage({ javaScript: true, width: 1280, height: 800 })
+  await page.goto(`${server.base}/events/${SLUG}/manage`)
+  await page.getByRole('button', { name: 'Move to “Pitching today”' }).click()
+  await page.getByRole('button', { name: 'Yes, move to “Pitching today”' }).click()
+  await page.waitForURL(`${server.base}/events/${SLUG}/manage`)
+
+  const editor = `${server.base}/events/${SLUG}/schedule/edit`
+  await page.goto(editor)
+  await page.getByRole('button', { name: 'Publish the schedule' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Move UKGovCamp on the day to “Schedule published”?' }).waitFor()
+  await page.getByText(/people whose sessions are on the grid are emailed/).waitFor()
+  await assertAccessible(page, 'grid-editor-publish-confirm')
+  await page.getByRole('link', { name: 'No, go back' }).click()
+  const unpublished = await findEventBySlug(server.app.db, SLUG)
+  assert.equal(unpublished!.schedule_published_at, null, 'No leaves the schedule unpublished')
+  assert.equal(unpublished!.phase, 'pitching')
+
+  await page.goto(editor)
+  await page.getByRole('button', { name: 'Publish the schedule' }).click()
+  await page.getByRole('button', { name: 'Yes, move to “Schedule published”' }).click()
+  await page.waitForURL(`${server.base}/events/${SLUG}/manage`)
+  const published = await findEventBySlug(server.app.db, SLUG)
+  assert.notEqual(published!.schedule_published_at, null)
+  await context.close()
+})
