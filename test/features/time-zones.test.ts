@@ -9,7 +9,8 @@ import { readDateInput, readDateTimeInput, readTimeInput } from '../../src/lib/d
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { Browser, text, type Page } from '../helpers/browser.js'
 import { createCommunity, lgovsmForm, person } from '../helpers/communities.js'
-import { createMeetup, lunchForm } from '../helpers/meetups.js'
+import { drain, mailTo, startSmtp } from '../helpers/mail.js'
+import { createMeetup, lunchForm, rsvp } from '../helpers/meetups.js'
 
 const profile = { displayName: 'Ann', handle: '', bio: '', xHandle: '', mastodonHandle: '', blueskyHandle: '' }
 
@@ -161,6 +162,27 @@ describe('times for people abroad', () => {
     assert.match(hint(bad.html, 'startsAt') ?? '', /for example 16\/01\/2027 12:30/, 'the hint shows the same format')
     assert.equal(lunchForm.timeZone, 'Europe/London')
     assert.equal(lgovsmForm.timeZone, 'Europe/London')
+  })
+})
+
+describe('times for people abroad, by email', () => {
+  test('a meetup’s email gives its own time, and the reader’s after it when they chose a zone', async (t) => {
+    const smtp = await startSmtp()
+    const app = await buildTestApp(t, { smtpUrl: smtp.url })
+    t.after(() => smtp.close())
+    const host = await person(app, 'Olu')
+    assert.equal((await createMeetup(host, { title: 'Lunch abroad' })).status, 303)
+    const [ann, bryn] = [await person(app, 'Ann'), await person(app, 'Bryn')]
+    await setZone(ann, 'America/New_York')
+    await rsvp(ann, 'lunch-abroad')
+    await rsvp(bryn, 'lunch-abroad')
+    await drain(app)
+    const address = async (name: string) => (await app.db.selectFrom('users').select('email').where('display_name', '=', name).executeTakeFirstOrThrow()).email
+    const annMail = mailTo(smtp, await address('Ann')).find((r) => /Lunch abroad/.test(r.mail.subject ?? ''))!
+    const brynMail = mailTo(smtp, await address('Bryn')).find((r) => /Lunch abroad/.test(r.mail.subject ?? ''))!
+    assert.match(annMail.mail.text ?? '', /12:30 (Greenwich Mean Time|British Summer Time) \(Your time: 0[78]:30 Eastern (Standard|Daylight) Time\)/)
+    assert.match(brynMail.mail.text ?? '', /12:30 (Greenwich Mean Time|British Summer Time)/)
+    assert.doesNotMatch(brynMail.mail.text ?? '', /Your time/, 'no zone chosen: the meetup’s time only')
   })
 })
 

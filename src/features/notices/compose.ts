@@ -4,7 +4,7 @@
 import crypto from 'node:crypto'
 import { domainToASCII } from 'node:url'
 import type { MeetupRow, OutboxRow } from '../../db/database.js'
-import { formatInstant } from '../../i18n/format.js'
+import { formatInstant, readerTime } from '../../i18n/format.js'
 import { DEFAULT_LOCALE, isLocale, translator, type Translator } from '../../i18n/i18n.js'
 import { calendarText, type CalendarItem } from '../../lib/ics.js'
 import type { OutgoingMail } from '../../lib/mailer.js'
@@ -52,11 +52,15 @@ function where(meetup: MeetupRow): string {
   return [meetup.venue_name, meetup.venue_address.replace(/\n/g, ', '), meetup.online_url ?? ''].filter(Boolean).join(', ')
 }
 
-function whenMeetup(t: Translator, meetup: MeetupRow): string {
-  return formatInstant(t.locale, meetup.starts_at, meetup.time_zone, 'dateTimeWithZone')
+/** An item's time in its own zone, and the reader's own after it where their clock differs. */
+function whenFor(t: Translator, instant: string, zone: string, readerZone: string | null): string {
+  const own = formatInstant(t.locale, instant, zone, 'dateTimeWithZone')
+  const theirs = readerTime(t.locale, instant, zone, readerZone)
+  return theirs === null ? own : `${own} (${t.t('time.yours', { time: theirs })})`
 }
 
-function content(notice: Notice, t: Translator, site: Site, links: AccountLinks): Content {
+function content(notice: Notice, t: Translator, site: Site, links: AccountLinks, readerZone: string | null): Content {
+  const whenMeetup = (meetup: MeetupRow) => whenFor(t, meetup.starts_at, meetup.time_zone, readerZone)
   const tr = t.t
   switch (notice.kind) {
     case 'rsvpGoing':
@@ -66,7 +70,7 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     case 'meetupRestored': {
       const { meetup } = notice
       const waiting = (notice.kind === 'meetupChanged' || notice.kind === 'meetupRestored') && notice.waiting
-      const params = { title: meetup.title, when: whenMeetup(t, meetup), where: where(meetup) }
+      const params = { title: meetup.title, when: whenMeetup(meetup), where: where(meetup) }
       return {
         subject: tr(`notice.${notice.kind}.subject`, params),
         paragraphs: [tr(`notice.${notice.kind}.body`, params), ...(waiting ? [tr('notice.meetupChanged.waiting')] : [])],
@@ -77,7 +81,7 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     }
     case 'rsvpWithdrawn': {
       const { meetup } = notice
-      const params = { title: meetup.title, when: whenMeetup(t, meetup) }
+      const params = { title: meetup.title, when: whenMeetup(meetup) }
       return {
         subject: tr('notice.rsvpWithdrawn.subject', params),
         paragraphs: [tr('notice.rsvpWithdrawn.body', params)],
@@ -88,13 +92,13 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     }
     case 'rsvpWaitlisted': {
       const { meetup } = notice
-      const params = { title: meetup.title, when: whenMeetup(t, meetup), count: notice.position }
+      const params = { title: meetup.title, when: whenMeetup(meetup), count: notice.position }
       // No invite: a place in the queue is not a seat, and a calendar entry would say it was.
       return { subject: tr('notice.rsvpWaitlisted.subject', params), paragraphs: [tr('notice.rsvpWaitlisted.body', params)], path: `/meetups/${meetup.slug}`, actionKey: 'notice.action.meetup' }
     }
     case 'meetupCancelled': {
       const { meetup } = notice
-      const params = { title: meetup.title, when: whenMeetup(t, meetup) }
+      const params = { title: meetup.title, when: whenMeetup(meetup) }
       return {
         subject: tr('notice.meetupCancelled.subject', params),
         paragraphs: [tr('notice.meetupCancelled.body', params), ...(notice.reason ? [tr('notice.meetupCancelled.reason')] : [])],
@@ -106,7 +110,7 @@ function content(notice: Notice, t: Translator, site: Site, links: AccountLinks)
     }
     case 'sessionChanged': {
       const { session } = notice
-      const params = { title: session.title, event: session.event_name, room: session.room, when: formatInstant(t.locale, session.starts_at, notice.time_zone, 'dateTimeWithZone') }
+      const params = { title: session.title, event: session.event_name, room: session.room, when: whenFor(t, session.starts_at, notice.time_zone, readerZone) }
       const cancelled = notice.change === 'cancelled'
       return {
         subject: tr(cancelled ? 'notice.sessionCancelled.subject' : 'notice.sessionMoved.subject', params),
@@ -203,7 +207,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
   const notice = JSON.parse(row.payload) as Notice
   const t = translator(isLocale(recipient.locale) ? recipient.locale : DEFAULT_LOCALE)
   const site = siteOf(ctx.baseUrl)
-  const body = content(notice, t, site, ctx.links)
+  const body = content(notice, t, site, ctx.links, recipient.time_zone)
   const topic = TOPIC_OF[notice.kind]
   const switchable = topic === 'account' ? null : topic
   const unsubscribeUrl = switchable ? `${ctx.baseUrl}/unsubscribe/${ctx.tokens.sign(recipient.id, switchable)}` : null

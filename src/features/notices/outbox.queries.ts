@@ -118,10 +118,12 @@ export interface Recipient {
   email: string
   display_name: string
   locale: string | null
+  /** The zone the person reads times in, if they chose one: emails add their time (issue 22). */
+  time_zone: string | null
 }
 
 export async function findRecipients(db: Kysely<Database>, userIds: number[]): Promise<Map<number, Recipient>> {
   if (!userIds.length) return new Map()
-  const rows = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale']).where('id', 'in', userIds).execute()
+  const rows = await db.selectFrom('users').select(['id', 'email', 'display_name', 'locale', 'time_zone']).where('id', 'in', userIds).execute()
   return new Map(rows.map((r) => [r.id, r]))
 }
