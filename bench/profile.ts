@@ -3,7 +3,7 @@
 // app's own functions. Needs the site `BENCH_DATA_DIR=dir npm run bench` kept, and a build.
 //
 //   BENCH_DATA_DIR=/tmp/bd BENCH_SECONDS=5 npm run bench:profile -- rsvp
-//   pages: home community event proposals meetup personal-ics rsvp
+//   pages: home community event proposals meetup personal-ics rsvp rsvp-changing
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -18,12 +18,23 @@ const TOP = Number(process.env.BENCH_TOP ?? 30)
 // the cores with it, so the profile's busy time is close to its CPU time.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1)
 
-async function rsvpCase(base: string): Promise<{ path: string; method: 'POST'; headers: Record<string, string>; body: string }> {
+interface Target {
+  path: string
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  body?: string
+  /** Sent in turn on each connection (the changing RSVP: "no", then "yes"), instead of `body`. */
+  bodies?: string[]
+}
+
+/** `rsvp` repeats one answer (the one-read fast path); `rsvp-changing` changes it every time, as bench/run.ts's "RSVP POST, changing". */
+async function rsvpCase(base: string, changing: boolean): Promise<Target> {
   let { cookie } = await signIn(base, 'person5000@bench.example.org')
   const page = await request(`${base}/meetups/lunch-7`, { headers: { cookie } })
   cookie = sessionCookie(page, cookie)
-  const body = new URLSearchParams({ _csrf: csrfIn(page), going: 'yes', partySize: '1' }).toString()
-  return { path: '/meetups/lunch-7/rsvp', method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body }
+  const form = (going: string) => new URLSearchParams({ _csrf: csrfIn(page), going, partySize: '1' }).toString()
+  const target: Target = { path: '/meetups/lunch-7/rsvp', method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: form('yes') }
+  return changing ? { ...target, body: form('no'), bodies: [form('no'), form('yes')] } : target
 }
 
 const PAGES: Record<string, string> = {
@@ -126,10 +137,12 @@ async function main(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  const target = page === 'rsvp' ? await rsvpCase(base) : { path: PAGES[page] ?? page, method: 'GET' as const, headers: {}, body: undefined }
+  const target: Target = page === 'rsvp' || page === 'rsvp-changing' ? await rsvpCase(base, page === 'rsvp-changing') : { path: PAGES[page] ?? page, method: 'GET', headers: {} }
   const probe = await request(`${base}${target.path}`, target)
   process.stdout.write(`${page}: ${probe.status}, ${probe.body.length} characters\n`)
-  const run = (duration: number) => autocannon({ url: `${base}${target.path}`, connections: CONNECTIONS, duration, method: target.method, headers: target.headers, body: target.body })
+  // With `bodies`, one connection, so that each connection's turns stay in order (each a change).
+  const requests = target.bodies?.map((body) => ({ method: target.method, body }))
+  const run = (duration: number) => autocannon({ url: `${base}${target.path}`, connections: requests ? 1 : CONNECTIONS, duration, method: target.method, headers: target.headers, body: target.body, requests })
   await run(1)
   const from = Number(process.hrtime.bigint() / 1000n)
   const result = await run(SECONDS)
