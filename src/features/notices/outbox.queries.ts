@@ -1,6 +1,7 @@
 // The outbox table: queueing, claiming what is due, and recording what happened. Kysely
 // only, db first; the caller owns the transaction.
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import { expressionBuilder, sql, type ExpressionBuilder, type Kysely } from 'kysely'
+import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, OutboxRow } from '../../db/database.js'
 import type { Dialect } from '../../db/dialect.js'
 import type { NoticeTopic } from './notices.js'
@@ -12,8 +13,20 @@ export interface NewOutboxRow {
   payload: string
 }
 
+// One message, the common case (a reply's own notice): built once (src/db/compiled-once.ts).
+const insertOne = compiledOnce((db, p: NewOutboxRow & { stamp: string }) =>
+  db
+    .insertInto('outbox')
+    .values({ idempotency_key: p.idempotency_key, kind: p.kind, user_id: p.user_id, payload: p.payload, next_attempt_at: p.stamp, created_at: p.stamp })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+)
+
 /** Inserts, skipping any key already queued (the same cause never makes two messages). */
 export async function insertOutboxRows(db: Kysely<Database>, rows: NewOutboxRow[], stamp: string): Promise<void> {
+  if (rows.length === 1) {
+    await insertOne(db, { ...rows[0]!, stamp })
+    return
+  }
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200).map((row) => ({ ...row, next_attempt_at: stamp, created_at: stamp }))
     await db.insertInto('outbox').values(chunk).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute()
@@ -25,6 +38,29 @@ export async function optedOut(db: Kysely<Database>, topic: NoticeTopic, userIds
   if (!userIds.length) return new Set()
   const rows = await db.selectFrom('email_opt_outs').select('user_id').where('topic', '=', topic).where('user_id', 'in', userIds).execute()
   return new Set(rows.map((r) => r.user_id))
+}
+
+/**
+ * Whether a notice on this topic may go to this person (their address confirmed, the topic not
+ * turned off), as one expression: for a read that asks it along with what else it reads (the
+ * RSVP's first read). A person not found counts as hearing, as optedOut and unconfirmed say.
+ */
+export function mayHearExpression(userId: number, topic: NoticeTopic) {
+  const eb = expressionBuilder<Database, never>()
+  return eb.not(
+    eb.or([
+      eb.exists(eb.selectFrom('users as hu').select('hu.id').where('hu.id', '=', userId).where('hu.email_verified_at', 'is', null)),
+      eb.exists(eb.selectFrom('email_opt_outs as ho').select('ho.user_id').where('ho.user_id', '=', userId).where('ho.topic', '=', topic)),
+    ]),
+  )
+}
+
+const hearsOne = compiledOnce((db, p: { userId: number; topic: NoticeTopic }) => db.selectNoFrom(mayHearExpression(p.userId, p.topic).as('hears')))
+
+/** optedOut and unconfirmed for one person, in one statement: whether a notice on this topic may go to them. */
+export async function mayHearOne(db: Kysely<Database>, topic: NoticeTopic, userId: number): Promise<boolean> {
+  const [row] = await hearsOne(db, { userId, topic })
+  return Boolean(row?.hears)
 }
 
 /** Of these people, who has not yet confirmed that their email address is theirs. */
