@@ -374,6 +374,8 @@ export interface MeetupsTable {
   cancelled_at: Generated<string | null>
   /** The hosts' words on why, quoted in the cancellation email. */
   cancel_reason: Generated<string | null>
+  /** How many questions it asks (meetup_questions), kept by saveQuestions: an RSVP to a meetup without any reads none. */
+  question_count: Generated<number>
 }
 
 /** A host's optional question to the people coming (issue 22): up to five, in order. */

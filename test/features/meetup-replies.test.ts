@@ -123,6 +123,7 @@ describe('meetup questions', () => {
     assert.equal(saved.status, 303)
     assert.deepEqual(await app.db.selectFrom('meetup_questions').select(['id', 'question']).execute(), [{ id: diet, question: 'Any dietary needs (allergies too)?' }])
     assert.equal((await app.db.selectFrom('meetup_answers').select('id').execute()).length, 2, 'the reworded question keeps its answers; the cleared one’s went')
+    assert.equal((await app.db.selectFrom('meetups').select('question_count').executeTakeFirstOrThrow()).question_count, 1, 'the count an RSVP reads follows the questions')
 
     // "I can't come any more": asked first, then the answers go with the seat.
     const leave = await ann.get(`${PAGE}/leave`)
@@ -138,6 +139,48 @@ describe('meetup questions', () => {
     const erased = await bryn.post('/me/delete', { password: 'a long enough passphrase', content: 'keep' })
     assert.equal(erased.status, 303)
     assert.equal((await app.db.selectFrom('meetup_answers').select('id').execute()).length, 0)
+  })
+})
+
+describe('a reply and its answers', () => {
+  test('are saved together: a refused reply saves no answers and keeps the ones before; the same reply with new answers saves them', async (t) => {
+    const app = await buildTestApp(t)
+    const host = await person(app, 'Hana Host')
+    const [ann, bryn] = await Promise.all([person(app, 'Ann'), person(app, 'Bryn')])
+    await createWithQuestions(host, { capacity: '2' })
+    const [diet] = await questionIds(app)
+    const answersOf = async (name: string) =>
+      (await app.db.selectFrom('meetup_answers as a').innerJoin('users as u', 'u.id', 'a.user_id').select('a.answer').where('u.display_name', '=', name).execute()).map((r) => r.answer)
+    const statusOf = async (name: string) =>
+      (await app.db.selectFrom('rsvps as r').innerJoin('users as u', 'u.id', 'r.user_id').select(['r.status', 'r.party_size']).where('u.display_name', '=', name).executeTakeFirst()) ?? null
+
+    await ann.get(PAGE)
+    assert.equal((await ann.post(`${PAGE}/rsvp`, { going: 'yes', partySize: '1', [`answer-${diet}`]: 'Vegetarian' })).status, 303)
+    assert.deepEqual(await answersOf('Ann'), ['Vegetarian'])
+
+    // Three seats when two are left would give up the one she holds: refused, and so is the new answer.
+    const tooBig = await ann.post(`${PAGE}/rsvp`, { going: 'yes', partySize: '3', [`answer-${diet}`]: 'Vegan' })
+    assert.equal(tooBig.status, 409)
+    assert.deepEqual(await answersOf('Ann'), ['Vegetarian'])
+    assert.deepEqual(await statusOf('Ann'), { status: 'going', party_size: 1 })
+
+    // More people than the meetup allows: no reply, and no answers either.
+    await bryn.get(PAGE)
+    assert.equal((await bryn.post(`${PAGE}/rsvp`, { going: 'yes', partySize: '5', [`answer-${diet}`]: 'Nuts' })).status, 409)
+    assert.deepEqual(await answersOf('Bryn'), [])
+    assert.equal(await statusOf('Bryn'), null)
+
+    // The same reply again, with a new answer: nothing else changes, the answer does.
+    assert.equal((await ann.post(`${PAGE}/rsvp`, { going: 'yes', partySize: '1', [`answer-${diet}`]: 'Vegan' })).status, 303)
+    assert.deepEqual(await answersOf('Ann'), ['Vegan'])
+    assert.deepEqual(await statusOf('Ann'), { status: 'going', party_size: 1 })
+    const meetup = await app.db.selectFrom('meetups').select(['seats_taken', 'question_count']).where('slug', '=', SLUG).executeTakeFirstOrThrow()
+    assert.deepEqual(meetup, { seats_taken: 1, question_count: 2 })
+
+    // "No": the seat and the answers go in one step.
+    assert.equal((await ann.post(`${PAGE}/rsvp`, { going: 'no' })).status, 303)
+    assert.deepEqual(await answersOf('Ann'), [])
+    assert.deepEqual(await statusOf('Ann'), { status: 'not_going', party_size: 1 })
   })
 })
 

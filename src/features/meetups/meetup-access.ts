@@ -1,11 +1,11 @@
 // Who may see and who may run a meetup: anyone may read it; its hosts (and admins) manage it.
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/database.js'
+import type { Database, MeetupRow } from '../../db/database.js'
 import { ForbiddenError, GoneError, NotFoundError } from '../../lib/http-errors.js'
 import type { CurrentUser } from '../../plugins/auth.js'
 import { maySeeHiddenItem } from '../moderation/moderation.service.js'
 import { findTombstone } from '../deletions/deletions.queries.js'
-import { findMeetupBySlug, isMeetupHost } from './meetups.queries.js'
+import { findMeetupBySlug, findMeetupToReply, isMeetupHost } from './meetups.queries.js'
 
 export async function meetupOr404(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
   const meetup = await findMeetupBySlug(db, slug)
@@ -22,12 +22,14 @@ export async function meetupOr404(db: Kysely<Database>, slug: string, user: Curr
 
 /**
  * The meetup, for someone answering it as an attendee: an RSVP needs no host check, so a
- * visible meetup costs one read; a missing or hidden one goes through meetupOr404's rules.
+ * visible meetup costs one read, which also brings the person's own reply and whether they
+ * hear about it (meetups.queries.ts findMeetupToReply). A missing or hidden one goes through
+ * meetupOr404's rules; `seen` is then undefined, and the RSVP reads the reply itself.
  */
-export async function meetupToAnswer(db: Kysely<Database>, slug: string, user: CurrentUser | null) {
-  const meetup = await findMeetupBySlug(db, slug)
-  if (!meetup || meetup.hidden_at) return (await meetupOr404(db, slug, user)).meetup
-  return meetup
+export async function meetupToReply(db: Kysely<Database>, slug: string, user: CurrentUser) {
+  const seen = await findMeetupToReply(db, slug, user.id)
+  if (!seen || seen.hidden_at) return { meetup: (await meetupOr404(db, slug, user)).meetup, seen: undefined }
+  return { meetup: seen as MeetupRow, seen }
 }
 
 export async function hostOnly(db: Kysely<Database>, slug: string, user: CurrentUser | null) {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, MeetupRow, RsvpRow, RsvpStatus } from '../../db/database.js'
+import { mayHearExpression } from '../notices/outbox.queries.js'
 
 // The hot reads (every meetup page, every RSVP, every community page) are built once
 // (src/db/compiled-once.ts).
@@ -122,10 +123,43 @@ export async function rsvpUserIds(db: Kysely<Database>, meetupId: number, status
  * deletion never interleave. Returns the meetup as it is now, or undefined when it is gone.
  */
 export async function lockMeetup(db: Kysely<Database>, meetupId: number): Promise<MeetupRow | undefined> {
-  return db
+  return (await lockOf(db, { meetupId }))[0]
+}
+
+// Every change of seats takes it, so it is built once (src/db/compiled-once.ts).
+const lockOf = compiledOnce((db, p: { meetupId: number }) =>
+  db
     .updateTable('meetups')
     .set((eb) => ({ rsvp_version: eb('rsvp_version', '+', 1) }))
-    .where('id', '=', meetupId)
-    .returningAll()
-    .executeTakeFirst()
+    .where('id', '=', p.meetupId)
+    .returningAll(),
+)
+
+/** The meetup as an RSVP's first read sees it, with the person's own reply (nulls: none yet). */
+export type MeetupToReply = MeetupRow & {
+  rsvp_id: number | null
+  status: RsvpStatus | null
+  party_size: number | null
+  seq: number | null
+  /** Whether news of their reply may be emailed to them (notices/outbox.queries.ts mayHearExpression). */
+  hears: boolean
+}
+
+const meetupToReply = compiledOnce((db, p: { slug: string; userId: number }) =>
+  db
+    .selectFrom('meetups')
+    .leftJoin('rsvps', (join) => join.onRef('rsvps.meetup_id', '=', 'meetups.id').on('rsvps.user_id', '=', p.userId))
+    .selectAll('meetups')
+    .select(['rsvps.id as rsvp_id', 'rsvps.status', 'rsvps.party_size', 'rsvps.seq', mayHearExpression(p.userId, 'rsvps').as('hears')])
+    .where('meetups.slug', '=', p.slug),
+)
+
+/**
+ * An RSVP's one read before the meetup's lock: the meetup, the person's reply so far, and
+ * whether they hear about their reply by email. What it says of the reply is a hint the
+ * lock's own reads confirm (rsvps.service.ts); the meetup row is what the route checks.
+ */
+export async function findMeetupToReply(db: Kysely<Database>, slug: string, userId: number): Promise<MeetupToReply | undefined> {
+  const [row] = await meetupToReply(db, { slug, userId })
+  return row && { ...row, hears: Boolean(row.hears) }
 }

@@ -16,9 +16,9 @@ import { listEvents } from '../events/events.queries.js'
 import { personPath } from '../people/people.view-models.js'
 import { answersByPerson, attendeesCsv, visibleAttendees } from './attendees.js'
 import { CANCEL_REASON_MAX_LENGTH, CancelBody, MeetupBody, MeetupSlugParams, RsvpBody, VISIBILITIES, meetupMessages, readAnswers, readMeetupForm, type MeetupInput } from './meetups.schemas.js'
-import { hostOnly, meetupOr404, meetupToAnswer } from './meetup-access.js'
+import { hostOnly, meetupOr404, meetupToReply } from './meetup-access.js'
 import { UNCANCEL_WINDOW_MS, cancelMeetup, createMeetup, editMeetup, uncancelMeetup, uncancelRefusal } from './meetups.service.js'
-import { deleteMyAnswers, findMyAnswers, listAnswers, listQuestions, saveMyAnswers } from './questions.queries.js'
+import { findMyAnswers, listAnswers, listQuestions } from './questions.queries.js'
 import { UnusableInputError } from '../../lib/http-errors.js'
 import { findMyRsvp, listAttendees, listMeetupHosts, listUpcomingMeetups, setHideName } from './meetups.queries.js'
 import { meetupPath, meetupStart, seatsLeft, toMeetupView } from './meetups.view-models.js'
@@ -191,19 +191,20 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/meetups/:slug/rsvp', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: RsvpBody } }, async (request, reply) => {
-    const meetup = await meetupToAnswer(db, request.params.slug, request.currentUser)
+    // One read: the meetup, this person's reply so far, whether they hear about it by email.
+    const { meetup, seen } = await meetupToReply(db, request.params.slug, request.currentUser!)
     const userId = request.currentUser!.id
     if (request.body.going === 'no') {
-      await rsvpNotGoing(db, meetup.id, userId, new Date())
-      // What they told the hosts was for coming: it goes when they stop (issue 22).
-      await deleteMyAnswers(db, meetup.id, userId)
+      // Their answers to the meetup's questions go with the reply, in its transaction (issue 22).
+      await rsvpNotGoing(db, meetup.id, userId, new Date(), { hears: seen?.hears })
       reply.flash('rsvp.notGoing')
     } else {
-      const questions = await listQuestions(db, meetup.id)
+      // Most meetups ask nothing: the count on the meetup's row saves reading the questions.
+      const questions = meetup.question_count > 0 ? await listQuestions(db, meetup.id) : []
       const answers = readAnswers(request.body, questions)
       if (!answers) throw new UnusableInputError('rsvp.answers.tooLong')
-      const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date())
-      if (questions.length) await saveMyAnswers(db, questions, userId, answers, new Date().toISOString())
+      // The answers are saved with the reply, in its transaction: a refused reply saves none.
+      const outcome = await rsvpGoing(db, meetup.id, userId, Number(request.body.partySize ?? '1'), new Date(), { seen, answers: answers.size ? { questions, values: answers } : undefined })
       // Only the party first in the queue is offered the seats left (the page shows the offer).
       if (outcome.status === 'waitlisted' && outcome.seatsLeft && outcome.position === 1) reply.flash('rsvp.waitlistedBiggerParty', { count: outcome.seatsLeft, position: outcome.position })
       else if (outcome.status === 'waitlisted') reply.flash('rsvp.waitlisted', { count: outcome.position })

@@ -10,14 +10,21 @@
 // So a party of four cannot hold a single seat hostage, and nobody jumps a queue for a
 // seat they could have had. A waiting party that changes its size keeps its place: the
 // place belongs to the person who asked first, whoever they bring.
+//
+// The reply that changes something (issue 23) costs one read before the lock and, under it,
+// the lock, the person's own row, its write, the seats, the notice (and the answers, when the
+// meetup asks questions): each statement built once (src/db/compiled-once.ts), and what the
+// first read already knew (whether they replied before, whether they hear by email) not asked again.
 import type { Insertable, Kysely, Transaction } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, MeetupRow, RsvpRow, RsvpsTable } from '../../db/database.js'
 import { RefusedError } from '../../lib/http-errors.js'
 import { KeyedBatches } from '../../lib/keyed-batches.js'
 import type { Notice } from '../notices/notices.js'
+import { mayHearExpression } from '../notices/outbox.queries.js'
 import { queueEachNotice, queueNotice, whoMayHear } from '../notices/queue.js'
-import { lockMeetup } from './meetups.queries.js'
+import { findMyRsvp, lockMeetup } from './meetups.queries.js'
+import { deleteMyAnswers, saveMyAnswers, type MeetupQuestion } from './questions.queries.js'
 
 /** `seatsLeft` on the waitlist: seats free but fewer than the party (null: no limit). */
 export type RsvpOutcome = { status: 'going' } | { status: 'waitlisted'; position: number; seatsLeft: number | null } | { status: 'not_going' }
@@ -58,28 +65,45 @@ async function countWaiting(trx: Transaction<Database>, meetupId: number): Promi
 }
 
 async function findRsvp(trx: Transaction<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
-  return trx.selectFrom('rsvps').selectAll().where('meetup_id', '=', meetupId).where('user_id', '=', userId).executeTakeFirst()
+  return findMyRsvp(trx, meetupId, userId)
 }
+
+const waitlistOf = compiledOnce((db, p: { meetupId: number }) =>
+  db.selectFrom('rsvps').select(['id', 'user_id', 'party_size']).where('meetup_id', '=', p.meetupId).where('status', '=', 'waitlisted').orderBy('seq').orderBy('id'),
+)
+const seatGiven = compiledOnce((db, p: { id: number; now: string }) => db.updateTable('rsvps').set({ status: 'going', updated_at: p.now }).where('id', '=', p.id))
+const seatsOf = compiledOnce((db, p: { meetupId: number; seatsTaken: number }) => db.updateTable('meetups').set({ seats_taken: p.seatsTaken }).where('id', '=', p.meetupId))
+const seatsAndVersion = compiledOnce((db, p: { meetupId: number; seatsTaken: number; version: number }) =>
+  db.updateTable('meetups').set({ seats_taken: p.seatsTaken, rsvp_version: p.version }).where('id', '=', p.meetupId),
+)
+type GoingRow = Pick<RsvpRow, 'status' | 'party_size' | 'seq' | 'created_at' | 'updated_at'> & { meetupId: number; userId: number }
+const upsertGoing = compiledOnce((db, p: GoingRow) =>
+  db
+    .insertInto('rsvps')
+    .values({ meetup_id: p.meetupId, user_id: p.userId, status: p.status, party_size: p.party_size, seq: p.seq, created_at: p.created_at, updated_at: p.updated_at })
+    .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: p.status, party_size: p.party_size, seq: p.seq, updated_at: p.updated_at, withdrawn_at: null }))
+    .returningAll(),
+)
+type NotGoingRow = Pick<RsvpRow, 'party_size' | 'seq' | 'withdrawn_at'> & { meetupId: number; userId: number; stamp: string }
+const upsertNotGoing = compiledOnce((db, p: NotGoingRow) =>
+  db
+    .insertInto('rsvps')
+    .values({ meetup_id: p.meetupId, user_id: p.userId, status: 'not_going', party_size: p.party_size, seq: p.seq, created_at: p.stamp, updated_at: p.stamp, withdrawn_at: p.withdrawn_at })
+    .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: p.stamp, withdrawn_at: p.withdrawn_at })),
+)
 
 /**
  * Promotes waitlisted parties that fit, in order (see the rule above). Runs inside the
  * transaction that freed the seats, after the lock; returns the new seats taken and who moved up.
  */
 async function promoteWaitlist(trx: Transaction<Database>, meetup: MeetupRow, seatsTaken: number, now: string): Promise<{ seatsTaken: number; promoted: number[] }> {
-  const waiting = await trx
-    .selectFrom('rsvps')
-    .select(['id', 'user_id', 'party_size'])
-    .where('meetup_id', '=', meetup.id)
-    .where('status', '=', 'waitlisted')
-    .orderBy('seq')
-    .orderBy('id')
-    .execute()
+  const waiting = await waitlistOf(trx, { meetupId: meetup.id })
   const promoted: number[] = []
   let seats = seatsTaken
   for (const entry of waiting) {
     if (meetup.capacity !== null && seats >= meetup.capacity) break
     if (!fits(meetup, seats, entry.party_size)) continue
-    await trx.updateTable('rsvps').set({ status: 'going', updated_at: now }).where('id', '=', entry.id).execute()
+    await seatGiven(trx, { id: entry.id, now })
     seats += entry.party_size
     promoted.push(entry.user_id)
   }
@@ -87,7 +111,7 @@ async function promoteWaitlist(trx: Transaction<Database>, meetup: MeetupRow, se
 }
 
 async function saveSeats(trx: Transaction<Database>, meetupId: number, seatsTaken: number): Promise<void> {
-  await trx.updateTable('meetups').set({ seats_taken: seatsTaken }).where('id', '=', meetupId).execute()
+  await seatsOf(trx, { meetupId, seatsTaken })
 }
 
 /** Tells the people who just got a seat, in the transaction that gave it to them. */
@@ -106,10 +130,26 @@ export async function waitlistPosition(db: Kysely<Database>, meetupId: number, r
   return Number(row.ahead) + 1
 }
 
-/** "I'm going, with this many people": a seat if the party fits, else the end of the waitlist. */
-export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date): Promise<RsvpOutcome> {
-  const reply = { userId, partySize, now }
-  return (await sameAnswerAgain(db, meetupId, reply)) ?? repliesTo(db).submit(meetupId, reply)
+/** The answers to the meetup's questions sent with a reply (meetups.schemas.ts readAnswers): saved with it. */
+export interface RsvpAnswers {
+  questions: readonly MeetupQuestion[]
+  values: ReadonlyMap<number, string>
+}
+
+/** What a read before the lock saw: the meetup, the person's reply so far, whether they hear by email. */
+export type ReplySeen = Pick<MeetupRow, 'state' | 'starts_at' | 'rsvp_opens_at' | 'rsvp_closes_at' | 'capacity' | 'seats_taken' | 'max_party_size'> &
+  Pick<{ [K in keyof RsvpRow]: RsvpRow[K] | null }, 'status' | 'party_size' | 'seq'> & { rsvp_id: number | null; hears: boolean }
+
+/**
+ * "I'm going, with this many people": a seat if the party fits, else the end of the waitlist.
+ * `seen`: the route's own read of the meetup with this person's reply (meetups.queries.ts
+ * findMeetupToReply), so it is not read again; `answers` are saved in the reply's transaction.
+ */
+export async function rsvpGoing(db: Kysely<Database>, meetupId: number, userId: number, partySize: number, now: Date, options: { seen?: ReplySeen; answers?: RsvpAnswers } = {}): Promise<RsvpOutcome> {
+  const seen = options.seen ?? (await readReply(db, meetupId, userId))
+  // Answers to save go the long way: they are written under the lock, with the reply.
+  const same = options.answers ? null : await sameAnswerAgain(db, meetupId, { partySize, now }, seen)
+  return same ?? repliesTo(db).submit(meetupId, { userId, partySize, now, answers: options.answers, repliedBefore: seen?.rsvp_id != null, hears: seen?.hears })
 }
 
 const meetupAndReply = compiledOnce((db, p: { meetupId: number; userId: number }) =>
@@ -117,9 +157,14 @@ const meetupAndReply = compiledOnce((db, p: { meetupId: number; userId: number }
     .selectFrom('meetups')
     .leftJoin('rsvps', (join) => join.onRef('rsvps.meetup_id', '=', 'meetups.id').on('rsvps.user_id', '=', p.userId))
     .select(['meetups.state', 'meetups.starts_at', 'meetups.rsvp_opens_at', 'meetups.rsvp_closes_at', 'meetups.capacity', 'meetups.seats_taken', 'meetups.max_party_size'])
-    .select(['rsvps.id as rsvp_id', 'rsvps.status', 'rsvps.party_size', 'rsvps.seq'])
+    .select(['rsvps.id as rsvp_id', 'rsvps.status', 'rsvps.party_size', 'rsvps.seq', mayHearExpression(p.userId, 'rsvps').as('hears')])
     .where('meetups.id', '=', p.meetupId),
 )
+
+async function readReply(db: Kysely<Database>, meetupId: number, userId: number): Promise<ReplySeen | undefined> {
+  const [row] = await meetupAndReply(db, { meetupId, userId })
+  return row && { ...row, hears: Boolean(row.hears) }
+}
 
 /**
  * The answer the person has already given, given again (a double tap, a form sent twice, a
@@ -130,8 +175,7 @@ const meetupAndReply = compiledOnce((db, p: { meetupId: number; userId: number }
  * would fit now goes the long way, which seats it. Anything else (a new party size, a first
  * reply, back from "not going") returns null.
  */
-async function sameAnswerAgain(db: Kysely<Database>, meetupId: number, { userId, partySize, now }: GoingReply): Promise<RsvpOutcome | null> {
-  const [row] = await meetupAndReply(db, { meetupId, userId })
+async function sameAnswerAgain(db: Kysely<Database>, meetupId: number, { partySize, now }: Pick<GoingReply, 'partySize' | 'now'>, row: ReplySeen | undefined): Promise<RsvpOutcome | null> {
   if (!row || row.rsvp_id === null || row.seq === null || row.party_size !== partySize || partySize > row.max_party_size) return null
   if (row.status === 'going') {
     assertOpen(row, now)
@@ -147,6 +191,15 @@ interface GoingReply {
   userId: number
   partySize: number
   now: Date
+  answers?: RsvpAnswers | undefined
+  /**
+   * The read before the lock found a reply of theirs: it goes the long way, which reads the row
+   * under the lock (and is right even if the row has gone since). False or undefined is no
+   * promise (a reply may have landed since), so the lock's own read asks.
+   */
+  repliedBefore?: boolean
+  /** Whether they hear about it by email, as read before the lock; undefined: asked in the batch. */
+  hears?: boolean | undefined
 }
 
 /**
@@ -181,13 +234,13 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
   return db.transaction().execute(async (trx) => {
     // Asked before the lock (on the transaction's own connection, not another wait for the
     // pool): whose address and switches let them hear about their reply.
-    const hearing = await whoMayHear(
-      trx,
-      'rsvpGoing',
-      replies.map((r) => r.userId),
-    )
+    // Whoever the route's first read already answered for is not asked again.
+    const unasked = replies.filter((r) => r.hears === undefined).map((r) => r.userId)
+    const asked = unasked.length ? await whoMayHear(trx, 'rsvpGoing', unasked) : new Set<number>()
+    const hears = (reply: GoingReply) => reply.hears ?? asked.has(reply.userId)
     let meetup = await lockExistingMeetup(trx, meetupId)
-    const answeredBefore = new Set(await usersWhoReplied(trx, meetupId, replies.map((r) => r.userId)))
+    const unsure = replies.filter((r) => !r.repliedBefore).map((r) => r.userId)
+    const answeredBefore = new Set([...replies.filter((r) => r.repliedBefore).map((r) => r.userId), ...(unsure.length ? await usersWhoReplied(trx, meetupId, unsure) : [])])
     let seats = meetup.seats_taken
     let version = meetup.rsvp_version
     let waiting: number | null = null
@@ -196,8 +249,8 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
     const write = async () => {
       if (!rows.length) return
       await trx.insertInto('rsvps').values(rows).execute()
-      await trx.updateTable('meetups').set({ seats_taken: seats, rsvp_version: version }).where('id', '=', meetupId).execute()
-      await queueEachNotice(trx, notices, rows[0]!.created_at)
+      await seatsAndVersion(trx, { meetupId, seatsTaken: seats, version })
+      if (notices.length) await queueEachNotice(trx, notices, rows[0]!.created_at)
       rows = []
       notices = []
     }
@@ -210,7 +263,8 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
           // next version, as for a first reply. The long way writes seats and version itself.
           version += 1
           meetup = { ...meetup, seats_taken: seats, rsvp_version: version }
-          const answer = await rsvpGoingIn(trx, meetup, reply)
+          const answer = await rsvpGoingIn(trx, meetup, reply, hears(reply))
+          await saveAnswers(trx, meetupId, reply)
           outcomes.push(answer.outcome)
           seats = answer.seatsTaken
           meetup = { ...meetup, seats_taken: seats }
@@ -233,17 +287,23 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
       answeredBefore.add(reply.userId)
       if (seated) {
         seats += reply.partySize
-        if (hearing.has(reply.userId)) notices.push({ notice: { kind: 'rsvpGoing', meetup }, userId: reply.userId, cause })
+        if (hears(reply)) notices.push({ notice: { kind: 'rsvpGoing', meetup }, userId: reply.userId, cause })
         outcomes.push({ status: 'going' })
       } else {
         waiting = (waiting ?? (await countWaiting(trx, meetupId))) + 1
-        if (hearing.has(reply.userId)) notices.push({ notice: { kind: 'rsvpWaitlisted', meetup, position: waiting }, userId: reply.userId, cause })
+        if (hears(reply)) notices.push({ notice: { kind: 'rsvpWaitlisted', meetup, position: waiting }, userId: reply.userId, cause })
         outcomes.push({ status: 'waitlisted', position: waiting, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats })
       }
+      await saveAnswers(trx, meetupId, reply)
     }
     await write()
     return outcomes
   })
+}
+
+/** A reply's answers, in its transaction once it is taken (a refused reply saves none). */
+async function saveAnswers(trx: Transaction<Database>, meetupId: number, reply: GoingReply): Promise<void> {
+  if (reply.answers) await saveMyAnswers(trx, meetupId, reply.answers.questions, reply.userId, reply.answers.values, reply.now.toISOString())
 }
 
 /**
@@ -251,7 +311,7 @@ async function answerTogether(db: Kysely<Database>, meetupId: number, replies: G
  * "not going"). `meetup` is as the caller's lock left it, its rsvp_version the reply's place in
  * line; returns the answer and the seats taken after it, both written (with the version).
  */
-async function rsvpGoingIn(trx: Transaction<Database>, meetup: MeetupRow, { userId, partySize, now }: GoingReply): Promise<{ outcome: RsvpOutcome; seatsTaken: number }> {
+async function rsvpGoingIn(trx: Transaction<Database>, meetup: MeetupRow, { userId, partySize, now }: GoingReply, hears: boolean): Promise<{ outcome: RsvpOutcome; seatsTaken: number }> {
   const meetupId = meetup.id
   const stamp = now.toISOString()
   assertOpen(meetup, now)
@@ -267,12 +327,7 @@ async function rsvpGoingIn(trx: Transaction<Database>, meetup: MeetupRow, { user
   const status = seated ? 'going' : 'waitlisted'
   // A person already waiting keeps their place; anyone else is served in lock order.
   const seq = existing?.status === 'waitlisted' || existing?.status === 'going' ? existing.seq : meetup.rsvp_version
-  const row = await trx
-    .insertInto('rsvps')
-    .values({ meetup_id: meetupId, user_id: userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
-    .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status, party_size: partySize, seq, updated_at: stamp, withdrawn_at: null }))
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const [row] = await upsertGoing(trx, { meetupId, userId, status, party_size: partySize, seq, created_at: stamp, updated_at: stamp })
   let seats = seatsWithoutMe + (seated ? partySize : 0)
   // A smaller party frees seats for those waiting.
   if (heldBefore > partySize) {
@@ -280,17 +335,22 @@ async function rsvpGoingIn(trx: Transaction<Database>, meetup: MeetupRow, { user
     seats = promotion.seatsTaken
     await noticePromoted(trx, meetup, promotion.promoted, stamp)
   }
-  await trx.updateTable('meetups').set({ seats_taken: seats, rsvp_version: meetup.rsvp_version }).where('id', '=', meetupId).execute()
+  await seatsAndVersion(trx, { meetupId, seatsTaken: seats, version: meetup.rsvp_version })
   const cause = `m${meetupId}:r${meetup.rsvp_version}`
-  if (status === 'going' && existing?.status !== 'going') await queueNotice(trx, { kind: 'rsvpGoing', meetup }, [userId], cause, stamp)
-  const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row) : 0
-  if (status === 'waitlisted' && existing?.status !== 'waitlisted') await queueNotice(trx, { kind: 'rsvpWaitlisted', meetup, position }, [userId], cause, stamp)
+  // Whether they hear was asked before the lock, as for a first reply (answerTogether).
+  if (status === 'going' && existing?.status !== 'going' && hears) await queueEachNotice(trx, [{ notice: { kind: 'rsvpGoing', meetup }, userId, cause }], stamp)
+  const position = status === 'waitlisted' ? await waitlistPosition(trx, meetupId, row!) : 0
+  if (status === 'waitlisted' && existing?.status !== 'waitlisted' && hears) await queueEachNotice(trx, [{ notice: { kind: 'rsvpWaitlisted', meetup, position }, userId, cause }], stamp)
   if (status === 'going') return { outcome: { status: 'going' }, seatsTaken: seats }
   return { outcome: { status: 'waitlisted', position, seatsLeft: meetup.capacity === null ? null : meetup.capacity - seats }, seatsTaken: seats }
 }
 
-/** "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. */
-export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userId: number, now: Date): Promise<number[]> {
+/**
+ * "I'm not going" (or no longer): frees any seat, and promotes from the waitlist at once. What
+ * they told the hosts goes too, in the same transaction: it was for coming (issue 22).
+ * `hears`: whether they hear about it by email, if a read before the lock already asked.
+ */
+export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userId: number, now: Date, options: { hears?: boolean } = {}): Promise<number[]> {
   const stamp = now.toISOString()
   return db.transaction().execute(async (trx) => {
     const meetup = await lockExistingMeetup(trx, meetupId)
@@ -299,13 +359,13 @@ export async function rsvpNotGoing(db: Kysely<Database>, meetupId: number, userI
     // Someone who had a seat got an invite: their calendar keeps the meetup, CANCELLED, and
     // they get the cancellation by email (kept for 30 days like every other cancellation).
     const withdrawn = existing?.status === 'going' ? stamp : (existing?.withdrawn_at ?? null)
-    await trx
-      .insertInto('rsvps')
-      .values({ meetup_id: meetupId, user_id: userId, status: 'not_going', party_size: existing?.party_size ?? 1, seq: existing?.seq ?? meetup.rsvp_version, created_at: stamp, updated_at: stamp, withdrawn_at: withdrawn })
-      .onConflict((oc) => oc.columns(['meetup_id', 'user_id']).doUpdateSet({ status: 'not_going', updated_at: stamp, withdrawn_at: withdrawn }))
-      .execute()
+    await upsertNotGoing(trx, { meetupId, userId, party_size: existing?.party_size ?? 1, seq: existing?.seq ?? meetup.rsvp_version, withdrawn_at: withdrawn, stamp })
+    // The count came with the lock, so it is the questions as they are now.
+    if (meetup.question_count > 0) await deleteMyAnswers(trx, meetupId, userId)
     if (existing?.status !== 'going') return []
-    await queueNotice(trx, { kind: 'rsvpWithdrawn', meetup }, [userId], `m${meetupId}:r${meetup.rsvp_version}`, stamp)
+    const cause = `m${meetupId}:r${meetup.rsvp_version}`
+    if (options.hears === undefined) await queueNotice(trx, { kind: 'rsvpWithdrawn', meetup }, [userId], cause, stamp)
+    else if (options.hears) await queueEachNotice(trx, [{ notice: { kind: 'rsvpWithdrawn', meetup }, userId, cause }], stamp)
     // Once it has started, a seat given up is not offered to anyone: who was there stays true.
     if (meetup.starts_at <= stamp) {
       await saveSeats(trx, meetupId, meetup.seats_taken - existing.party_size)
