@@ -40,7 +40,7 @@ export async function saveQuestions(trx: Kysely<Database>, meetupId: number, que
       .onConflict((oc) => oc.columns(['meetup_id', 'position']).doUpdateSet({ question }))
       .execute()
   }
-  // The count an RSVP reads instead of the questions (migration 2026_12_09_0423).
+  // The count an RSVP reads instead of the questions (migration 2026_12_09_0917).
   await trx
     .updateTable('meetups')
     .set((eb) => ({ question_count: eb.selectFrom('meetup_questions').select((q) => q.fn.countAll<number>().as('n')).where('meetup_id', '=', meetupId) }))
