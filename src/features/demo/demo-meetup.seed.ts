@@ -61,7 +61,7 @@ export async function seedDemoMeetup(db: Kysely<Database>, hostId: number, commu
     [people[6]!, '', 'I use a wheelchair: a table near the door, please'],
   ]
   for (const [userId, diet, needs] of answers) {
-    await saveMyAnswers(db, [dietary!, access!], userId, new Map([[dietary!.id, diet], [access!.id, needs]]), stamp)
+    await saveMyAnswers(db, meetup.id, [dietary!, access!], userId, new Map([[dietary!.id, diet], [access!.id, needs]]), stamp)
   }
   // The emails those replies sent, for the first of each kind, so a newcomer finds them at
   // /dev/mail (signed in as the demo admin) without a mail server.
