@@ -30,11 +30,10 @@ export interface PageLocals {
   /** A stored UTC instant as local time in `timeZone`, in the page's language. */
   formatDate: (instant: string | Date, timeZone: string, style: DateStyle) => string
   /**
-   * "Your time: 04:00 Eastern Standard Time" for a signed-in person who chose their own zone and
-   * whose clock differs from the item's at that instant; null otherwise.
+   * After an item's own time (`<%~ %>`): " <span class="your-time">Your time: 04:00 Eastern
+   * Standard Time</span>" for a signed-in person who chose their own zone and whose clock reads
+   * differently at that instant; '' when there is nothing to add.
    */
-  yourTime: (instant: string | Date, itemZone: string) => string | null
-  /** The same as HTML to put after the item's time (`<%~ %>`), or '' when there is nothing to add. */
   yourTimeNote: (instant: string | Date, itemZone: string) => string
   /** The IANA zones for a picker (views/partials/_time-zone-select), keeping `current` if it is an old alias. */
   timeZoneGroups: (current?: string | null) => ZoneGroup[]
@@ -96,7 +95,6 @@ export function pageLocals(request: FastifyRequest, reply: FastifyReply, config:
     pathWithoutLang: withoutLang(url),
     alternates: alternates(url, config.baseUrl),
     formatDate: (instant, timeZone, style) => formatInstant(locale, instant, timeZone, style),
-    yourTime,
     yourTimeNote: (instant, itemZone) => {
       const text = yourTime(instant, itemZone)
       return text === null ? '' : ` <span class="your-time">${escapeHtml(text)}</span>`
