@@ -58,34 +58,36 @@ function onScreen(box: { x: number; y: number; width: number; height: number } |
   return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5
 }
 
-for (const javaScript of [true, false]) {
-  test(`at 1280×800 (a laptop on a small projector), ${javaScript ? 'JavaScript on' : 'JavaScript off'}: now and next for every room, the QR code and the clock, nothing sideways`, async () => {
-    const context = await newContext(server.chromium, { javaScript, width: 1280 })
-    const page = await context.newPage()
-    await page.setViewportSize({ width: 1280, height: 800 })
-    await page.goto(`${server.base}/events/lgovcamp/now?at=${await firstDay()}T10:15`)
-    await page.getByRole('cell', { name: 'Crisis comms: what we learned from the floods' }).waitFor()
-    assert.equal(await sidewaysOverflow(page), 0, 'the page does not scroll sideways')
-    const heads = page.locator('.projector__table thead th')
-    assert.deepEqual((await heads.allInnerTexts()).map((text) => text.split(/\s/)[0]), ['Room', 'Now', 'Next'])
-    const rows = await page.locator('.projector__table tbody tr').all()
-    assert.ok(rows.length >= 4, `a row per room with something on (${rows.length})`)
-    for (const row of rows) {
-      const room = await row.locator('th').innerText()
-      const cells = row.locator('th, td')
-      assert.equal(await cells.count(), 3, `${room}: its name, now and next`)
-      for (let n = 0; n < 3; n++) {
-        const box = await cells.nth(n).boundingBox()
-        assert.ok(onScreen(box, 1280, 800), `${room}, column ${n + 1} is on the screen, not off its side or below it: ${JSON.stringify(box)}`)
+for (const [width, height, screen] of [[1280, 800, 'a laptop on a small projector'], [1920, 1080, 'the hall’s projector']] as const) {
+  for (const javaScript of [true, false]) {
+    test(`at ${width}×${height} (${screen}), ${javaScript ? 'JavaScript on' : 'JavaScript off'}: now and next for every room, the QR code and the clock, nothing sideways`, async () => {
+      const context = await newContext(server.chromium, { javaScript, width })
+      const page = await context.newPage()
+      await page.setViewportSize({ width, height })
+      await page.goto(`${server.base}/events/lgovcamp/now?at=${await firstDay()}T10:15`)
+      await page.getByRole('cell', { name: 'Crisis comms: what we learned from the floods' }).waitFor()
+      assert.equal(await sidewaysOverflow(page), 0, 'the page does not scroll sideways')
+      const heads = page.locator('.projector__table thead th')
+      assert.deepEqual((await heads.allInnerTexts()).map((text) => text.split(/\s/)[0]), ['Room', 'Now', 'Next'])
+      const rows = await page.locator('.projector__table tbody tr').all()
+      assert.ok(rows.length >= 4, `a row per room with something on (${rows.length})`)
+      for (const row of rows) {
+        const room = await row.locator('th').innerText()
+        const cells = row.locator('th, td')
+        assert.equal(await cells.count(), 3, `${room}: its name, now and next`)
+        for (let n = 0; n < 3; n++) {
+          const box = await cells.nth(n).boundingBox()
+          assert.ok(onScreen(box, width, height), `${room}, column ${n + 1} is on the screen, not off its side or below it: ${JSON.stringify(box)}`)
+        }
       }
-    }
-    assert.ok(onScreen(await page.locator('.projector__clock').boundingBox(), 1280, 800), 'the clock is on screen')
-    assert.equal(await page.locator('.projector__clock').innerText(), '10:15', 'and shows the previewed time')
-    const qr = await page.locator('.projector__qr svg').boundingBox()
-    assert.ok(onScreen(qr, 1280, 800) && qr!.width >= 150, `the QR code is on screen and big enough to scan: ${JSON.stringify(qr)}`)
-    if (javaScript) await assertAccessible(page, 'projector-1280')
-    await context.close()
-  })
+      assert.ok(onScreen(await page.locator('.projector__clock').boundingBox(), width, height), 'the clock is on screen')
+      assert.equal(await page.locator('.projector__clock').innerText(), '10:15', 'and shows the previewed time')
+      const qr = await page.locator('.projector__qr svg').boundingBox()
+      assert.ok(onScreen(qr, width, height) && qr!.width >= 150, `the QR code is on screen and big enough to scan: ${JSON.stringify(qr)}`)
+      if (javaScript) await assertAccessible(page, `projector-table-${width}`)
+      await context.close()
+    })
+  }
 }
 
 test('before the day it says when it starts and what is on first; the evening before names the day', async () => {
