@@ -75,7 +75,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const gridHtml =
       published && viewerId === null
         ? await publicGrids.get(`${request.i18n.locale}:${event.id}`, app.live.version(liveTopic(event.id)), async () =>
-            app.view('schedule/_public-grid', { t: request.i18n.t, grid: await gridOf(), event: { slug: event.slug, name: event.name }, canStar: false, listPath: eventPath(event, '/schedule') }) as Promise<string>,
+            app.view('schedule/_public-grid', { t: request.i18n.t, yourTimeNote: () => '', grid: await gridOf(), event: { slug: event.slug, name: event.name, timeZone: event.time_zone }, canStar: false, listPath: eventPath(event, '/schedule') }) as Promise<string>,
           )
         : null
     const page = async () => ({
