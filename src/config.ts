@@ -67,6 +67,13 @@ export interface Config {
    * one), and this many drafts waiting for one before organisers are asked to try again.
    */
   drafts: { threads: number; queue: number }
+  /**
+   * Whether the app may talk to servers on loopback or private addresses, over plain HTTP: the
+   * Mastodon/Bluesky sign-in servers and ActivityPub peers that people name. Off in production,
+   * so a typed server name cannot make the app reach into its own network (SSRF); the tests
+   * turn it on to run real peers on 127.0.0.1.
+   */
+  allowPrivatePeers: boolean
 }
 
 export class ConfigError extends Error {}
@@ -195,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       threads: parseCount('HASHCAMP_DRAFT_THREADS', env.HASHCAMP_DRAFT_THREADS, Math.max(1, os.availableParallelism() - 1)),
       queue: parseCount('HASHCAMP_DRAFT_QUEUE', env.HASHCAMP_DRAFT_QUEUE, 4, 0),
     },
+    allowPrivatePeers: parseOnOff('HASHCAMP_ALLOW_PRIVATE_PEERS', env.HASHCAMP_ALLOW_PRIVATE_PEERS, false),
   }
 }
 

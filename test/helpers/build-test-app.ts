@@ -24,6 +24,7 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     mailWorker: false,
     liveLimits: { perAddress: 50, total: 5000 },
     drafts: { threads: 1, queue: 4 },
+    allowPrivatePeers: false,
     ...overrides,
   }
   return { config, drop: fresh.drop }
