@@ -40,11 +40,15 @@ const myDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const now = new Date()
     const me = request.currentUser!
     // Someone with a signed-in browser in their hands guesses no faster here than at /sign-in.
-    if (config.rateLimits && (await recordAttempt(db, buckets.signInAccountFromIp(me.email, request.ip), LIMITS.failedSignInsPerAccountFromIp, now)).limited) {
+    if (config.rateLimits && (await recordAttempt(db, buckets.signInAccountFromIp(me.email ?? `user${me.id}`, request.ip), LIMITS.failedSignInsPerAccountFromIp, now)).limited) {
       return render(429, { password: { key: 'signIn.tooManyForAccount', params: { count: LIMITS.failedSignInsPerAccountFromIp.windowMs / 60000 } } })
     }
     const user = await findUserById(db, me.id)
-    if (!user || !(await verifyPassword(request.body.password, user.password_hash))) return render(400, { password: { key: 'erasure.password.wrong' } })
+    if (!user) return reply.callNotFound()
+    if (user.password_hash !== null) {
+      if (!request.body.password) return render(400, { password: { key: 'erasure.password.required' } })
+      if (!(await verifyPassword(request.body.password, user.password_hash))) return render(400, { password: { key: 'erasure.password.wrong' } })
+    }
 
     const result = await deleteAccount(db, me.id, { withdrawContent: request.body.content === 'withdraw' }, now, mailFolder(config.dataDir))
     for (const eventId of result.eventIds) await app.live.publish(liveTopic(eventId))
