@@ -49,7 +49,14 @@ const accountSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/me/account/email', { preHandler: requireSignIn, schema: { body: ChangeEmailBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body, SECRET_FIELDS)
-    if (request.validationError) return render(request, reply, 400, values, errorsFromValidation(request.validationError.validation, changeEmailMessages, request.body))
+    // The password is optional in the schema (an account may have none): asked of those that do, with the rest.
+    const hasPassword = (await findUserById(db, request.currentUser!.id))?.password_hash != null
+    const passwordMissing = hasPassword && !(request.body as { currentPasswordForEmail?: unknown } | undefined)?.currentPasswordForEmail
+    if (request.validationError || passwordMissing) {
+      let errors = request.validationError ? errorsFromValidation(request.validationError.validation, changeEmailMessages, request.body) : {}
+      if (passwordMissing) errors = withError(errors, changeEmailMessages, 'currentPasswordForEmail', { key: 'account.password.currentRequired' })
+      return render(request, reply, 400, values, errors)
+    }
     const now = new Date()
     if (await overEmailLimit(request.currentUser!.id, now)) return render(request, reply, 429, values, { _form: { key: 'account.tooManyEmails' } })
     const result = await requestEmailChange(db, request.currentUser!.id, request.body.email, request.body.currentPasswordForEmail, now)

@@ -30,11 +30,14 @@ const myDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .send(JSON.stringify(data, null, 2))
   })
 
-  app.get('/me/delete', { preHandler: requireSignIn }, async (_request, reply) => reply.viewAsync('me/delete', { values: { content: 'keep' }, errors: {} }))
+  const hasPassword = async (userId: number) => (await findUserById(db, userId))?.password_hash != null
+  app.get('/me/delete', { preHandler: requireSignIn }, async (request, reply) =>
+    reply.viewAsync('me/delete', { values: { content: 'keep' }, errors: {}, hasPassword: await hasPassword(request.currentUser!.id) }),
+  )
 
   app.post('/me/delete', { preHandler: requireSignIn, schema: { body: DeleteAccountBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body, SECRET_FIELDS)
-    const render = (status: number, errors: FormErrors) => reply.code(status).viewAsync('me/delete', { values, errors })
+    const render = async (status: number, errors: FormErrors) => reply.code(status).viewAsync('me/delete', { values, errors, hasPassword: await hasPassword(request.currentUser!.id) })
     if (request.validationError) return render(400, errorsFromValidation(request.validationError.validation, deleteAccountMessages, request.body))
 
     const now = new Date()
