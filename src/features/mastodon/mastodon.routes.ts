@@ -41,8 +41,9 @@ const mastodonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       renderForm(request, reply, status, values, key === 'mastodon.tooMany' ? { _form: { key } } : { server: { key } })
     if (request.validationError) return renderForm(request, reply, 400, values, errorsFromValidation(request.validationError.validation, mastodonStartMessages, request.body))
     const now = new Date()
-    // Each start makes requests to a server someone named: as limited per address as password guesses.
-    if (config.rateLimits && (await recordAttempt(db, buckets.signInIp(request.ip), LIMITS.failedSignInsPerIp, now)).limited) return invalid(429, 'mastodon.tooMany')
+    // Each start makes requests to a server someone named: limited per address like password guesses,
+    // in a bucket of its own so that signing in this way never counts as a failed password.
+    if (config.rateLimits && (await recordAttempt(db, buckets.remoteSignInIp(request.ip), LIMITS.remoteSignInsPerIp, now)).limited) return invalid(429, 'mastodon.tooMany')
 
     const server = parseServer(request.body.server, config.allowPrivatePeers)
     if (!server) return invalid(400, 'mastodon.server.invalid')
