@@ -307,8 +307,22 @@ describe('Sign in with Mastodon', () => {
     assert.doesNotMatch(deletePage.html, /name="password"/)
     const data = await browser.get('/me/data')
     assert.equal(data.status, 200)
+    const exported = JSON.parse((await browser.get('/me/data.json')).html) as { profile: { email: string | null }; verifiedAccounts: { handle: string }[] }
+    assert.equal(exported.profile.email, null)
+    assert.deepEqual(exported.verifiedAccounts.map((a) => a.handle), [`ann@${mastodon.host}`])
     // Nobody signs in to a passwordless account with an empty or any password.
     const attempt = await signIn(new Browser(app, '10.0.0.9'), 'ann@example.org', 'whatever it may be')
     assert.equal(attempt.status, 400)
+  })
+
+  test('a suspended account does not sign in with Mastodon either', async (t) => {
+    const app = await buildTestApp(t, { allowPrivatePeers: true, baseUrl: BASE_URL })
+    await signInWithMastodon(new Browser(app, '10.0.0.11'), mastodon, annOnMastodon)
+    await app.db.updateTable('users').set({ suspended_at: new Date().toISOString(), suspended_reason: 'test' }).execute()
+    const browser = new Browser(app)
+    const page = await signInWithMastodon(browser, mastodon, annOnMastodon)
+    assert.equal(page.status, 403)
+    assert.match(visible(page.html), /This account is suspended/)
+    assert.equal(await isSignedIn(browser), false)
   })
 })

@@ -280,6 +280,7 @@ export const cy: Catalogue = {
   'admin.people.intro': 'Gall trefnwyr greu digwyddiadau. Gall unrhyw un sydd wedi mewngofnodi greu cymunedau a chyfarfodydd. Gwnewch rywun yn drefnydd, neu tynnwch y rôl yn ôl.',
   'admin.people.name': 'Enw',
   'admin.people.email': 'E-bost',
+  'admin.people.noEmail': 'Dim (yn mewngofnodi gyda Mastodon neu Bluesky)',
   'admin.people.role': 'Rôl',
   'admin.people.action': 'Newid',
   'admin.people.makeOrganiser': 'Gwneud yn drefnydd',

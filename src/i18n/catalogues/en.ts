@@ -269,6 +269,7 @@ export const en = {
   'admin.people.intro': 'Organisers can create events. Anyone signed in can create communities and meetups. Make someone an organiser, or take it back.',
   'admin.people.name': 'Name',
   'admin.people.email': 'Email',
+  'admin.people.noEmail': 'None (signs in with Mastodon or Bluesky)',
   'admin.people.role': 'Role',
   'admin.people.action': 'Change',
   'admin.people.makeOrganiser': 'Make organiser',
