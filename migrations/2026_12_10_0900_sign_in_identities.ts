@@ -118,6 +118,8 @@ async function rebuildSqliteUsers(db: Kysely<any>, changeCreate: (create: string
       if (broken.rows.length > 0) throw new Error(`users: ${broken.rows.length} foreign keys broken by the rebuild`)
     })
   } finally {
+    // Also when the rebuild failed part-way: the connection goes on serving the app.
+    await sql`pragma legacy_alter_table = off`.execute(db)
     await sql`pragma foreign_keys = on`.execute(db)
   }
 }

@@ -62,9 +62,17 @@ async function createAccountFor(db: Kysely<Database>, identity: ProvenIdentity, 
   const candidate = username.toLowerCase()
   const handle = new RegExp(HANDLE_PATTERN).test(candidate) && !(await isHandleTaken(db, candidate, 0)) ? candidate : null
   const stamp = now.toISOString()
-  return db.transaction().execute(async (trx) => {
-    const user = await insertUser(trx, { email: null, password_hash: null, display_name: displayName, handle, locale, role: 'member', created_at: stamp, updated_at: stamp })
-    await linkIdentity(trx, user.id, identity, now)
-    return user
-  })
+  const create = (withHandle: string | null) =>
+    db.transaction().execute(async (trx) => {
+      const user = await insertUser(trx, { email: null, password_hash: null, display_name: displayName, handle: withHandle, locale, role: 'member', created_at: stamp, updated_at: stamp })
+      await linkIdentity(trx, user.id, identity, now)
+      return user
+    })
+  try {
+    return await create(handle)
+  } catch (error) {
+    // Someone took the handle in the meantime: the account comes without one (set on the profile page).
+    if (handle === null || !isUniqueViolation(error)) throw error
+    return create(null)
+  }
 }
