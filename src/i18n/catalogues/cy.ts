@@ -196,6 +196,7 @@ export const cy: Catalogue = {
   'account.email.current': '{email} yw eich cyfeiriad e-bost.',
   'account.email.none': 'Does dim cyfeiriad e-bost gan eich cyfrif: rydych yn mewngofnodi gyda Mastodon neu Bluesky. Ychwanegwch un i gael hysbysiadau drwy e-bost ac i allu mewngofnodi gyda chyfrinair hefyd.',
   'account.email.addHeading': 'Ychwanegu cyfeiriad e-bost',
+  'account.noEmailBanner': 'Does dim cyfeiriad e-bost gan eich cyfrif, felly ni allwn anfon hysbysiadau atoch.',
   'account.password.noneHint': 'Does gennych chi ddim cyfrinair: rydych yn mewngofnodi gyda Mastodon neu Bluesky. I osod un, ychwanegwch gyfeiriad e-bost a’i gadarnhau, yna defnyddiwch “Wedi anghofio eich cyfrinair?” ar y dudalen mewngofnodi.',
   'account.email.confirmed': 'Wedi’i gadarnhau',
   'account.email.unconfirmed': 'Heb ei gadarnhau',

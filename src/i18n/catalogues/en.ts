@@ -189,6 +189,7 @@ export const en = {
   'account.email.current': 'Your email address is {email}.',
   'account.email.none': 'Your account has no email address: you sign in with Mastodon or Bluesky. Add one to get notices by email and to be able to sign in with a password too.',
   'account.email.addHeading': 'Add an email address',
+  'account.noEmailBanner': 'Your account has no email address, so we cannot send you notices.',
   'account.password.noneHint': 'You have no password: you sign in with Mastodon or Bluesky. To set one, add an email address and confirm it, then use “Forgotten your password?” on the sign-in page.',
   'account.email.confirmed': 'Confirmed',
   'account.email.unconfirmed': 'Not confirmed',
