@@ -328,4 +328,16 @@ describe('Sign in with Mastodon', () => {
     assert.match(visible(page.html), /This account is suspended/)
     assert.equal(await isSignedIn(browser), false)
   })
+
+  test('starting sign-ins is limited per address, apart from failed passwords', async (t) => {
+    const app = await buildTestApp(t, { allowPrivatePeers: true, baseUrl: BASE_URL })
+    const browser = new Browser(app, '10.0.0.12')
+    await browser.get('/sign-in/mastodon')
+    for (let i = 0; i < 30; i++) assert.equal((await browser.post('/sign-in/mastodon', { server: 'not a server!' })).status, 400)
+    const limited = await browser.post('/sign-in/mastodon', { server: mastodon.host })
+    assert.equal(limited.status, 429)
+    assert.match(visible(limited.html), /Too many sign-in attempts from here/)
+    // Password sign-in from the same address is not held up by it.
+    assert.equal((await signIn(browser, 'nobody@example.org', 'not the password')).status, 400)
+  })
 })
