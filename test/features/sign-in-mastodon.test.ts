@@ -49,6 +49,9 @@ async function signInWithMastodon(browser: Browser, mastodon: MastodonTestServer
   const start = await startAt(browser, typed)
   assert.equal(start.status, 303, visible(start.html).slice(0, 500))
   assert.ok(start.location?.startsWith(`${mastodon.origin}/oauth/authorize?`), start.location)
+  const asked = new URL(start.location!).searchParams
+  assert.equal(asked.get('scope'), 'profile', 'the least scope that reads the profile')
+  assert.equal(asked.get('code_challenge_method'), 'S256')
   mastodon.nextInteraction = as === 'deny' ? 'deny' : { account: as }
   return browser.get(await new ServerSideBrowser().followToApp(start.location!))
 }
