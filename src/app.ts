@@ -34,6 +34,8 @@ import invitationsRoutes from './features/invitations/invitations.routes.js'
 import moderationRoutes from './features/moderation/moderation.routes.js'
 import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
+import identitiesRoutes from './features/identities/identities.routes.js'
+import mastodonRoutes from './features/mastodon/mastodon.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
 import calendarsRoutes from './features/calendars/calendars.routes.js'
 import eventFeedCache from './features/calendars/event-feed-cache.js'
@@ -122,6 +124,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(recoveryRoutes)
   await app.register(accountSettingsRoutes)
   await app.register(peopleRoutes)
+  await app.register(identitiesRoutes)
+  await app.register(mastodonRoutes)
   await app.register(adminRoutes)
   await app.register(conductRoutes)
   await app.register(communitiesRoutes)

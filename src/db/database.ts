@@ -9,9 +9,13 @@ export type HiddenCause = 'report' | 'suspension'
 
 export interface UsersTable {
   id: Generated<number>
-  /** Stored lower-cased, so the unique index makes "Ann@X.org" and "ann@x.org" one account. */
-  email: string
-  password_hash: string
+  /**
+   * Stored lower-cased, so the unique index makes "Ann@X.org" and "ann@x.org" one account.
+   * Null for an account made by signing in with Mastodon or Bluesky, until one is added.
+   */
+  email: string | null
+  /** Null when the person signs in only with Mastodon or Bluesky. */
+  password_hash: string | null
   display_name: string
   /** Optional unique handle for /people/:handle; lower-case letters, digits, - and _. */
   handle: string | null
@@ -36,6 +40,53 @@ export interface UsersTable {
   suspended_reason: Generated<string | null>
   /** The IANA zone the person reads times in; null: each item's own zone (issue 22). */
   time_zone: Generated<string | null>
+}
+
+export type IdentityProvider = 'mastodon' | 'bluesky'
+
+/** An account at Mastodon or Bluesky that the person proved is theirs by signing in with it (issue 21). */
+export interface UserIdentitiesTable {
+  id: Generated<number>
+  user_id: number
+  provider: IdentityProvider
+  /** Stable at the provider: "<server>/<account id>" for Mastodon, the DID for Bluesky. */
+  subject: string
+  /** ann@mastodon.social, ann.bsky.social: as last seen at sign-in. */
+  handle: string
+  profile_url: string | null
+  display_name: string | null
+  created_at: string
+  last_signed_in_at: string | null
+}
+
+/** One sign-in started at a provider: single use, short-lived, bound to the browser that started it. */
+export interface OauthAttemptsTable {
+  id: Generated<number>
+  /** 32 random bytes, base64url: the OAuth state parameter. */
+  state: string
+  provider: IdentityProvider
+  /** The Mastodon host, or the Bluesky authorisation server (issuer). */
+  server: string
+  code_verifier: string
+  /** Set when a signed-in person is linking an identity to their account. */
+  link_user_id: number | null
+  next_path: string | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  dpop_private_jwk: string | null
+  dpop_nonce: string | null
+}
+
+/** Our app's registration at one Mastodon server (POST /api/v1/apps), made once and kept. */
+export interface OauthClientsTable {
+  id: Generated<number>
+  server: string
+  client_id: string
+  client_secret: string | null
+  redirect_uri: string
+  scopes: string
+  created_at: string
 }
 
 export type AccountLinkPurpose = 'reset' | 'verify'
@@ -516,6 +567,9 @@ export interface Database {
   users: UsersTable
   sessions: SessionsTable
   account_links: AccountLinksTable
+  user_identities: UserIdentitiesTable
+  oauth_attempts: OauthAttemptsTable
+  oauth_clients: OauthClientsTable
   communities: CommunitiesTable
   community_members: CommunityMembersTable
   chat_schedules: ChatSchedulesTable
@@ -554,6 +608,9 @@ export interface Database {
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
+export type UserIdentityRow = Selectable<UserIdentitiesTable>
+export type OauthAttemptRow = Selectable<OauthAttemptsTable>
+export type OauthClientRow = Selectable<OauthClientsTable>
 // issue 20: reporting and moderation
 export const REPORT_ITEM_KINDS = ['proposal', 'topic', 'meetup', 'profile', 'host_message'] as const
 export type ReportItemKind = (typeof REPORT_ITEM_KINDS)[number]

@@ -57,3 +57,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
 export async function migrateDownToEmpty(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
   return unwrap(await migratorFor(db, dialect).migrateTo(NO_MIGRATIONS))
 }
+
+/** Migrates up or down to the named migration (tests of a migration over existing rows). */
+export async function migrateTo(db: Kysely<any>, dialect: Dialect, name: string): Promise<string[]> {
+  return unwrap(await migratorFor(db, dialect).migrateTo(name))
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { sql } from 'kysely'
 import { createDb } from '../../src/db/create-db.js'
-import { migrateDownToEmpty, migrateToLatest } from '../../src/db/migrator.js'
+import { migrateDownToEmpty, migrateTo, migrateToLatest } from '../../src/db/migrator.js'
 import { currentDialect } from '../helpers/dialects.js'
 import { freshDatabase } from '../helpers/fresh-database.js'
 
@@ -30,8 +30,8 @@ test(`migrations run up from empty, down to empty and up again on ${dialect}`, a
   assert.deepEqual(await tableNames(db), [
     ...searchTables,
     'account_links', 'calendar_tokens', 'chat_exceptions', 'chat_schedules', 'communities', 'community_members', 'email_opt_outs', 'event_organisers', 'events', 'feed_versions', 'host_invitations', 'images', 'mail_workers', 'meetup_answers', 'meetup_hosts',
-    'meetup_messages', 'meetup_questions', 'meetups', 'moderation_log', 'outbox', 'proposal_hosts', 'proposal_votes', 'proposals', 'rate_limit_hits', 'reports', 'rooms', 'rsvps', 'schedule_changes', 'schedule_entries', 'sessions', 'site_settings', 'slots', 'stars', 'tombstone_people', 'tombstones',
-    'topic_votes', 'topics', 'users',
+    'meetup_messages', 'meetup_questions', 'meetups', 'moderation_log', 'oauth_attempts', 'oauth_clients', 'outbox', 'proposal_hosts', 'proposal_votes', 'proposals', 'rate_limit_hits', 'reports', 'rooms', 'rsvps', 'schedule_changes', 'schedule_entries', 'sessions', 'site_settings', 'slots', 'stars', 'tombstone_people', 'tombstones',
+    'topic_votes', 'topics', 'user_identities', 'users',
   ].sort())
   assert.deepEqual(await migrateToLatest(db, dialect), [], 'a second run has nothing to do')
 
@@ -69,4 +69,41 @@ test(`the schema enforces its rules on ${dialect}`, async () => {
   }
   const count = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
   assert.equal(typeof count.n, 'number', 'counts come back as numbers on both dialects')
+})
+
+test(`email and password become optional without losing a row on ${dialect} (2026_12_10_0900)`, async () => {
+  const fresh = await freshDatabase()
+  const db = createDb(fresh.database)
+  after(async () => {
+    await db.destroy()
+    await fresh.drop()
+  })
+  await migrateTo(db, dialect, '2026_12_09_0917_meetup_question_count')
+  const ann = await db
+    .insertInto('users')
+    .values({ email: 'ann@example.org', password_hash: 'x', display_name: 'Ann', handle: 'ann', created_at: 'now', updated_at: 'now' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db.insertInto('sessions').values({ id: 'a'.repeat(32), user_id: ann.id, created_at: 'now', expires_at: 'later' }).execute()
+  await migrateToLatest(db, dialect)
+
+  const kept = await db.selectFrom('users').selectAll().where('id', '=', ann.id).executeTakeFirstOrThrow()
+  assert.equal(kept.email, 'ann@example.org')
+  assert.equal(kept.handle, 'ann')
+  const bare = { email: null, password_hash: null, display_name: 'Bryn', created_at: 'now', updated_at: 'now' }
+  await db.insertInto('users').values(bare).execute()
+  await db.insertInto('users').values({ ...bare, display_name: 'Cadi' }).execute()
+  await assert.rejects(db.insertInto('users').values({ ...bare, email: 'ann@example.org' }).execute(), /unique/i, 'email is still unique')
+  await assert.rejects(db.insertInto('users').values({ ...bare, handle: 'ann' }).execute(), /unique/i, 'handle is still unique')
+  // Foreign keys still point at users and still cascade.
+  await db.deleteFrom('users').where('id', '=', ann.id).execute()
+  assert.equal((await db.selectFrom('sessions').selectAll().execute()).length, 0)
+  if (dialect === 'sqlite') {
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)
+    assert.equal(fk.rows[0]?.foreign_keys, 1, 'foreign keys are on again')
+    const triggers = await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and tbl_name = 'users'`.execute(db)
+    assert.deepEqual(triggers.rows.map((r) => r.name), ['proposals_search_user'], 'the search trigger on users came back')
+    const stale = await sql<{ name: string }>`select name from sqlite_master where sql like '%users_new%'`.execute(db)
+    assert.deepEqual(stale.rows, [], 'nothing refers to the rebuilt table by its temporary name')
+  }
 })

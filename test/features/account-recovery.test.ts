@@ -260,7 +260,7 @@ describe('changing the address and the password, signing out everywhere', () => 
     const annBrowser = new Browser(app, '10.0.8.1')
     await signUp(annBrowser, ann)
     await person(app, 'Bryn')
-    const brynEmail = (await app.db.selectFrom('users').select('email').where('display_name', '=', 'Bryn').executeTakeFirstOrThrow()).email
+    const brynEmail = (await app.db.selectFrom('users').select('email').where('display_name', '=', 'Bryn').$narrowType<{ email: string }>().executeTakeFirstOrThrow()).email
 
     const wrong = await annBrowser.submit('/me/account', '/me/account/email', { email: 'ann@new.example.org', currentPasswordForEmail: 'not my password' })
     assert.equal(wrong.status, 400)

@@ -295,7 +295,7 @@ describe('accounts', () => {
   test('passwords are stored only as scrypt hashes', async (t) => {
     const app = await buildTestApp(t)
     await signUp(new Browser(app), ann)
-    const row = await app.db.selectFrom('users').select(['password_hash', 'email']).executeTakeFirstOrThrow()
+    const row = await app.db.selectFrom('users').select(['password_hash', 'email']).$narrowType<{ password_hash: string }>().executeTakeFirstOrThrow()
     assert.match(row.password_hash, /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
     assert.ok(!row.password_hash.includes(ann.password))
     assert.equal(row.email, 'ann@example.org')

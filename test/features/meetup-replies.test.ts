@@ -24,7 +24,7 @@ async function mailApp(t: T): Promise<{ app: FastifyInstance; smtp: TestSmtp }> 
 }
 
 async function emailOf(app: FastifyInstance, name: string): Promise<string> {
-  return (await app.db.selectFrom('users').select('email').where('display_name', '=', name).executeTakeFirstOrThrow()).email
+  return (await app.db.selectFrom('users').select('email').where('display_name', '=', name).$narrowType<{ email: string }>().executeTakeFirstOrThrow()).email
 }
 
 async function questionIds(app: FastifyInstance): Promise<number[]> {

@@ -25,7 +25,7 @@ async function mailApp(t: T): Promise<{ app: FastifyInstance; smtp: TestSmtp }> 
 }
 
 async function userOf(app: FastifyInstance, name: string) {
-  return app.db.selectFrom('users').select(['id', 'email']).where('display_name', '=', name).executeTakeFirstOrThrow()
+  return app.db.selectFrom('users').select(['id', 'email']).where('display_name', '=', name).$narrowType<{ email: string }>().executeTakeFirstOrThrow()
 }
 
 /** The page's text without its tags, spaces folded. */

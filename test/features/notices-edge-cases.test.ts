@@ -33,7 +33,7 @@ async function mailApp(t: T, smtp?: TestSmtp): Promise<{ app: FastifyInstance; s
   t.after(() => server.close())
   return { app, smtp: server }
 }
-const emailOf = async (app: FastifyInstance, name: string) => (await app.db.selectFrom('users').select('email').where('display_name', '=', name).executeTakeFirstOrThrow()).email
+const emailOf = async (app: FastifyInstance, name: string) => (await app.db.selectFrom('users').select('email').where('display_name', '=', name).$narrowType<{ email: string }>().executeTakeFirstOrThrow()).email
 
 describe('email outbox edge cases', () => {
   test('a server-wide refusal (530 authentication required) is retried, not failed for good', async (t) => {

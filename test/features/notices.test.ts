@@ -25,7 +25,7 @@ async function mailApp(t: T, smtp?: TestSmtp): Promise<{ app: FastifyInstance; s
 }
 
 async function emailOf(app: FastifyInstance, name: string): Promise<string> {
-  return (await app.db.selectFrom('users').select('email').where('display_name', '=', name).executeTakeFirstOrThrow()).email
+  return (await app.db.selectFrom('users').select('email').where('display_name', '=', name).$narrowType<{ email: string }>().executeTakeFirstOrThrow()).email
 }
 
 function one(list: Received[], subject: RegExp): Received {

@@ -177,7 +177,7 @@ describe('times for people abroad, by email', () => {
     await rsvp(ann, 'lunch-abroad')
     await rsvp(bryn, 'lunch-abroad')
     await drain(app)
-    const address = async (name: string) => (await app.db.selectFrom('users').select('email').where('display_name', '=', name).executeTakeFirstOrThrow()).email
+    const address = async (name: string) => (await app.db.selectFrom('users').select('email').where('display_name', '=', name).$narrowType<{ email: string }>().executeTakeFirstOrThrow()).email
     const annMail = mailTo(smtp, await address('Ann')).find((r) => /Lunch abroad/.test(r.mail.subject ?? ''))!
     const brynMail = mailTo(smtp, await address('Bryn')).find((r) => /Lunch abroad/.test(r.mail.subject ?? ''))!
     assert.match(annMail.mail.text ?? '', /12:30 (Greenwich Mean Time|British Summer Time) \(Your time: 0[78]:30 Eastern (Standard|Daylight) Time\)/)

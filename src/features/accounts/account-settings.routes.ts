@@ -22,7 +22,7 @@ const accountSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const user = await findUserById(db, request.currentUser!.id)
     if (!user) return reply.callNotFound()
     const [pending, sessions] = await Promise.all([pendingEmailChange(db, user, now), countSessionsOf(db, user.id, now)])
-    return reply.code(status).viewAsync('me/account', { email: user.email, confirmed: user.email_verified_at !== null, pending, sessions, values, errors })
+    return reply.code(status).viewAsync('me/account', { email: user.email, hasPassword: user.password_hash !== null, confirmed: user.email_verified_at !== null, pending, sessions, values, errors })
   }
 
   /** Each confirmation email is counted against the account: nobody can make it mail an address over and over. */
@@ -36,19 +36,27 @@ const accountSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const now = new Date()
     const user = await findUserById(db, request.currentUser!.id)
     if (!user) return reply.callNotFound()
-    if (user.email_verified_at) {
+    if (user.email_verified_at || !user.email) {
       reply.flash('account.confirmation.already')
       return reply.redirect('/me/account', 303)
     }
     if (await overEmailLimit(user.id, now)) return render(request, reply, 429, {}, { _form: { key: 'account.tooManyEmails' } })
-    await db.transaction().execute((trx) => sendConfirmation(trx, user, user.email, now))
-    reply.flash('account.confirmation.sent', { email: user.email })
+    const email = user.email
+    await db.transaction().execute((trx) => sendConfirmation(trx, user, email, now))
+    reply.flash('account.confirmation.sent', { email })
     return reply.redirect('/me/account', 303)
   })
 
   app.post('/me/account/email', { preHandler: requireSignIn, schema: { body: ChangeEmailBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body, SECRET_FIELDS)
-    if (request.validationError) return render(request, reply, 400, values, errorsFromValidation(request.validationError.validation, changeEmailMessages, request.body))
+    // The password is optional in the schema (an account may have none): asked of those that do, with the rest.
+    const hasPassword = (await findUserById(db, request.currentUser!.id))?.password_hash != null
+    const passwordMissing = hasPassword && !(request.body as { currentPasswordForEmail?: unknown } | undefined)?.currentPasswordForEmail
+    if (request.validationError || passwordMissing) {
+      let errors = request.validationError ? errorsFromValidation(request.validationError.validation, changeEmailMessages, request.body) : {}
+      if (passwordMissing) errors = withError(errors, changeEmailMessages, 'currentPasswordForEmail', { key: 'account.password.currentRequired' })
+      return render(request, reply, 400, values, errors)
+    }
     const now = new Date()
     if (await overEmailLimit(request.currentUser!.id, now)) return render(request, reply, 429, values, { _form: { key: 'account.tooManyEmails' } })
     const result = await requestEmailChange(db, request.currentUser!.id, request.body.email, request.body.currentPasswordForEmail, now)

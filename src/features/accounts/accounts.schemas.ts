@@ -68,7 +68,8 @@ export const ConfirmBody = Type.Object({ _csrf: CsrfField })
 
 export const ChangeEmailBody = Type.Object({
   email: Type.String({ minLength: 1, maxLength: MAX_EMAIL_LENGTH, pattern: EMAIL_PATTERN }),
-  currentPasswordForEmail: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  // Absent for an account without a password; required of the others by requestEmailChange.
+  currentPasswordForEmail: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
   _csrf: CsrfField,
 })
 export type ChangeEmailBody = Static<typeof ChangeEmailBody>

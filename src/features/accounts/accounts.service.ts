@@ -41,7 +41,7 @@ export async function signUp(db: Kysely<Database>, input: SignUpInput, now: Date
         updated_at: stamp,
       })
       // Everything works at once; notices wait until the address is confirmed.
-      await sendConfirmation(trx, created, created.email, now)
+      await sendConfirmation(trx, created, input.email, now)
       if (await claimFirstAdmin(trx, created.id)) {
         await setUserRole(trx, created.id, 'admin', stamp)
         return { ...created, role: 'admin' as const }

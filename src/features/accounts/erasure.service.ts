@@ -36,11 +36,11 @@ export interface ErasureResult {
  */
 export async function deleteAccount(db: Kysely<Database>, userId: number, choice: ErasureChoice, now: Date, mailDir?: string): Promise<ErasureResult> {
   const { email, result } = await db.transaction().execute(async (trx) => eraseInTransaction(trx, userId, choice, now))
-  if (mailDir) await forgetStoredMail(mailDir, email)
+  if (mailDir && email) await forgetStoredMail(mailDir, email)
   return result
 }
 
-async function eraseInTransaction(trx: Transaction<Database>, userId: number, choice: ErasureChoice, now: Date): Promise<{ email: string; result: ErasureResult }> {
+async function eraseInTransaction(trx: Transaction<Database>, userId: number, choice: ErasureChoice, now: Date): Promise<{ email: string | null; result: ErasureResult }> {
   const stamp = now.toISOString()
   const user = await trx.selectFrom('users').select(['id', 'email', 'display_name', 'role']).where('id', '=', userId).executeTakeFirst()
   if (!user) throw new RefusedError('erasure.refused.gone')
@@ -128,7 +128,7 @@ async function eraseInTransaction(trx: Transaction<Database>, userId: number, ch
   await trx.deleteFrom('email_opt_outs').where('user_id', '=', userId).execute()
   await trx.deleteFrom('calendar_tokens').where('user_id', '=', userId).execute()
   await trx.deleteFrom('sessions').where('user_id', '=', userId).execute()
-  await forgetThrottle(trx, user.email)
+  if (user.email) await forgetThrottle(trx, user.email)
   await trx.deleteFrom('users').where('id', '=', userId).execute()
   return { email: user.email, result: { eventIds: [...eventIds], cancelledMeetupIds } }
 }

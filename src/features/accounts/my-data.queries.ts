@@ -28,6 +28,7 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
     sessions,
     calendarFeed,
     emails,
+    identities,
   ] = await Promise.all([
     db
       .selectFrom('community_members as cm')
@@ -111,6 +112,7 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
     db.selectFrom('sessions').select(['created_at', 'expires_at']).where('user_id', '=', userId).where('expires_at', '>', now.toISOString()).execute(),
     db.selectFrom('calendar_tokens').select('created_at').where('user_id', '=', userId).executeTakeFirst(),
     db.selectFrom('outbox').select(['kind', 'status', 'payload', 'created_at', 'sent_at']).where('user_id', '=', userId).orderBy('id').execute(),
+    db.selectFrom('user_identities').select(['provider', 'handle', 'profile_url', 'display_name', 'created_at', 'last_signed_in_at']).where('user_id', '=', userId).orderBy('id').execute(),
   ])
   return {
     exportedAt: now.toISOString(),
@@ -130,6 +132,7 @@ export async function exportMyData(db: Kysely<Database>, userId: number, now: Da
     invitationsWaiting: invitations,
     emailsTurnedOff: emailOptOuts,
     signedInBrowsers: sessions,
+    verifiedAccounts: identities,
     personalCalendarFeedSince: calendarFeed?.created_at ?? null,
     emails: emails.map(({ payload, ...email }) => ({ ...email, content: JSON.parse(payload) as unknown })),
   }

@@ -30,21 +30,28 @@ const myDataRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .send(JSON.stringify(data, null, 2))
   })
 
-  app.get('/me/delete', { preHandler: requireSignIn }, async (_request, reply) => reply.viewAsync('me/delete', { values: { content: 'keep' }, errors: {} }))
+  const hasPassword = async (userId: number) => (await findUserById(db, userId))?.password_hash != null
+  app.get('/me/delete', { preHandler: requireSignIn }, async (request, reply) =>
+    reply.viewAsync('me/delete', { values: { content: 'keep' }, errors: {}, hasPassword: await hasPassword(request.currentUser!.id) }),
+  )
 
   app.post('/me/delete', { preHandler: requireSignIn, schema: { body: DeleteAccountBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body, SECRET_FIELDS)
-    const render = (status: number, errors: FormErrors) => reply.code(status).viewAsync('me/delete', { values, errors })
+    const render = async (status: number, errors: FormErrors) => reply.code(status).viewAsync('me/delete', { values, errors, hasPassword: await hasPassword(request.currentUser!.id) })
     if (request.validationError) return render(400, errorsFromValidation(request.validationError.validation, deleteAccountMessages, request.body))
 
     const now = new Date()
     const me = request.currentUser!
     // Someone with a signed-in browser in their hands guesses no faster here than at /sign-in.
-    if (config.rateLimits && (await recordAttempt(db, buckets.signInAccountFromIp(me.email, request.ip), LIMITS.failedSignInsPerAccountFromIp, now)).limited) {
+    if (config.rateLimits && (await recordAttempt(db, buckets.signInAccountFromIp(me.email ?? `user${me.id}`, request.ip), LIMITS.failedSignInsPerAccountFromIp, now)).limited) {
       return render(429, { password: { key: 'signIn.tooManyForAccount', params: { count: LIMITS.failedSignInsPerAccountFromIp.windowMs / 60000 } } })
     }
     const user = await findUserById(db, me.id)
-    if (!user || !(await verifyPassword(request.body.password, user.password_hash))) return render(400, { password: { key: 'erasure.password.wrong' } })
+    if (!user) return reply.callNotFound()
+    if (user.password_hash !== null) {
+      if (!request.body.password) return render(400, { password: { key: 'erasure.password.required' } })
+      if (!(await verifyPassword(request.body.password, user.password_hash))) return render(400, { password: { key: 'erasure.password.wrong' } })
+    }
 
     const result = await deleteAccount(db, me.id, { withdrawContent: request.body.content === 'withdraw' }, now, mailFolder(config.dataDir))
     for (const eventId of result.eventIds) await app.live.publish(liveTopic(eventId))

@@ -9,7 +9,8 @@ export const CONTENT_CHOICES = ['keep', 'withdraw'] as const
 
 export const DeleteAccountBody = Type.Object({
   content: Type.Union(CONTENT_CHOICES.map((c) => Type.Literal(c))),
-  password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+  // Absent for an account without a password (Mastodon or Bluesky sign-in); required of the others by the route.
+  password: Type.Optional(Type.String({ maxLength: MAX_PASSWORD_LENGTH })),
   _csrf: CsrfField,
 })
 export type DeleteAccountBody = Static<typeof DeleteAccountBody>

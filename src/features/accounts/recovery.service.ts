@@ -47,7 +47,7 @@ export async function resetPassword(db: Kysely<Database>, link: AccountLinkRow, 
       .execute()
     await retireLinks(trx, user.id, 'reset', now)
     await deleteSessionsOf(trx, user.id)
-    await clearBucket(trx, buckets.signInAccount(user.email))
+    if (user.email) await clearBucket(trx, buckets.signInAccount(user.email))
     await queueNotice(trx, { kind: 'passwordChanged' }, [user.id], `reset${link.id}`, now)
     return user
   })
@@ -88,7 +88,8 @@ export async function confirmEmail(db: Kysely<Database>, link: AccountLinkRow, n
       await trx.updateTable('users').set({ email, email_verified_at: stamp, updated_at: stamp }).where('id', '=', user.id).execute()
       // Reset links went to the old address: they must not open the account any more.
       await retireLinks(trx, user.id, 'reset', now)
-      await queueNotice(trx, { kind: 'emailChanged', to: user.email, newEmail: email }, [user.id], `link${link.id}`, now)
+      // An account that had no address (made through Mastodon or Bluesky) has nobody to tell.
+      if (user.email) await queueNotice(trx, { kind: 'emailChanged', to: user.email, newEmail: email }, [user.id], `link${link.id}`, now)
       return { ok: true, changedFrom: user.email }
     })
   } catch (error) {
@@ -100,11 +101,17 @@ export async function confirmEmail(db: Kysely<Database>, link: AccountLinkRow, n
 
 export type ChangeEmailResult = { ok: true; email: string } | { ok: false; field: 'email' | 'currentPasswordForEmail'; key: string }
 
-/** Starts a change of address: the current password, then a link to the new address. */
-export async function requestEmailChange(db: Kysely<Database>, userId: number, newEmail: string, currentPassword: string, now: Date): Promise<ChangeEmailResult> {
+/**
+ * Starts a change of address: the current password, then a link to the new address. An account
+ * without a password (made through Mastodon or Bluesky) has only its session to show, and adds
+ * its first address the same way.
+ */
+export async function requestEmailChange(db: Kysely<Database>, userId: number, newEmail: string, currentPassword: string | undefined, now: Date): Promise<ChangeEmailResult> {
   const user = await findUserById(db, userId)
   if (!user) return { ok: false, field: 'currentPasswordForEmail', key: 'account.password.wrong' }
-  if (!(await verifyPassword(currentPassword, user.password_hash))) return { ok: false, field: 'currentPasswordForEmail', key: 'account.password.wrong' }
+  if (user.password_hash !== null && !(await verifyPassword(currentPassword ?? '', user.password_hash))) {
+    return { ok: false, field: 'currentPasswordForEmail', key: currentPassword ? 'account.password.wrong' : 'account.password.currentRequired' }
+  }
   const email = normaliseEmail(newEmail)
   if (email === user.email) return { ok: false, field: 'email', key: 'account.email.same' }
   if (await findUserByEmail(db, email)) return { ok: false, field: 'email', key: 'account.email.taken' }

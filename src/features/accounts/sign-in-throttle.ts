@@ -30,6 +30,8 @@ export const LIMITS = {
   failedSignInsPerAccount: { max: 50, windowMs: FIFTEEN_MINUTES },
   /** Sign-up attempts from one address (every attempt, so probing for taken emails is limited too). */
   signUpsPerIp: { max: 20, windowMs: ONE_HOUR },
+  /** Sign-ins started at a Mastodon or Bluesky server from one address: each makes requests to a server someone named. */
+  remoteSignInsPerIp: { max: 30, windowMs: FIFTEEN_MINUTES },
   /** Password-reset requests from one address: each one may send an email. */
   passwordResetsPerIp: { max: 10, windowMs: ONE_HOUR },
   /** Reset emails to one account, whoever asks: nobody can fill an inbox with them. */
@@ -52,6 +54,7 @@ export const buckets = {
   signInAccount: (email: string) => `sign-in:account:${addressDigest(email)}`,
   signInAccountFromIp: (email: string, ip: string) => `sign-in:account-ip:${ip}:${addressDigest(email)}`,
   signUpIp: (ip: string) => `sign-up:ip:${ip}`,
+  remoteSignInIp: (ip: string) => `remote-sign-in:ip:${ip}`,
   passwordResetIp: (ip: string) => `password-reset:ip:${ip}`,
   passwordResetAccount: (userId: number) => `password-reset:account:${userId}`,
   confirmationEmails: (userId: number) => `confirm-email:account:${userId}`,

@@ -22,7 +22,7 @@ export async function findUserByHandle(db: Kysely<Database>, handle: string): Pr
 export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<UserRow> {
   return db
     .insertInto('users')
-    .values({ ...user, email: normaliseEmail(user.email) })
+    .values({ ...user, email: user.email ? normaliseEmail(user.email) : null })
     .returningAll()
     .executeTakeFirstOrThrow()
 }

@@ -213,6 +213,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
   const unsubscribeUrl = switchable ? `${ctx.baseUrl}/unsubscribe/${ctx.tokens.sign(recipient.id, switchable)}` : null
   // A new address is confirmed at that address; the old one is told at the old one.
   const to = notice.kind === 'verifyEmail' || notice.kind === 'emailChanged' ? notice.to : recipient.email
+  if (!to) throw new Error('the recipient has no email address')
   const view: EmailView = {
     lang: t.locale,
     subject: body.subject,
@@ -241,7 +242,7 @@ export async function composeNotice(ctx: ComposeContext, row: OutboxRow, recipie
             lastModified: latestOf(body.calendar.item.lastModified, row.created_at),
             invite: {
               organizer: { name: nameOf(ctx.from), email: mailtoAddress(addressOf(ctx.from)) },
-              attendee: { name: recipient.display_name, email: mailtoAddress(recipient.email), partstat: body.calendar.partstat },
+              attendee: { name: recipient.display_name, email: mailtoAddress(to), partstat: body.calendar.partstat },
             },
           },
         ]),

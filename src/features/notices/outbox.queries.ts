@@ -63,6 +63,12 @@ export async function mayHearOne(db: Kysely<Database>, topic: NoticeTopic, userI
   return Boolean(row?.hears)
 }
 
+/** Of these people, those with an email address at all. */
+export async function withAddress(db: Kysely<Database>, userIds: number[]): Promise<number[]> {
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', userIds).where('email', 'is not', null).execute()
+  return rows.map((r) => r.id)
+}
+
 /** Of these people, who has not yet confirmed that their email address is theirs. */
 export async function unconfirmed(db: Kysely<Database>, userIds: number[]): Promise<number[]> {
   if (!userIds.length) return []
@@ -151,7 +157,8 @@ export async function outboxCounts(db: Kysely<Database>): Promise<Record<string,
 
 export interface Recipient {
   id: number
-  email: string
+  /** Null for an account without an address: only its address confirmation is ever queued for it. */
+  email: string | null
   display_name: string
   locale: string | null
   /** The zone the person reads times in, if they chose one: emails add their time (issue 22). */

@@ -4,13 +4,16 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { type Notice, type NoticeKind, TOPIC_OF } from './notices.js'
-import { insertOutboxRows, mayHearOne, optedOut, unconfirmed } from './outbox.queries.js'
+import { insertOutboxRows, mayHearOne, optedOut, unconfirmed, withAddress } from './outbox.queries.js'
 
 /** Of these people, those a notice of this kind may go to (topic switched on, address confirmed). */
 export async function whoMayHear(db: Kysely<Database>, kind: NoticeKind, userIds: readonly number[]): Promise<Set<number>> {
   const unique = [...new Set(userIds)]
   const topic = TOPIC_OF[kind]
-  if (!unique.length || topic === 'account') return new Set(unique)
+  if (!unique.length) return new Set()
+  // An account signed up through Mastodon or Bluesky may have no address: account mail skips
+  // it, except the confirmation of the address being added, which names its own.
+  if (topic === 'account') return kind === 'verifyEmail' ? new Set(unique) : new Set(await withAddress(db, unique))
   // One person (a reply's own notice): one statement rather than two.
   if (unique.length === 1) return (await mayHearOne(db, topic, unique[0]!)) ? new Set(unique) : new Set()
   const off = new Set([...(await optedOut(db, topic, unique)), ...(await unconfirmed(db, unique))])

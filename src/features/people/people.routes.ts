@@ -7,6 +7,7 @@ import { normaliseHandle } from '../../lib/social-handles.js'
 import { isValidTimeZone } from '../../lib/zoned-time.js'
 import { requireSignIn } from '../../plugins/auth.js'
 import { findUserByHandle, findUserById, isHandleTaken, updateUser } from '../accounts/users.queries.js'
+import { listIdentitiesOf } from '../identities/identities.queries.js'
 import { PersonParams, ProfileBody, profileMessages } from './people.schemas.js'
 import { personPath, profileFormValues, toPersonPage } from './people.view-models.js'
 
@@ -23,6 +24,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (user.hidden_at && me?.id !== user.id && me?.role !== 'admin') return reply.callNotFound()
     return reply.viewAsync('people/show', {
       person: toPersonPage(user),
+      identities: await listIdentitiesOf(db, user.id),
       isMe: me?.id === user.id,
       hiddenReason: user.hidden_at ? user.hidden_reason : null,
       report: me && me.id !== user.id && !user.hidden_at ? `/report/profile/${user.id}` : null,
@@ -32,13 +34,13 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/me/profile', { preHandler: requireSignIn }, async (request, reply) => {
     const user = await findUserById(db, request.currentUser!.id)
     if (!user) return reply.callNotFound()
-    return reply.viewAsync('people/edit', { values: profileFormValues(user), errors: {} })
+    return reply.viewAsync('people/edit', { values: profileFormValues(user), errors: {}, identities: await listIdentitiesOf(db, user.id) })
   })
 
   app.post('/me/profile', { preHandler: requireSignIn, schema: { body: ProfileBody }, attachValidation: true }, async (request, reply) => {
     const me = request.currentUser!
     const values = keptValues(request.body)
-    const render = (errors: FormErrors) => reply.code(400).viewAsync('people/edit', { values, errors })
+    const render = async (errors: FormErrors) => reply.code(400).viewAsync('people/edit', { values, errors, identities: await listIdentitiesOf(db, me.id) })
 
     if (request.validationError) return render(errorsFromValidation(request.validationError.validation, profileMessages, request.body))
     const body = request.body
