@@ -78,7 +78,7 @@ async function dpopKeyPair(): Promise<CryptoKeyPair> {
 
 async function importDpopKeyPair(privateJwkText: string): Promise<CryptoKeyPair> {
   const privateJwk = JSON.parse(privateJwkText) as JsonWebKey
-  const { d: _d, key_ops: _ops, ...publicJwk } = privateJwk
+  const publicJwk: JsonWebKey = { kty: privateJwk.kty, crv: privateJwk.crv, x: privateJwk.x, y: privateJwk.y }
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' }
   const [privateKey, publicKey] = await Promise.all([
     crypto.webcrypto.subtle.importKey('jwk', privateJwk, algorithm, false, ['sign']),
