@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { test } from 'node:test'
 import { claimedHandle, pdsOf, readAccountName, resolveDid, resolveHandle, verifiedHandle, type AtprotoDirectory } from '../../src/lib/atproto/identity.js'
-import { authorizationServer, authorizationServerFor, checkIssuerSpeaksFor, clientMetadata, finishAuthorization, startAuthorization } from '../../src/lib/atproto/oauth.js'
+import * as oauth from 'oauth4webapi'
+import { authorizationServer, authorizationServerFor, checkIssuerSpeaksFor, clientMetadata, finishAuthorization, newDpopKey, startAuthorization } from '../../src/lib/atproto/oauth.js'
 import { PeerError, checkPeerUrl, isPrivateAddress } from '../../src/lib/peer-fetch.js'
 import { startAtprotoServer } from '../helpers/atproto-server.js'
 
@@ -23,6 +24,14 @@ async function serveClientMetadata(t: { after: (fn: () => Promise<void>) => void
   const redirectUri = `${base}/sign-in/bluesky/callback`
   document = clientMetadata(clientId, redirectUri, base)
   return { clientId, redirectUri }
+}
+
+/** What the app keeps for one sign-in (state, verifier, DPoP key), and the pushed request's URL. */
+async function begin(as: oauth.AuthorizationServer, clientId: string, redirectUri: string, loginHint: string | null) {
+  const dpopKey = await newDpopKey()
+  const kept = { state: oauth.generateRandomState(), codeVerifier: oauth.generateRandomCodeVerifier(), dpopPrivateJwk: dpopKey.privateJwk }
+  const authorizeUrl = await startAuthorization(as, clientId, redirectUri, { ...kept, dpopKey, loginHint }, { allowPrivatePeers: true })
+  return { ...kept, authorizeUrl }
 }
 
 test('what people paste is read as a handle or a DID, and nonsense is not', () => {
@@ -67,7 +76,7 @@ test('PAR with DPoP (after the nonce), consent, and the code redeemed with PKCE 
   const peer = { allowPrivatePeers: true }
   const { clientId, redirectUri } = await serveClientMetadata(t)
   const as = await authorizationServer(world.base, peer)
-  const started = await startAuthorization(as, clientId, redirectUri, 'ann.test', peer)
+  const started = await begin(as, clientId, redirectUri, 'ann.test')
   // The browser carries only client_id and request_uri.
   assert.deepEqual([...started.authorizeUrl.searchParams.keys()].sort(), ['client_id', 'request_uri'])
   const consent = await fetch(started.authorizeUrl, { redirect: 'manual' })
@@ -92,18 +101,18 @@ test('the code is bound to the PKCE verifier, the DPoP key and the state', async
   const peer = { allowPrivatePeers: true }
   const { clientId, redirectUri } = await serveClientMetadata(t)
   const as = await authorizationServer(world.base, peer)
-  const callbackFor = async (started: Awaited<ReturnType<typeof startAuthorization>>) =>
+  const callbackFor = async (started: Awaited<ReturnType<typeof begin>>) =>
     new URL((await fetch(started.authorizeUrl, { redirect: 'manual' })).headers.get('location')!).searchParams
 
-  const first = await startAuthorization(as, clientId, redirectUri, null, peer)
+  const first = await begin(as, clientId, redirectUri, null)
   await assert.rejects(finishAuthorization(as, clientId, redirectUri, await callbackFor(first), { ...first, codeVerifier: 'x'.repeat(43) }, peer))
 
-  const second = await startAuthorization(as, clientId, redirectUri, null, peer)
-  const otherKey = await startAuthorization(as, clientId, redirectUri, null, peer)
+  const second = await begin(as, clientId, redirectUri, null)
+  const otherKey = await begin(as, clientId, redirectUri, null)
   await assert.rejects(finishAuthorization(as, clientId, redirectUri, await callbackFor(second), { ...second, dpopPrivateJwk: otherKey.dpopPrivateJwk }, peer))
   assert.deepEqual(world.tokenErrors.filter((error) => error !== 'use_dpop_nonce'), ['invalid_grant', 'invalid_dpop_proof'])
 
-  const third = await startAuthorization(as, clientId, redirectUri, null, peer)
+  const third = await begin(as, clientId, redirectUri, null)
   await assert.rejects(finishAuthorization(as, clientId, redirectUri, new URLSearchParams({ code: 'x', state: 'not-ours', iss: world.base }), third, peer))
   await assert.rejects(finishAuthorization(as, clientId, redirectUri, new URLSearchParams({ code: 'x', state: third.state, iss: 'https://elsewhere.example' }), third, peer))
 })

@@ -64,16 +64,16 @@ export async function authorizationServer(issuerText: string, peer: PeerOptions)
   return as
 }
 
-export interface StartedAuthorization {
-  authorizeUrl: URL
-  state: string
-  codeVerifier: string
-  /** The DPoP private key as JWK text: the code is bound to it, so the callback needs it. */
-  dpopPrivateJwk: string
+export interface DpopKey {
+  keyPair: CryptoKeyPair
+  /** The private key as JWK text, kept with the sign-in attempt: the code is bound to it. */
+  privateJwk: string
 }
 
-async function dpopKeyPair(): Promise<CryptoKeyPair> {
-  return crypto.webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']) as Promise<CryptoKeyPair>
+/** A key pair made for one sign-in (ES256, as the AT Protocol profile requires). */
+export async function newDpopKey(): Promise<DpopKey> {
+  const keyPair = (await crypto.webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
+  return { keyPair, privateJwk: JSON.stringify(await crypto.webcrypto.subtle.exportKey('jwk', keyPair.privateKey)) }
 }
 
 async function importDpopKeyPair(privateJwkText: string): Promise<CryptoKeyPair> {
@@ -97,36 +97,34 @@ async function withDpopNonce<T>(send: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Pushes the authorisation request; returns where to send the browser and what the callback needs. */
-export async function startAuthorization(
-  as: oauth.AuthorizationServer,
-  clientId: string,
-  redirectUri: string,
-  loginHint: string | null,
-  peer: PeerOptions,
-): Promise<StartedAuthorization> {
+export interface AuthorizationRequest {
+  state: string
+  codeVerifier: string
+  dpopKey: DpopKey
+  /** The handle or DID the person typed, so the server can skip asking who they are. */
+  loginHint: string | null
+}
+
+/** Pushes the authorisation request (PAR); returns where to send the browser. */
+export async function startAuthorization(as: oauth.AuthorizationServer, clientId: string, redirectUri: string, request: AuthorizationRequest, peer: PeerOptions): Promise<URL> {
   const client: oauth.Client = { client_id: clientId }
-  const keyPair = await dpopKeyPair()
-  const DPoP = oauth.DPoP(client, keyPair)
-  const state = oauth.generateRandomState()
-  const codeVerifier = oauth.generateRandomCodeVerifier()
+  const DPoP = oauth.DPoP(client, request.dpopKey.keyPair)
   const parameters = new URLSearchParams({
     response_type: 'code',
     redirect_uri: redirectUri,
     scope: ATPROTO_SCOPE,
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    state: request.state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(request.codeVerifier),
     code_challenge_method: 'S256',
   })
-  if (loginHint) parameters.set('login_hint', loginHint)
+  if (request.loginHint) parameters.set('login_hint', request.loginHint)
   const pushed = await withDpopNonce(async () =>
     oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, oauth.None(), parameters, { DPoP, ...requestOptions(peer) })),
   )
   const authorizeUrl = new URL(as.authorization_endpoint!)
   authorizeUrl.searchParams.set('client_id', clientId)
   authorizeUrl.searchParams.set('request_uri', pushed.request_uri)
-  const privateJwk = await crypto.webcrypto.subtle.exportKey('jwk', keyPair.privateKey)
-  return { authorizeUrl, state, codeVerifier, dpopPrivateJwk: JSON.stringify(privateJwk) }
+  return authorizeUrl
 }
 
 export interface FinishedAuthorization {
