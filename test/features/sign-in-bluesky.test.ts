@@ -40,9 +40,10 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, options: {
 }
 
 /** The whole round trip a browser makes: our form, the server's consent, our callback. */
-async function signInWithBluesky(browser: Browser, handle: string, options: { link?: boolean } = {}): Promise<{ started: Page; consent: Response | null; callback: Page | null }> {
-  await browser.get(options.link ? '/sign-in/bluesky?link=1' : '/sign-in/bluesky')
-  const started = await browser.post('/sign-in/bluesky', { handle, next: '', link: options.link ? '1' : '' })
+/** Signed in, the same round trip links the Bluesky account instead. */
+async function signInWithBluesky(browser: Browser, handle: string): Promise<{ started: Page; consent: Response | null; callback: Page | null }> {
+  await browser.get('/sign-in/bluesky')
+  const started = await browser.post('/sign-in/bluesky', { handle, next: '' })
   if (started.status !== 303 || !started.location?.startsWith('http://127.0.0.1')) return { started, consent: null, callback: null }
   const consent = await fetch(started.location, { redirect: 'manual' })
   const back = new URL(consent.headers.get('location') ?? 'http://invalid/')
@@ -71,6 +72,7 @@ describe('sign in with Bluesky', () => {
   test('a new person signs in: an account with their Bluesky name, and the handle shown as verified', async (t) => {
     const { app, atproto } = await world(t)
     const browser = new Browser(app)
+    assert.match((await browser.get('/sign-in')).html, /<a href="\/sign-in\/bluesky">Sign in with Bluesky<\/a>/)
     const page = await browser.get('/sign-in/bluesky')
     assert.match(page.html, /Your Bluesky handle/)
     // The form may lead on to the person's own server, and only this page's form may.
@@ -106,7 +108,8 @@ describe('sign in with Bluesky', () => {
   })
 
   test('a person with no display name on Bluesky is named by their handle', async (t) => {
-    const { app } = await world(t)
+    const { app, atproto } = await world(t)
+    atproto.signInAs = 'bryn.test'
     const browser = new Browser(app)
     const { callback } = await signInWithBluesky(browser, 'bryn.test')
     assert.equal(callback!.status, 303)
@@ -119,8 +122,10 @@ describe('sign in with Bluesky', () => {
   test('an email account links its Bluesky handle, then signs in with Bluesky into the same account', async (t) => {
     const { app } = await world(t)
     const cat = await person(app, 'Cat')
+    assert.match((await cat.get('/me/profile')).html, /href="\/sign-in\/bluesky">Link a Bluesky account/)
+    assert.match((await cat.get('/sign-in/bluesky')).html, /<h1>Link your Bluesky account<\/h1>/)
     const catId = (await app.db.selectFrom('users').select('id').where('display_name', '=', 'Cat').executeTakeFirstOrThrow()).id
-    const linked = await signInWithBluesky(cat, 'ann.test', { link: true })
+    const linked = await signInWithBluesky(cat, 'ann.test')
     assert.equal(linked.callback!.status, 303)
     assert.equal(linked.callback!.location, '/me/profile')
     const identity = await app.db.selectFrom('user_identities').selectAll().executeTakeFirstOrThrow()
@@ -134,9 +139,9 @@ describe('sign in with Bluesky', () => {
 
     // Someone else cannot link the same Bluesky account to theirs.
     const dan = await person(app, 'Dan')
-    const taken = await signInWithBluesky(dan, 'ann.test', { link: true })
+    const taken = await signInWithBluesky(dan, 'ann.test')
     assert.equal(taken.callback!.status, 409)
-    assert.match(taken.callback!.html, /another account/i)
+    assert.match(taken.callback!.html, /belongs to another Hashcamp account/)
   })
 
   test('saying no at Bluesky, or coming back without a code, ends on a page that says so; nobody is signed in', async (t) => {

@@ -4,10 +4,10 @@
 // vouches for, read the handle the DID claims (checked both ways) and sign them in or link it.
 // We ask for the "atproto" scope only and keep no token.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import * as oauth from 'oauth4webapi'
 import { Type } from 'typebox'
-import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
+import { errorsFromValidation, keptValues, type FieldMessages, type FormErrors } from '../../lib/forms.js'
 import { readAccountName, resolveDid, resolveHandle, pdsOf, verifiedHandle, type AtprotoDirectory } from '../../lib/atproto/identity.js'
 import {
   authorizationServer,
@@ -23,19 +23,19 @@ import {
 import { PeerError } from '../../lib/peer-fetch.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { safeNextPath } from '../../plugins/auth.js'
-import { completeSignIn } from './identities.service.js'
-import { createAttempt, findAttemptByState, useAttempt } from './oauth-attempts.queries.js'
-import { rememberAttempt, startedHere } from './oauth-browser.js'
-import { problemPage } from './problem-page.js'
+import { NextQuery } from '../accounts/accounts.schemas.js'
+import { LIMITS, buckets, recordAttempt } from '../accounts/sign-in-throttle.js'
+import { completeSignIn } from '../identities/identities.service.js'
+import { createAttempt, findAttemptByState, useAttempt } from '../identities/oauth-attempts.queries.js'
+import { rememberAttempt, startedHere } from '../identities/oauth-browser.js'
+import { problemPage } from '../identities/problem-page.js'
 
 export const BLUESKY_CLIENT_METADATA_PATH = '/oauth/bluesky/client-metadata.json'
 const CALLBACK_PATH = '/sign-in/bluesky/callback'
 
-const StartQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })), link: Type.Optional(Type.String({ maxLength: 1 })) })
 const StartBody = Type.Object({
   handle: Type.String({ minLength: 1, maxLength: 300 }),
   next: Type.Optional(Type.String({ maxLength: 2000 })),
-  link: Type.Optional(Type.String({ maxLength: 1 })),
   _csrf: CsrfField,
 })
 const CallbackQuery = Type.Object({
@@ -74,30 +74,30 @@ const blueskyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.type('application/json').send(clientMetadata(clientId, callbackUri, config.baseUrl))
   })
 
-  const renderStart = (reply: FastifyReply, status: number, values: Record<string, string>, errors: Record<string, unknown>) => {
+  // Signed in, the same pages link a Bluesky account to the account instead.
+  const renderStart = (request: FastifyRequest, reply: FastifyReply, status: number, values: Record<string, string>, errors: FormErrors) => {
     allowFormToOtherSites(reply, config.allowPrivatePeers)
-    return reply.code(status).viewAsync('identities/bluesky', { values, errors, noindex: true })
+    return reply.code(status).viewAsync('bluesky/start', { values, errors, linking: request.currentUser !== null, noindex: true })
   }
 
-  app.get('/sign-in/bluesky', { schema: { querystring: StartQuery } }, async (request, reply) => {
-    const linking = request.query.link === '1' && request.currentUser !== null
-    if (request.currentUser && !linking) return reply.redirect(safeNextPath(request.query.next) ?? '/', 303)
-    return renderStart(reply, 200, { handle: '', next: request.query.next ?? '', link: linking ? '1' : '' }, {})
-  })
+  app.get('/sign-in/bluesky', { schema: { querystring: NextQuery } }, async (request, reply) => renderStart(request, reply, 200, { handle: '', next: request.query.next ?? '' }, {}))
 
   app.post('/sign-in/bluesky', { schema: { body: StartBody }, attachValidation: true }, async (request, reply) => {
     const values = keptValues(request.body)
-    if (request.validationError) return renderStart(reply, 400, values, errorsFromValidation(request.validationError.validation, handleMessages, request.body))
+    if (request.validationError) return renderStart(request, reply, 400, values, errorsFromValidation(request.validationError.validation, handleMessages, request.body))
     const name = readAccountName(request.body.handle)
-    if (!name) return renderStart(reply, 400, values, { handle: { key: 'bluesky.handle.invalid' } })
-    const linkUserId = request.body.link === '1' ? (request.currentUser?.id ?? null) : null
-    if (request.body.link === '1' && linkUserId === null) return reply.redirect(`/sign-in?next=${encodeURIComponent('/me/profile')}`, 303)
+    if (!name) return renderStart(request, reply, 400, values, { handle: { key: 'bluesky.handle.invalid' } })
+    // Each start makes requests to servers someone named: limited per address like password guesses.
+    if (config.rateLimits && (await recordAttempt(db, buckets.signInIp(request.ip), LIMITS.failedSignInsPerIp, new Date())).limited) {
+      return renderStart(request, reply, 429, values, { _form: { key: 'bluesky.tooMany' } })
+    }
+    const linkUserId = request.currentUser?.id ?? null
     const shown = name.kind === 'handle' ? name.handle : name.did
 
     let authorizeUrl: URL
     try {
       const did = name.kind === 'did' ? name.did : await resolveHandle(name.handle, directory)
-      if (!did) return renderStart(reply, 400, values, { handle: { key: 'bluesky.handle.unknown', params: { handle: shown } } })
+      if (!did) return renderStart(request, reply, 400, values, { handle: { key: 'bluesky.handle.unknown', params: { handle: shown } } })
       const as = await authorizationServerFor(pdsOf(await resolveDid(did, directory)), directory)
       const dpopKey = await newDpopKey()
       const codeVerifier = oauth.generateRandomCodeVerifier()
@@ -111,7 +111,7 @@ const blueskyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       if (!(error instanceof PeerError) && !(error instanceof oauth.ResponseBodyError) && !(error instanceof oauth.OperationProcessingError)) throw error
       request.log.warn({ err: { message: (error as Error).message }, handle: shown }, 'Bluesky sign-in could not start')
-      if (error instanceof PeerError && error.reason === 'not-allowed') return renderStart(reply, 400, values, { handle: { key: 'bluesky.handle.notAllowed', params: { handle: shown } } })
+      if (error instanceof PeerError && error.reason === 'not-allowed') return renderStart(request, reply, 400, values, { handle: { key: 'bluesky.handle.notAllowed', params: { handle: shown } } })
       return problemPage(reply, 502, error instanceof PeerError && error.reason === 'unreachable' ? 'unreachable' : 'unusable', 'bluesky', shown)
     }
     return reply.redirect(authorizeUrl.href, 303)
