@@ -36,6 +36,7 @@ import languageRoutes from './features/language/language.routes.js'
 import peopleRoutes from './features/people/people.routes.js'
 import identitiesRoutes from './features/identities/identities.routes.js'
 import mastodonRoutes from './features/mastodon/mastodon.routes.js'
+import blueskyRoutes from './features/bluesky/bluesky.routes.js'
 import agendaRoutes from './features/schedule/agenda.routes.js'
 import calendarsRoutes from './features/calendars/calendars.routes.js'
 import eventFeedCache from './features/calendars/event-feed-cache.js'
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(peopleRoutes)
   await app.register(identitiesRoutes)
   await app.register(mastodonRoutes)
+  await app.register(blueskyRoutes)
   await app.register(adminRoutes)
   await app.register(conductRoutes)
   await app.register(communitiesRoutes)

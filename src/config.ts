@@ -74,6 +74,12 @@ export interface Config {
    * turn it on to run real peers on 127.0.0.1.
    */
   allowPrivatePeers: boolean
+  /**
+   * Where Bluesky sign-in looks people up: the PLC directory for did:plc documents, and
+   * optionally a server answering com.atproto.identity.resolveHandle instead of DNS and
+   * https://<handle>/.well-known/atproto-did.
+   */
+  atproto: { plcUrl: string; handleResolverUrl: string | null }
 }
 
 export class ConfigError extends Error {}
@@ -155,6 +161,18 @@ function parseBaseUrl(raw: string | undefined, host: string, port: number): stri
   return url.origin + url.pathname.replace(/\/+$/, '')
 }
 
+function parseHttpUrl(name: string, raw: string | undefined, fallback: string | null): string | null {
+  if (raw === undefined || raw === '') return fallback
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, not "${raw}"`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http or https URL, not "${raw}"`)
+  return url.origin
+}
+
 function parseSmtpUrl(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null
   // The URL holds a password: the message names the rule, never the value.
@@ -203,6 +221,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queue: parseCount('HASHCAMP_DRAFT_QUEUE', env.HASHCAMP_DRAFT_QUEUE, 4, 0),
     },
     allowPrivatePeers: parseOnOff('HASHCAMP_ALLOW_PRIVATE_PEERS', env.HASHCAMP_ALLOW_PRIVATE_PEERS, false),
+    atproto: {
+      plcUrl: parseHttpUrl('ATPROTO_PLC_URL', env.ATPROTO_PLC_URL, 'https://plc.directory')!,
+      handleResolverUrl: parseHttpUrl('ATPROTO_HANDLE_RESOLVER', env.ATPROTO_HANDLE_RESOLVER, null),
+    },
   }
 }
 

@@ -81,3 +81,13 @@ test('bad pool sizes and timeouts stop the start with a message naming the varia
   assert.throws(() => loadConfig({ HASHCAMP_PG_STATEMENT_TIMEOUT_MS: 'soon' }), /HASHCAMP_PG_STATEMENT_TIMEOUT_MS/)
   assert.throws(() => loadConfig({ HASHCAMP_SQLITE_BUSY_TIMEOUT_MS: '0' }), /HASHCAMP_SQLITE_BUSY_TIMEOUT_MS must be a whole number of milliseconds, at least 1/)
 })
+
+test('peers: private addresses are refused by default; the Bluesky directory can be pointed elsewhere', () => {
+  const defaults = loadConfig({})
+  assert.equal(defaults.allowPrivatePeers, false)
+  assert.deepEqual(defaults.atproto, { plcUrl: 'https://plc.directory', handleResolverUrl: null })
+  const pointed = loadConfig({ HASHCAMP_ALLOW_PRIVATE_PEERS: 'on', ATPROTO_PLC_URL: 'https://plc.example.org/', ATPROTO_HANDLE_RESOLVER: 'https://pds.example.org' })
+  assert.equal(pointed.allowPrivatePeers, true)
+  assert.deepEqual(pointed.atproto, { plcUrl: 'https://plc.example.org', handleResolverUrl: 'https://pds.example.org' })
+  assert.throws(() => loadConfig({ ATPROTO_PLC_URL: 'plc.directory' }), /ATPROTO_PLC_URL must be an absolute/)
+})

@@ -76,6 +76,8 @@ export interface OauthAttemptsTable {
   used_at: string | null
   dpop_private_jwk: string | null
   dpop_nonce: string | null
+  /** Bluesky: the DID the typed handle named; the token must be for it. */
+  expected_subject: Generated<string | null>
 }
 
 /** Our app's registration at one Mastodon server (POST /api/v1/apps), made once and kept. */

@@ -25,6 +25,7 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     liveLimits: { perAddress: 50, total: 5000 },
     drafts: { threads: 1, queue: 4 },
     allowPrivatePeers: false,
+    atproto: { plcUrl: 'https://plc.directory', handleResolverUrl: null },
     ...overrides,
   }
   return { config, drop: fresh.drop }

@@ -12,6 +12,7 @@ export interface NewAttempt {
   linkUserId: number | null
   nextPath: string | null
   dpopPrivateJwk?: string | null
+  expectedSubject?: string | null
 }
 
 /** Starts a sign-in; returns the row with its random state (32 bytes, base64url). Sweeps old ones. */
@@ -31,6 +32,7 @@ export async function createAttempt(db: Kysely<Database>, attempt: NewAttempt, n
       used_at: null,
       dpop_private_jwk: attempt.dpopPrivateJwk ?? null,
       dpop_nonce: null,
+      expected_subject: attempt.expectedSubject ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
