@@ -1,5 +1,6 @@
 import helmet, { type HelmetOptions } from 'helmet'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { usesHttps, type Config } from '../config.js'
 
@@ -47,6 +48,17 @@ export function securityHeaders(config: Config): Record<string, string> {
     if (error) throw error
   })
   return headers
+}
+
+/**
+ * For the few forms whose answer is a redirect to another site (share on Mastodon, sign in with
+ * Mastodon or Bluesky): browsers apply `form-action` to where a form's redirects lead, so the
+ * site-wide 'self' would stop them. Only the page that carries such a form calls this; plain
+ * http only where config.allowPrivatePeers lets the app talk to test or trial servers.
+ */
+export function allowFormToOtherSites(reply: FastifyReply, options: { http: boolean } = { http: false }): void {
+  const csp = reply.getHeader('content-security-policy')
+  if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' https:${options.http ? ' http:' : ''}`))
 }
 
 /**

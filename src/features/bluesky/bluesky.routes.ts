@@ -23,6 +23,7 @@ import {
 import { PeerError } from '../../lib/peer-fetch.js'
 import { CsrfField } from '../../lib/schema-fields.js'
 import { safeNextPath } from '../../plugins/auth.js'
+import { allowFormToOtherSites } from '../../plugins/security.js'
 import { NextQuery } from '../accounts/accounts.schemas.js'
 import { LIMITS, buckets, recordAttempt } from '../accounts/sign-in-throttle.js'
 import { completeSignIn } from '../identities/identities.service.js'
@@ -47,16 +48,6 @@ const CallbackQuery = Type.Object({
 })
 const handleMessages: FieldMessages = { handle: { required: 'bluesky.handle.required', default: 'bluesky.handle.invalid' } }
 
-/**
- * The form's answer is a redirect to the person's own authorisation server, which the site-wide
- * `form-action 'self'` would block (browsers apply it to where a form's redirects lead): this
- * page, and only this page, may send its form onwards to another site.
- */
-function allowFormToOtherSites(reply: FastifyReply, allowHttp: boolean): void {
-  const csp = reply.getHeader('content-security-policy')
-  if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("form-action 'self'", `form-action 'self' https:${allowHttp ? ' http:' : ''}`))
-}
-
 const blueskyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
   const redirectUri = `${config.baseUrl}${CALLBACK_PATH}`
@@ -76,7 +67,7 @@ const blueskyRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // Signed in, the same pages link a Bluesky account to the account instead.
   const renderStart = (request: FastifyRequest, reply: FastifyReply, status: number, values: Record<string, string>, errors: FormErrors) => {
-    allowFormToOtherSites(reply, config.allowPrivatePeers)
+    allowFormToOtherSites(reply, { http: config.allowPrivatePeers })
     return reply.code(status).viewAsync('bluesky/start', { values, errors, linking: request.currentUser !== null, noindex: true })
   }
 

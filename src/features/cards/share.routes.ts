@@ -2,11 +2,11 @@
 // ask which server the person uses, remember it in a cookie, and from then on send them
 // straight to their server's share page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { usesHttps } from '../../config.js'
 import { errorsFromValidation, keptValues, type FieldMessages } from '../../lib/forms.js'
 import { CsrfField } from '../../lib/schema-fields.js'
+import { allowFormToOtherSites } from '../../plugins/security.js'
 
 export const MASTODON_COOKIE = 'hashcamp_mastodon'
 const SERVER_PATTERN = '^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,}$'
@@ -21,16 +21,6 @@ function normaliseServer(raw: string): string | null {
 
 function mastodonShareUrl(server: string, text: string): string {
   return `https://${server}/share?${new URLSearchParams({ text })}`
-}
-
-/**
- * This one form ends in a redirect to the person's own Mastodon server, which the site-wide
- * `form-action 'self'` would block; so this page, and only this page, may send a form
- * onwards to an https address.
- */
-function allowFormToOtherSites(reply: FastifyReply): void {
-  const csp = reply.getHeader('content-security-policy')
-  if (typeof csp === 'string') reply.header('content-security-policy', csp.replace("form-action 'self'", "form-action 'self' https:"))
 }
 
 const shareRoutes: FastifyPluginAsyncTypebox = async (app) => {

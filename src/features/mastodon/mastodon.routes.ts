@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errorsFromValidation, keptValues, type FormErrors } from '../../lib/forms.js'
 import { safeNextPath } from '../../plugins/auth.js'
+import { allowFormToOtherSites } from '../../plugins/security.js'
 import { LIMITS, buckets, recordAttempt } from '../accounts/sign-in-throttle.js'
 import { completeSignIn } from '../identities/identities.service.js'
 import { rememberAttempt, startedHere } from '../identities/oauth-browser.js'
@@ -20,8 +21,11 @@ const mastodonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app
   const redirectUri = `${config.baseUrl}/sign-in/mastodon/callback`
 
-  const renderForm = (request: FastifyRequest, reply: FastifyReply, status: number, values: Record<string, unknown>, errors: FormErrors) =>
-    reply.code(status).viewAsync('mastodon/start', { values, errors, linking: request.currentUser !== null && request.currentUser !== undefined })
+  // The form's answer is a redirect to the person's own server.
+  const renderForm = (request: FastifyRequest, reply: FastifyReply, status: number, values: Record<string, unknown>, errors: FormErrors) => {
+    allowFormToOtherSites(reply, { http: config.allowPrivatePeers })
+    return reply.code(status).viewAsync('mastodon/start', { values, errors, linking: request.currentUser !== null && request.currentUser !== undefined })
+  }
 
   /** The kept registration at this server, or a new one (POST /api/v1/apps), made once per server. */
   async function clientFor(server: MastodonServer, scope: string) {
