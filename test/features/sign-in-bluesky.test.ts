@@ -229,6 +229,19 @@ describe('sign in with Bluesky', () => {
     assert.deepEqual(atproto.requests, [])
   })
 
+  test('starting sign-ins is limited per address, in the same count as Mastodon sign-ins', async (t) => {
+    const { app } = await world(t)
+    const browser = new Browser(app, '10.0.0.44')
+    await browser.get('/sign-in/mastodon')
+    for (let i = 0; i < 20; i++) assert.equal((await browser.post('/sign-in/mastodon', { server: 'not a server!' })).status, 400)
+    await browser.get('/sign-in/bluesky')
+    for (let i = 0; i < 10; i++) assert.equal((await browser.post('/sign-in/bluesky', { handle: 'nobody.test' })).status, 400)
+    const limited = await browser.post('/sign-in/bluesky', { handle: 'ann.test' })
+    assert.equal(limited.status, 429)
+    assert.match(limited.html, /Too many sign-in attempts from here/)
+    assert.match(limited.html, /value="ann.test"/)
+  })
+
   test('the page is in Welsh for Welsh readers', async (t) => {
     const { app } = await world(t)
     const page = await new Browser(app).get('/sign-in/bluesky?lang=cy')

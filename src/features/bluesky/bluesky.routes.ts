@@ -79,7 +79,7 @@ const blueskyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const name = readAccountName(request.body.handle)
     if (!name) return renderStart(request, reply, 400, values, { handle: { key: 'bluesky.handle.invalid' } })
     // Each start makes requests to servers someone named: limited per address like password guesses.
-    if (config.rateLimits && (await recordAttempt(db, buckets.signInIp(request.ip), LIMITS.failedSignInsPerIp, new Date())).limited) {
+    if (config.rateLimits && (await recordAttempt(db, buckets.remoteSignInIp(request.ip), LIMITS.remoteSignInsPerIp, new Date())).limited) {
       return renderStart(request, reply, 429, values, { _form: { key: 'bluesky.tooMany' } })
     }
     const linkUserId = request.currentUser?.id ?? null
