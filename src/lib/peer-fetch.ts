@@ -22,7 +22,9 @@ export interface PeerOptions {
   timeoutMs?: number
 }
 
-const PRIVATE_V4 = [
+// Loopback, private, link-local, carrier-grade NAT, benchmarking, multicast and reserved ranges.
+const PRIVATE_RANGES = new net.BlockList()
+for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
   ['100.64.0.0', 10],
@@ -33,26 +35,25 @@ const PRIVATE_V4 = [
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 3],
-] as const
-
-function v4ToNumber(address: string): number {
-  return address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0)
+] as const) {
+  PRIVATE_RANGES.addSubnet(network, prefix, 'ipv4')
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  PRIVATE_RANGES.addSubnet(network, prefix, 'ipv6')
 }
 
-/** Loopback, private, link-local, carrier-grade NAT, multicast and reserved addresses. */
+/** Whether an address is one the app must not reach for a name someone typed. */
 export function isPrivateAddress(address: string): boolean {
-  if (net.isIPv4(address)) {
-    const value = v4ToNumber(address)
-    return PRIVATE_V4.some(([base, bits]) => {
-      const size = 2 ** (32 - bits)
-      const start = v4ToNumber(base)
-      return value >= start && value < start + size
-    })
-  }
-  const lower = address.toLowerCase()
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
-  if (mapped) return isPrivateAddress(mapped[1]!)
-  return lower === '::' || lower === '::1' || /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower) || lower.startsWith('ff')
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped) return PRIVATE_RANGES.check(mapped[1]!, 'ipv4')
+  if (net.isIPv4(address)) return PRIVATE_RANGES.check(address, 'ipv4')
+  return net.isIPv6(address) ? PRIVATE_RANGES.check(address, 'ipv6') : false
 }
 
 /** Refuses a URL the app must not fetch: not https, or a host on a private address. */

@@ -1,6 +1,7 @@
 // Reading "the server" out of what a person types, and deciding whether we may talk to it.
 import dns from 'node:dns/promises'
 import net from 'node:net'
+import { isPrivateAddress } from '../../lib/peer-fetch.js'
 
 /** A Mastodon server: its host (and port, if any), and the origin we talk to. */
 export interface MastodonServer {
@@ -50,16 +51,6 @@ function isIpLiteral(host: string): boolean {
 
 function isPrivateName(hostname: string): boolean {
   return net.isIP(hostname) !== 0 || hostname === 'localhost' || hostname.endsWith('.localhost') || hostname.endsWith('.local') || hostname.endsWith('.internal')
-}
-
-/** Loopback, private, link-local, carrier-grade NAT, unique-local and unspecified addresses. */
-export function isPrivateAddress(address: string): boolean {
-  const list = new net.BlockList()
-  for (const [net4, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) list.addSubnet(net4, prefix, 'ipv4')
-  for (const [net6, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) list.addSubnet(net6, prefix, 'ipv6')
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped) return list.check(mapped[1]!, 'ipv4')
-  return list.check(address, net.isIPv6(address) ? 'ipv6' : 'ipv4')
 }
 
 /**
