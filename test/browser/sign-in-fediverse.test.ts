@@ -1,7 +1,7 @@
-// Sign in with Bluesky in Chromium, with the site's own Content-Security-Policy in force (the
-// other browser tests bypass it to inject axe): the form's answer is a redirect to another
-// site, which `form-action 'self'` alone would block. At 360 px without JavaScript and at
-// 1280 px with it; the start page and a refusal page are checked with axe.
+// Sign in with Bluesky and with Mastodon in Chromium, with the site's own Content-Security-Policy
+// in force (the other browser tests bypass it to inject axe): each form's answer is a redirect
+// to another site, which `form-action 'self'` alone would block (it did, for Mastodon). At 360 px
+// without JavaScript and at 1280 px with it; start pages and a refusal page are checked with axe.
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { after, before, describe, test } from 'node:test'
@@ -10,15 +10,19 @@ import type { Browser as Chromium, Page } from 'playwright-core'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { axeViolations, launchChromium, screenshot } from '../helpers/chromium.js'
 import { startAtprotoServer, type AtprotoServer } from '../helpers/atproto-server.js'
+import { startMastodonServer, type MastodonTestServer } from '../helpers/mastodon-server.js'
 
 let app: FastifyInstance
 let base: string
 let atproto: AtprotoServer
+let mastodon: MastodonTestServer
+const bryn = { id: '7', username: 'bryn', display_name: 'Bryn on Mastodon' }
 let chromium: Chromium
 const teardown: (() => Promise<void>)[] = []
 
 before(async () => {
   atproto = await startAtprotoServer([{ handle: 'ann.test', displayName: 'Ann Example' }])
+  mastodon = await startMastodonServer({ accounts: [bryn] })
   const probe = net.createServer()
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
   const { port } = probe.address() as net.AddressInfo
@@ -33,6 +37,7 @@ after(async () => {
   await chromium?.close()
   for (const fn of teardown) await fn()
   await atproto?.close()
+  await mastodon?.close()
 })
 
 async function pageWithCsp(javaScript: boolean, width: number): Promise<Page> {
@@ -65,6 +70,22 @@ for (const { javaScript, width } of [
       assert.match(await page.locator('body').innerText(), /Ann Example/)
       await page.goto(`${base}/me/profile`)
       assert.match(await page.locator('body').innerText(), /@ann\.test\s+Verified/)
+      await page.context().close()
+    })
+
+    test('Bryn signs in with his Mastodon server and lands signed in, his handle verified', async () => {
+      mastodon.nextInteraction = { account: bryn }
+      const page = await pageWithCsp(javaScript, width)
+      await page.goto(`${base}/sign-in`)
+      await page.getByRole('link', { name: 'Sign in with Mastodon' }).click()
+      await page.waitForURL(`${base}/sign-in/mastodon`)
+      if (javaScript) await assertNoAxeViolations(page, `mastodon-start-${width}`)
+      await page.getByLabel('Your Mastodon server or handle').fill(`@bryn@${mastodon.host}`)
+      await page.getByRole('button', { name: 'Continue to your server' }).click()
+      await page.waitForURL(`${base}/`)
+      assert.match(await page.locator('body').innerText(), /Bryn on Mastodon/)
+      await page.goto(`${base}/me/profile`)
+      assert.match(await page.locator('body').innerText(), new RegExp(`@bryn@${mastodon.host.replace(/\./g, '\\.')}\\s+Verified`))
       await page.context().close()
     })
 
