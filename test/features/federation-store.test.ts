@@ -104,8 +104,8 @@ test('two workers on two connections never take the same message', async (t) => 
   const controller = new AbortController()
   const run = (name: 'a' | 'b', queue: KyselyMessageQueue) =>
     queue.listen(
-      async (message: { n: number }) => {
-        taken[name]!.push(message.n)
+      async (message) => {
+        taken[name]!.push((message as { n: number }).n)
         await new Promise((r) => setTimeout(r, 2))
       },
       { signal: controller.signal },

@@ -98,7 +98,7 @@ export class KyselyMessageQueue implements MessageQueue {
     await this.db.updateTable('fedify_queue').set({ locked_until: null, deliver_after: later }).where('id', '=', claimed.id).execute()
   }
 
-  async listen(handler: (message: any) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
+  async listen(handler: (message: unknown) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
     const { signal } = options
     while (!signal?.aborted) {
       let claimed: ClaimedMessage | null = null
