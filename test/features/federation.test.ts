@@ -105,6 +105,14 @@ test('a community is a Group found by WebFinger as @hashtag@host, with NodeInfo 
   assert.match(nodeInfo.json.software.version, /^\d+\.\d+\.\d+$/)
   assert.deepEqual(nodeInfo.json.protocols, ['activitypub'])
   assert.equal(nodeInfo.json.usage.users.total, 1)
+
+  // The community page says how to follow it from Mastodon, in English and in Welsh.
+  const page = await fetch(`${origin}/communities/${community.slug}`)
+  const html = await page.text()
+  assert.match(html, /<h2[^>]*>Follow from Mastodon<\/h2>/)
+  assert.match(html, new RegExp(`value="@lgovsm@${hostName.replaceAll('.', '\\.')}"`))
+  const welsh = await (await fetch(`${origin}/communities/${community.slug}`, { headers: { 'accept-language': 'cy' } })).text()
+  assert.match(welsh, /Dilyn o Mastodon/)
 })
 
 test('a follower on another server is accepted, and hears of a new meetup, an edit and a cancellation, until it unfollows', async (t) => {

@@ -10,3 +10,8 @@ export function parseCommunityActor(identifier: string): number | null {
   const match = /^c([1-9]\d{0,14})$/.exec(identifier)
   return match ? Number(match[1]) : null
 }
+
+/** What a person pastes into Mastodon's search to follow a community: @lgovsm@our.host. */
+export function fediverseHandle(baseUrl: string, hashtagKey: string): string {
+  return `@${hashtagKey}@${new URL(baseUrl).host}`
+}
