@@ -1,7 +1,7 @@
 // ActivityPub (issue 21): the Fedify federation, its store and queue in our database, and the
-// publisher the features call after a change commits. The queue runs in every app process
-// (claims keep them from doing the same delivery twice); it starts when the app is ready and
-// stops before the database closes.
+// publisher the features call after a change commits. The queue worker runs in every app
+// process (claims keep them from doing the same delivery twice; HASHCAMP_FEDERATION_WORKER=off
+// turns it off); it starts when the app is ready and stops before the database closes.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Federation } from '@fedify/fedify'
@@ -57,6 +57,7 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
     const stop = new AbortController()
     let running: Promise<void> | null = null
     app.addHook('onReady', async () => {
+      if (!config.federationWorker) return
       running = federation.startQueue(undefined, { signal: stop.signal }).catch((error: unknown) => warn('the ActivityPub queue stopped', error))
     })
     app.addHook('preClose', async () => {

@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 async function listeningApp(t: { after: (fn: () => Promise<void>) => void }, overrides: Partial<Config> = {}): Promise<{ app: App; origin: string }> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
-  const { config, drop } = await testConfig({ baseUrl: origin, port, allowPrivatePeers: true, ...overrides })
+  const { config, drop } = await testConfig({ baseUrl: origin, port, allowPrivatePeers: true, federationWorker: true, ...overrides })
   const app = await buildApp(config, { logger: process.env.AP_DEBUG ? { level: 'warn' } : false, federationQueue: { pollIntervalMs: 25 } })
   await app.listen({ port, host: '127.0.0.1' })
   t.after(async () => {

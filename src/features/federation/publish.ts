@@ -9,7 +9,7 @@ import { Temporal } from '@js-temporal/polyfill'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { communityActor } from './actors.js'
-import { findCommunityById, findMeetupById, recordActivity } from './federation.queries.js'
+import { countFollowers, findCommunityById, findMeetupById, recordActivity } from './federation.queries.js'
 import { meetupEvent } from './meetup-objects.js'
 
 async function lastSent(db: Kysely<Database>, objectId: string) {
@@ -58,6 +58,8 @@ export class Publisher {
       payload: JSON.stringify(await activity.toJsonLd({ format: 'compact', contextLoader: ctx.contextLoader })),
       created_at: stamp.toISOString(),
     })
+    // No followers, nothing to deliver: the outbox has it for whoever follows later.
+    if ((await countFollowers(this.db, actor)) === 0) return
     await ctx.sendActivity({ identifier: actor }, 'followers', activity, { preferSharedInbox: true })
   }
 }
