@@ -8,6 +8,7 @@ import type { Federation } from '@fedify/fedify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { buildFederation } from '../features/federation/federation.js'
+import { communityMeetupIdsBy } from '../features/federation/federation.queries.js'
 import { KyselyKvStore } from '../features/federation/kv-store.js'
 import { KyselyMessageQueue, type QueueOptions } from '../features/federation/message-queue.js'
 import { Publisher } from '../features/federation/publish.js'
@@ -19,6 +20,8 @@ export interface Fediverse {
   publisher: Publisher
   /** Tells followers about a meetup's change; never fails the request that changed it. */
   meetupChanged(meetupId: number): Promise<void>
+  /** The same for every community meetup a person made (their suspension, or its lifting). */
+  meetupsOfPersonChanged(userId: number): Promise<void>
 }
 
 declare module 'fastify' {
@@ -41,16 +44,20 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
     const warn = (message: string, error: unknown) => log.warn({ error: error instanceof Error ? error.message : String(error) }, message)
     const federation = buildFederation({ db: app.db, config, kv, queue, version: appVersion(), warn })
     const publisher = new Publisher(federation, app.db, config.baseUrl)
+    const meetupChanged = async (meetupId: number) => {
+      try {
+        await publisher.meetupChanged(meetupId)
+      } catch (error) {
+        warn('could not queue the ActivityPub activity for a meetup', error)
+      }
+    }
     app.decorate('fediverse', {
       federation,
       queue,
       publisher,
-      async meetupChanged(meetupId: number) {
-        try {
-          await publisher.meetupChanged(meetupId)
-        } catch (error) {
-          warn('could not queue the ActivityPub activity for a meetup', error)
-        }
+      meetupChanged,
+      async meetupsOfPersonChanged(userId: number) {
+        for (const id of await communityMeetupIdsBy(app.db, userId)) await meetupChanged(id)
       },
     })
 

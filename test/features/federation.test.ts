@@ -196,6 +196,35 @@ test('a deleted meetup is deleted on the follower’s server too', async (t) => 
   assert.equal((await getJson(`${origin}/ap/meetups/${meetup.id}`)).status, 404)
 })
 
+test('a meetup a moderator hides is deleted on the follower’s server, and comes back when restored', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  const member = await person(app, 'Mo')
+  await member.submit(`/communities/${community.slug}`, `/communities/${community.slug}/join`, {})
+  assert.equal((await createMeetup(member, { communitySlug: community.slug })).status, 303)
+  const meetup = await app.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
+  await peer.waitFor((a) => a.type === 'Create')
+
+  const reporter = await person(app, 'Bryn')
+  await reporter.get(`/report/meetup/${meetup.id}`)
+  assert.equal((await reporter.post(`/report/meetup/${meetup.id}`, { reason: 'Not a real picnic' })).status, 303)
+  const report = await app.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()
+  await host.get(`/moderation/reports/${report.id}`)
+  assert.equal((await host.post(`/moderation/reports/${report.id}/hide`, { reason: 'Picnics need a venue' })).status, 303)
+  const del = await peer.waitFor((a) => a.type === 'Delete')
+  assert.equal((del.json.object as Doc).id, `${origin}/ap/meetups/${meetup.id}`)
+  assert.equal((await getJson(`${origin}/ap/meetups/${meetup.id}`)).status, 404, 'a hidden meetup is not served either')
+
+  await host.get(`/moderation/reports/${report.id}`)
+  assert.equal((await host.post(`/moderation/reports/${report.id}/restore`, {})).status, 303)
+  await peer.waitFor((a) => a.type === 'Create' && peer.received.indexOf(a) > peer.received.indexOf(del))
+})
+
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)
