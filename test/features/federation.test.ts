@@ -96,6 +96,10 @@ test('a community is a Group found by WebFinger as @hashtag@host, with NodeInfo 
   assert.deepEqual(keys.map((k) => k.algorithm).sort(), ['Ed25519', 'RSASSA-PKCS1-v1_5'])
   assert.doesNotMatch(JSON.stringify(actor.json), /"d":/, 'no private key part in the actor')
   assert.equal((await getJson(`${origin}/ap/actors/c999`)).status, 404)
+  // Opened in a browser, the actor's address leads to the community page.
+  const browsed = await fetch(self!.href, { headers: { accept: 'text/html' }, redirect: 'manual' })
+  assert.equal(browsed.status, 303)
+  assert.equal(browsed.headers.get('location'), `/communities/${community.slug}`)
 
   const wellKnown = await getJson(`${origin}/.well-known/nodeinfo`, 'application/json')
   const nodeInfoUrl = (wellKnown.json.links as { href: string }[])[0]!.href

@@ -2,6 +2,9 @@
 // request is rebuilt as a fetch Request on our public origin (config.baseUrl) with the body's
 // exact bytes, since an HTTP signature covers their digest.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import { parseCommunityActor } from './actors.js'
 
 const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\b/
 
@@ -23,6 +26,25 @@ async function sendFetchResponse(reply: FastifyReply, response: Response): Promi
   return reply.send(Buffer.from(await response.arrayBuffer()))
 }
 
+/**
+ * Where a person who opened an actor's or a meetup's ActivityPub address in a browser belongs:
+ * its page. Null when there is none (Fedify then answers 406).
+ */
+async function pageFor(db: Kysely<Database>, pathname: string): Promise<string | null> {
+  const actor = /^\/ap\/actors\/([^/]+)$/.exec(pathname)
+  const communityId = actor ? parseCommunityActor(decodeURIComponent(actor[1]!)) : null
+  if (communityId !== null) {
+    const community = await db.selectFrom('communities').select('slug').where('id', '=', communityId).executeTakeFirst()
+    return community ? `/communities/${encodeURIComponent(community.slug)}` : null
+  }
+  const meetup = /^\/ap\/meetups\/(\d{1,15})$/.exec(pathname)
+  if (meetup) {
+    const row = await db.selectFrom('meetups').select('slug').where('id', '=', Number(meetup[1])).where('hidden_at', 'is', null).executeTakeFirst()
+    return row ? `/meetups/${encodeURIComponent(row.slug)}` : null
+  }
+  return null
+}
+
 export default async function federationRoutes(app: FastifyInstance): Promise<void> {
   const { baseUrl } = app.config
   // Only in this plugin's routes: the raw bytes, for Fedify to check the digest.
@@ -30,7 +52,13 @@ export default async function federationRoutes(app: FastifyInstance): Promise<vo
   app.addContentTypeParser(ACTIVITY_TYPES, { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body))
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const response = await app.fediverse.federation.fetch(toFetchRequest(request, baseUrl), { contextData: undefined })
+    const response = await app.fediverse.federation.fetch(toFetchRequest(request, baseUrl), {
+      contextData: undefined,
+      onNotAcceptable: async (fetchRequest) => {
+        const page = await pageFor(app.db, new URL(fetchRequest.url).pathname)
+        return page ? new Response(null, { status: 303, headers: { location: page, vary: 'Accept' } }) : new Response('Not Acceptable', { status: 406, headers: { vary: 'Accept' } })
+      },
+    })
     return sendFetchResponse(reply, response)
   }
   // Signed by the sender instead: the inbox has no page of ours to carry a CSRF token.
