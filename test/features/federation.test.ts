@@ -8,6 +8,7 @@ import type { Config } from '../../src/config.js'
 import { testConfig } from '../helpers/build-test-app.js'
 import { createCommunity, person } from '../helpers/communities.js'
 import { startPeer, type Peer } from '../helpers/fediverse-peer.js'
+import { createEvent, organiser, setPhase } from '../helpers/events.js'
 import { createMeetup, lunchForm } from '../helpers/meetups.js'
 
 type App = Awaited<ReturnType<typeof buildApp>>
@@ -227,6 +228,37 @@ test('a meetup a moderator hides is deleted on the follower’s server, and come
   await host.get(`/moderation/reports/${report.id}`)
   assert.equal((await host.post(`/moderation/reports/${report.id}/restore`, {})).status, 303)
   await peer.waitFor((a) => a.type === 'Create' && peer.received.indexOf(a) > peer.received.indexOf(del))
+})
+
+test('a public event is a Group too, found by its slug, and its followers hear of the meetups listed on it', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const admin = await person(app, 'Site Admin')
+  const org = await organiser(app, admin, 'Ola Organiser')
+  assert.equal((await createEvent(org)).status, 303)
+  const event = await app.db.selectFrom('events').selectAll().executeTakeFirstOrThrow()
+  const hostName = new URL(origin).host
+  const finger = (slug: string) => getJson(`${origin}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${slug}@${hostName}`)}`, 'application/jrd+json')
+  assert.equal((await finger(event.slug)).status, 404, 'a draft event is no actor')
+  assert.doesNotMatch(await (await fetch(`${origin}/events/${event.slug}`)).text(), /Follow from Mastodon/)
+
+  await setPhase(org, event.slug, 'proposals')
+  const self = ((await finger(event.slug)).json.links as { rel: string; href: string }[]).find((link) => link.rel === 'self')
+  assert.equal(self?.href, `${origin}/ap/actors/e${event.id}`)
+  const actor = await getJson(self!.href)
+  assert.equal(actor.json.type, 'Group')
+  assert.equal(actor.json.name, 'UKGovCamp 2027')
+  assert.equal(actor.json.url, `${origin}/events/${event.slug}`)
+  assert.match(await (await fetch(`${origin}/events/${event.slug}`)).text(), new RegExp(`value="@${event.slug}@${hostName.replaceAll('.', '\\.')}"`))
+
+  await peer.follow(self!.href)
+  await peer.waitFor((a) => a.type === 'Accept' && a.json.actor === self!.href)
+  // An organiser lists a meetup on it: listed at once, and sent by the event.
+  assert.equal((await createMeetup(org, { eventSlug: event.slug })).status, 303)
+  const create = await peer.waitFor((a) => a.type === 'Create')
+  assert.equal(create.json.actor, self!.href)
+  assert.equal((create.json.object as Doc).name, 'Lunch on Saturday')
+  assert.match((create.json.object as Doc).content, /#<span>ukgc27<\/span>/)
 })
 
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {

@@ -127,6 +127,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const approve = request.body.answer === 'approve'
     const changed = await decideEventListing(db, context.event.id, request.params.id, approve, new Date().toISOString())
     if (!changed) throw new NotFoundError('no meetup waiting for this event')
+    await app.fediverse.meetupChanged(request.params.id)
     reply.flash(approve ? 'manage.meetups.approved' : 'manage.meetups.declined')
     return reply.redirect(eventPath(context.event, '/manage#meetups'), 303)
   })

@@ -1,17 +1,31 @@
-// Our ActivityPub actors. A community is a Group whose identifier is "c" and its id (stable
-// even if its hashtag changes); its handle is its hashtag key (@lgovsm@host).
+// Our ActivityPub actors, each a Group: a community ("c" and its id; handle its hashtag key,
+// @lgovsm@host) and a public event ("e" and its id; handle its slug). Ids, not names, so a
+// changed hashtag or slug keeps its followers.
+
+export type ActorRef = { kind: 'community'; id: number } | { kind: 'event'; id: number }
 
 export function communityActor(communityId: number): string {
   return `c${communityId}`
 }
 
-/** The community an actor identifier names, or null for anything else. */
-export function parseCommunityActor(identifier: string): number | null {
-  const match = /^c([1-9]\d{0,14})$/.exec(identifier)
-  return match ? Number(match[1]) : null
+export function eventActor(eventId: number): string {
+  return `e${eventId}`
 }
 
-/** What a person pastes into Mastodon's search to follow a community: @lgovsm@our.host. */
-export function fediverseHandle(baseUrl: string, hashtagKey: string): string {
-  return `@${hashtagKey}@${new URL(baseUrl).host}`
+/** What an actor identifier names, or null for anything else. */
+export function parseActor(identifier: string): ActorRef | null {
+  const match = /^([ce])([1-9]\d{0,14})$/.exec(identifier)
+  if (!match) return null
+  return { kind: match[1] === 'c' ? 'community' : 'event', id: Number(match[2]) }
+}
+
+/** The community an actor identifier names, or null for anything else. */
+export function parseCommunityActor(identifier: string): number | null {
+  const ref = parseActor(identifier)
+  return ref?.kind === 'community' ? ref.id : null
+}
+
+/** What a person pastes into Mastodon's search to follow one: @lgovsm@our.host. */
+export function fediverseHandle(baseUrl: string, name: string): string {
+  return `@${name}@${new URL(baseUrl).host}`
 }

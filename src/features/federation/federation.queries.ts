@@ -1,6 +1,6 @@
 // Our actors' keys, their remote followers and what they sent. Kysely only, db first.
 import type { Kysely } from 'kysely'
-import type { CommunityRow, Database, FederationFollowerRow, MeetupRow } from '../../db/database.js'
+import type { CommunityRow, Database, EventRow, FederationFollowerRow, MeetupRow } from '../../db/database.js'
 
 export interface StoredKeyPair {
   algorithm: string
@@ -88,4 +88,13 @@ export async function nodeCounts(db: Kysely<Database>): Promise<{ users: number;
 export async function communityMeetupIdsBy(db: Kysely<Database>, userId: number): Promise<number[]> {
   const rows = await db.selectFrom('meetups').select('id').where('created_by', '=', userId).where('community_id', 'is not', null).execute()
   return rows.map((row) => row.id)
+}
+
+/** A public event (any phase but draft): only those are actors. */
+export async function findPublicEventById(db: Kysely<Database>, id: number): Promise<EventRow | undefined> {
+  return db.selectFrom('events').selectAll().where('id', '=', id).where('phase', '!=', 'draft').executeTakeFirst()
+}
+
+export async function findPublicEventBySlug(db: Kysely<Database>, slug: string): Promise<Pick<EventRow, 'id'> | undefined> {
+  return db.selectFrom('events').select('id').where('slug', '=', slug).where('phase', '!=', 'draft').executeTakeFirst()
 }

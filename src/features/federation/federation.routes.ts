@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { parseCommunityActor } from './actors.js'
+import { parseActor } from './actors.js'
 
 const ACTIVITY_TYPES = /^application\/(activity\+json|ld\+json|json)\b/
 
@@ -32,10 +32,14 @@ async function sendFetchResponse(reply: FastifyReply, response: Response): Promi
  */
 async function pageFor(db: Kysely<Database>, pathname: string): Promise<string | null> {
   const actor = /^\/ap\/actors\/([^/]+)$/.exec(pathname)
-  const communityId = actor ? parseCommunityActor(decodeURIComponent(actor[1]!)) : null
-  if (communityId !== null) {
-    const community = await db.selectFrom('communities').select('slug').where('id', '=', communityId).executeTakeFirst()
+  const ref = actor ? parseActor(decodeURIComponent(actor[1]!)) : null
+  if (ref?.kind === 'community') {
+    const community = await db.selectFrom('communities').select('slug').where('id', '=', ref.id).executeTakeFirst()
     return community ? `/communities/${encodeURIComponent(community.slug)}` : null
+  }
+  if (ref?.kind === 'event') {
+    const event = await db.selectFrom('events').select('slug').where('id', '=', ref.id).where('phase', '!=', 'draft').executeTakeFirst()
+    return event ? `/events/${encodeURIComponent(event.slug)}` : null
   }
   const meetup = /^\/ap\/meetups\/(\d{1,15})$/.exec(pathname)
   if (meetup) {

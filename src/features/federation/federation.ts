@@ -1,4 +1,4 @@
-// The Fedify federation: our actors (communities as Groups), WebFinger, NodeInfo, the inbox
+// The Fedify federation: our actors (communities and public events as Groups), WebFinger, NodeInfo, the inbox
 // (Follow, Undo) and the collections. Built once per app (src/plugins/federation.ts).
 import './node20-shims.js'
 import {
@@ -20,7 +20,7 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { renderMarkdown } from '../../lib/markdown.js'
-import { communityActor, parseCommunityActor } from './actors.js'
+import { communityActor, eventActor, parseActor } from './actors.js'
 import {
   addFollower,
   countActivities,
@@ -28,6 +28,8 @@ import {
   findCommunityByHashtagKey,
   findCommunityById,
   findKeyPairs,
+  findPublicEventById,
+  findPublicEventBySlug,
   findMeetupById,
   insertKeyPair,
   listActivities,
@@ -37,6 +39,7 @@ import {
 } from './federation.queries.js'
 import type { KyselyKvStore } from './kv-store.js'
 import type { KyselyMessageQueue } from './message-queue.js'
+import { meetupSpeakers } from './meetup-audience.js'
 import { meetupEvent } from './meetup-objects.js'
 
 export const ACTOR_PATH = '/ap/actors/{identifier}'
@@ -76,6 +79,20 @@ async function keyPairsOf(db: Kysely<Database>, actor: string): Promise<CryptoKe
   )
 }
 
+/** What an actor identifier stands for now: a community, or a public event; null when neither. */
+async function findActor(db: Kysely<Database>, identifier: string): Promise<{ handle: string; name: string; description: string; path: string } | null> {
+  const ref = parseActor(identifier)
+  if (ref?.kind === 'community') {
+    const community = await findCommunityById(db, ref.id)
+    return community ? { handle: community.hashtag_key, name: community.name, description: community.description, path: `/communities/${encodeURIComponent(community.slug)}` } : null
+  }
+  if (ref?.kind === 'event') {
+    const event = await findPublicEventById(db, ref.id)
+    return event ? { handle: event.slug, name: event.name, description: event.description, path: `/events/${encodeURIComponent(event.slug)}` } : null
+  }
+  return null
+}
+
 function semver(version: string) {
   const [major = 0, minor = 0, patch = 0] = version.split(/[.+-]/).map((part) => Number(part) || 0)
   return { major, minor, patch, prerelease: [], build: [] }
@@ -96,16 +113,15 @@ export function buildFederation({ db, config, kv, queue, version, warn }: Federa
 
   federation
     .setActorDispatcher(ACTOR_PATH, async (ctx, identifier) => {
-      const communityId = parseCommunityActor(identifier)
-      const community = communityId === null ? undefined : await findCommunityById(db, communityId)
-      if (!community) return null
+      const found = await findActor(db, identifier)
+      if (!found) return null
       const keys = await ctx.getActorKeyPairs(identifier)
       return new Group({
         id: ctx.getActorUri(identifier),
-        preferredUsername: community.hashtag_key,
-        name: community.name,
-        summary: community.description ? renderMarkdown(community.description) : null,
-        url: new URL(`/communities/${encodeURIComponent(community.slug)}`, config.baseUrl),
+        preferredUsername: found.handle,
+        name: found.name,
+        summary: found.description ? renderMarkdown(found.description) : null,
+        url: new URL(found.path, config.baseUrl),
         inbox: ctx.getInboxUri(identifier),
         outbox: ctx.getOutboxUri(identifier),
         followers: ctx.getFollowersUri(identifier),
@@ -116,11 +132,14 @@ export function buildFederation({ db, config, kv, queue, version, warn }: Federa
         assertionMethods: keys.map((key) => key.multikey),
       })
     })
+    // A community's hashtag first; else a public event's slug.
     .mapHandle(async (_ctx, handle) => {
       const community = await findCommunityByHashtagKey(db, handle.normalize('NFC').toLowerCase())
-      return community ? communityActor(community.id) : null
+      if (community) return communityActor(community.id)
+      const event = await findPublicEventBySlug(db, handle)
+      return event ? eventActor(event.id) : null
     })
-    .setKeyPairsDispatcher(async (_ctx, identifier) => (parseCommunityActor(identifier) === null ? [] : keyPairsOf(db, identifier)))
+    .setKeyPairsDispatcher(async (_ctx, identifier) => (parseActor(identifier) === null ? [] : keyPairsOf(db, identifier)))
 
   federation
     .setFollowersDispatcher(`${ACTOR_PATH}/followers`, async (_ctx, identifier, cursor) => {
@@ -149,11 +168,9 @@ export function buildFederation({ db, config, kv, queue, version, warn }: Federa
 
   federation.setObjectDispatcher(Event, MEETUP_PATH, async (ctx, values) => {
     const meetup = /^\d{1,15}$/.test(values.id) ? await findMeetupById(db, Number(values.id)) : undefined
-    if (!meetup || meetup.hidden_at !== null || meetup.community_id === null) return null
-    const community = await findCommunityById(db, meetup.community_id)
-    if (!community) return null
-    const actor = communityActor(community.id)
-    return meetupEvent({ meetup, community, objectId: ctx.getObjectUri(Event, values), actorId: ctx.getActorUri(actor), followersId: ctx.getFollowersUri(actor), baseUrl: config.baseUrl })
+    const [speaker] = await meetupSpeakers(db, meetup)
+    if (!meetup || !speaker) return null
+    return meetupEvent({ meetup, speaker, objectId: ctx.getObjectUri(Event, values), actorId: ctx.getActorUri(speaker.actor), followersId: ctx.getFollowersUri(speaker.actor), baseUrl: config.baseUrl })
   })
 
   federation
@@ -162,8 +179,7 @@ export function buildFederation({ db, config, kv, queue, version, warn }: Federa
       if (follow.id === null || follow.actorId === null || follow.objectId === null) return
       const target = ctx.parseUri(follow.objectId)
       if (target?.type !== 'actor') return
-      const communityId = parseCommunityActor(target.identifier)
-      if (communityId === null || !(await findCommunityById(db, communityId))) return
+      if (!(await findActor(db, target.identifier))) return
       const follower = await follow.getActor(ctx)
       if (!isActor(follower) || follower.id === null || follower.inboxId === null) return
       await addFollower(db, {

@@ -3,10 +3,11 @@
 // iCalendar's status as Mobilizon does (ical:status, CANCELLED or CONFIRMED).
 import { Event, Hashtag, Object as ApObject, Place, PUBLIC_COLLECTION } from '@fedify/fedify'
 import { Temporal } from '@js-temporal/polyfill'
-import type { CommunityRow, MeetupRow } from '../../db/database.js'
+import type { MeetupRow } from '../../db/database.js'
 import { formatInstant } from '../../i18n/format.js'
 import { translator } from '../../i18n/i18n.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import type { Speaker } from './meetup-audience.js'
 
 const ICAL = 'http://www.w3.org/2002/12/cal/ical#'
 
@@ -39,26 +40,27 @@ function withIcalStatus<T extends ApObject>(object: T, status: 'CONFIRMED' | 'CA
 
 export interface MeetupObjectInput {
   meetup: MeetupRow
-  community: CommunityRow
+  /** The community or event that sends it. */
+  speaker: Speaker
   objectId: URL
   actorId: URL
   followersId: URL
   baseUrl: string
 }
 
-export function meetupEvent({ meetup, community, objectId, actorId, followersId, baseUrl }: MeetupObjectInput): Event {
+export function meetupEvent({ meetup, speaker, objectId, actorId, followersId, baseUrl }: MeetupObjectInput): Event {
   const { t } = translator('en')
   const cancelled = meetup.state === 'cancelled'
   const pageUrl = new URL(`/meetups/${encodeURIComponent(meetup.slug)}`, baseUrl)
-  const tagUrl = new URL(`/tags/${encodeURIComponent(community.hashtag_key)}`, baseUrl)
+  const tagUrl = speaker.hashtag ? new URL(`/tags/${encodeURIComponent(speaker.hashtagKey)}`, baseUrl) : null
   const name = cancelled ? t('federation.meetup.cancelledName', { title: meetup.title }) : meetup.title
   const when = formatInstant('en', meetup.starts_at, meetup.time_zone, 'dateTime')
   const place = [meetup.venue_name, meetup.venue_address].filter(Boolean).join(', ')
   const content = [
     cancelled ? `<p><strong>${escapeHtml(t('federation.meetup.cancelledNote'))}</strong></p>` : '',
-    `<p>${escapeHtml(t('federation.meetup.when', { when, community: community.name }))}${place ? `<br>${escapeHtml(place)}` : ''}</p>`,
+    `<p>${escapeHtml(t('federation.meetup.when', { when, community: speaker.name }))}${place ? `<br>${escapeHtml(place)}` : ''}</p>`,
     meetup.description ? renderMarkdown(meetup.description) : '',
-    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.meetup.link'))}</a> <a href="${escapeHtml(tagUrl.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(community.hashtag)}</span></a></p>`,
+    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.meetup.link'))}</a>${tagUrl ? ` <a href="${escapeHtml(tagUrl.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(speaker.hashtag)}</span></a>` : ''}</p>`,
   ].join('')
   const event = new Event({
     id: objectId,
@@ -69,7 +71,7 @@ export function meetupEvent({ meetup, community, objectId, actorId, followersId,
     startTime: Temporal.Instant.from(meetup.starts_at),
     endTime: Temporal.Instant.from(meetup.ends_at),
     location: place ? new Place({ name: place }) : meetup.online_url ? new Place({ name: meetup.online_url }) : null,
-    tags: [new Hashtag({ name: `#${community.hashtag}`, href: tagUrl })],
+    tags: tagUrl ? [new Hashtag({ name: `#${speaker.hashtag}`, href: tagUrl })] : [],
     published: Temporal.Instant.from(meetup.created_at),
     updated: Temporal.Instant.from(meetup.updated_at),
     to: PUBLIC_COLLECTION,

@@ -1,19 +1,21 @@
-// What followers of a community hear about its meetups. Called after the change has committed
-// (never inside the transaction), it compares the meetup with what was last sent about it and
-// sends the one activity that brings followers up to date: Create the first time it is public,
-// Update on an edit, a cancellation (the Event says CANCELLED) or its undoing, Delete when it
-// is deleted, hidden by a moderator or moved out of the community. Deliveries go through the
-// queue: this only records and enqueues.
+// What followers of a community or a public event hear about its meetups. Called after the
+// change has committed (never inside the transaction), it compares the meetup with what each
+// actor last sent about it and sends what brings that actor's followers up to date: Create the
+// first time it is public there, Update on an edit, a cancellation (the Event says CANCELLED)
+// or its undoing, Delete when it is deleted, hidden by a moderator or moved out of the
+// community or event. Deliveries go through the queue: this only records and enqueues.
 import { Create, Delete, Event, Tombstone, Update, type Activity, type Federation } from '@fedify/fedify'
 import { Temporal } from '@js-temporal/polyfill'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { communityActor } from './actors.js'
-import { countFollowers, findCommunityById, findMeetupById, recordActivity } from './federation.queries.js'
+import { countFollowers, findMeetupById, recordActivity } from './federation.queries.js'
+import { meetupSpeakers } from './meetup-audience.js'
 import { meetupEvent } from './meetup-objects.js'
 
-async function lastSent(db: Kysely<Database>, objectId: string) {
-  return db.selectFrom('federation_activities').select(['actor', 'type']).where('object_id', '=', objectId).orderBy('id', 'desc').limit(1).executeTakeFirst()
+/** What each actor last sent about this object: a Create or Update leaves it live there. */
+async function lastSentByActor(db: Kysely<Database>, objectId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('federation_activities').select(['actor', 'type']).where('object_id', '=', objectId).orderBy('id').execute()
+  return new Map(rows.map((row) => [row.actor, row.type]))
 }
 
 export class Publisher {
@@ -32,14 +34,17 @@ export class Publisher {
     const ctx = this.context()
     const objectId = ctx.getObjectUri(Event, { id: String(meetupId) })
     const meetup = await findMeetupById(this.db, meetupId)
-    const community = meetup && meetup.hidden_at === null && meetup.community_id !== null ? await findCommunityById(this.db, meetup.community_id) : undefined
-    const previous = await lastSent(this.db, objectId.href)
-    const live = previous !== undefined && previous.type !== 'Delete'
-    const actor = community ? communityActor(community.id) : null
-    if (live && previous.actor !== actor) await this.send(previous.actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }))
-    if (!meetup || !community || !actor) return
-    const event = meetupEvent({ meetup, community, objectId, actorId: ctx.getActorUri(actor), followersId: ctx.getFollowersUri(actor), baseUrl: this.baseUrl })
-    await this.send(actor, live && previous.actor === actor ? 'Update' : 'Create', objectId, event)
+    const speakers = await meetupSpeakers(this.db, meetup)
+    const previous = await lastSentByActor(this.db, objectId.href)
+    for (const [actor, type] of previous) {
+      if (type !== 'Delete' && !speakers.some((speaker) => speaker.actor === actor)) await this.send(actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }))
+    }
+    if (!meetup) return
+    for (const speaker of speakers) {
+      const live = previous.has(speaker.actor) && previous.get(speaker.actor) !== 'Delete'
+      const event = meetupEvent({ meetup, speaker, objectId, actorId: ctx.getActorUri(speaker.actor), followersId: ctx.getFollowersUri(speaker.actor), baseUrl: this.baseUrl })
+      await this.send(speaker.actor, live ? 'Update' : 'Create', objectId, event)
+    }
   }
 
   private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone): Promise<void> {
