@@ -22,6 +22,8 @@ export interface Fediverse {
   meetupChanged(meetupId: number): Promise<void>
   /** The same for every community meetup a person made (their suspension, or its lifting). */
   meetupsOfPersonChanged(userId: number): Promise<void>
+  /** An event opened for proposals or published its schedule: its followers and its community's hear. */
+  eventPhaseChanged(eventId: number): Promise<void>
 }
 
 declare module 'fastify' {
@@ -58,6 +60,13 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
       meetupChanged,
       async meetupsOfPersonChanged(userId: number) {
         for (const id of await communityMeetupIdsBy(app.db, userId)) await meetupChanged(id)
+      },
+      async eventPhaseChanged(eventId: number) {
+        try {
+          await publisher.eventPhaseChanged(eventId)
+        } catch (error) {
+          warn('could not queue the ActivityPub note for an event', error)
+        }
       },
     })
 

@@ -230,7 +230,7 @@ test('a meetup a moderator hides is deleted on the follower’s server, and come
   await peer.waitFor((a) => a.type === 'Create' && peer.received.indexOf(a) > peer.received.indexOf(del))
 })
 
-test('a public event is a Group too, found by its slug, and its followers hear of the meetups listed on it', async (t) => {
+test('a public event is a Group too, found by its slug, and its followers hear of the meetups listed on it and of its published schedule', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)
   const admin = await person(app, 'Site Admin')
@@ -259,6 +259,15 @@ test('a public event is a Group too, found by its slug, and its followers hear o
   assert.equal(create.json.actor, self!.href)
   assert.equal((create.json.object as Doc).name, 'Lunch on Saturday')
   assert.match((create.json.object as Doc).content, /#<span>ukgc27<\/span>/)
+
+  // Publishing the schedule is news: a Note, once, however often the phase steps back and forth.
+  await setPhase(org, event.slug, 'pitching', 'published', 'pitching', 'published')
+  const note = await peer.waitFor((a) => a.type === 'Create' && (a.json.object as Doc).type === 'Note')
+  assert.equal(note.json.actor, self!.href)
+  assert.match((note.json.object as Doc).content, /The schedule for UKGovCamp 2027 is published\./)
+  assert.match((note.json.object as Doc).content, new RegExp(`href="${origin}/events/${event.slug}/schedule"`))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal(peer.received.filter((a) => (a.json.object as Doc | undefined)?.type === 'Note').length, 1)
 })
 
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {

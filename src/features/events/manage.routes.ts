@@ -94,6 +94,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/events/:slug/phase', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PhaseBody } }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     await changePhase(db, context.event, request.body.phase, new Date())
+    await app.fediverse.eventPhaseChanged(context.event.id)
     // Publishing (or unpublishing) makes the grid appear or go on every open schedule page.
     await app.live.publish(liveTopic(context.event.id))
     reply.flash('event.phaseChanged', { phase: request.i18n.t(`events.phase.${request.body.phase}`) })

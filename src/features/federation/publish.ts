@@ -4,12 +4,14 @@
 // first time it is public there, Update on an edit, a cancellation (the Event says CANCELLED)
 // or its undoing, Delete when it is deleted, hidden by a moderator or moved out of the
 // community or event. Deliveries go through the queue: this only records and enqueues.
-import { Create, Delete, Event, Tombstone, Update, type Activity, type Federation } from '@fedify/fedify'
+import { Create, Delete, Event, Hashtag, Note, Tombstone, Update, type Activity, type Federation } from '@fedify/fedify'
 import { Temporal } from '@js-temporal/polyfill'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
-import { countFollowers, findMeetupById, recordActivity } from './federation.queries.js'
+import { communityActor, eventActor } from './actors.js'
+import { countFollowers, findCommunityById, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
 import { meetupSpeakers } from './meetup-audience.js'
+import { phaseNote } from './phase-notes.js'
 import { meetupEvent } from './meetup-objects.js'
 
 /** What each actor last sent about this object: a Create or Update leaves it live there. */
@@ -47,7 +49,40 @@ export class Publisher {
     }
   }
 
-  private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone): Promise<void> {
+  /**
+   * An event's phase changed: opening for proposals, or publishing its schedule, is news for
+   * the event's followers and its community's. Each is told once per event, however often
+   * organisers step the phase back and forth.
+   */
+  async eventPhaseChanged(eventId: number): Promise<void> {
+    const event = await findPublicEventById(this.db, eventId)
+    if (!event || (event.phase !== 'proposals' && event.phase !== 'published')) return
+    const ctx = this.context()
+    const objectId = new URL(`/ap/notes/event-${event.id}-${event.phase}`, this.baseUrl)
+    const community = event.community_id === null ? undefined : await findCommunityById(this.db, event.community_id)
+    const actors = [eventActor(event.id), ...(community ? [communityActor(community.id)] : [])]
+    const sent = await lastSentByActor(this.db, objectId.href)
+    for (const actor of actors) {
+      if (sent.has(actor)) continue
+      const hashtag = event.hashtag || community?.hashtag || ''
+      const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
+      const tagUrl = hashtag ? new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) : null
+      const content = phaseNote(event, this.baseUrl, tagUrl ? { hashtag, url: tagUrl } : null)
+      const note = new Note({
+        id: objectId,
+        attribution: ctx.getActorUri(actor),
+        content: content.html,
+        url: new URL(content.url, this.baseUrl),
+        tags: tagUrl ? [new Hashtag({ name: `#${hashtag}`, href: tagUrl })] : [],
+        published: Temporal.Now.instant(),
+        to: new URL('https://www.w3.org/ns/activitystreams#Public'),
+        cc: ctx.getFollowersUri(actor),
+      })
+      await this.send(actor, 'Create', objectId, note)
+    }
+  }
+
+  private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note): Promise<void> {
     const ctx = this.context()
     const actorId = ctx.getActorUri(actor)
     const stamp = new Date()
