@@ -8,7 +8,7 @@ import type { Federation } from '@fedify/fedify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { buildFederation } from '../features/federation/federation.js'
-import { communityMeetupIdsBy } from '../features/federation/federation.queries.js'
+import { federatedMeetupIdsBy } from '../features/federation/federation.queries.js'
 import { KyselyKvStore } from '../features/federation/kv-store.js'
 import { KyselyMessageQueue, type QueueOptions } from '../features/federation/message-queue.js'
 import { Publisher } from '../features/federation/publish.js'
@@ -20,7 +20,7 @@ export interface Fediverse {
   publisher: Publisher
   /** Tells followers about a meetup's change; never fails the request that changed it. */
   meetupChanged(meetupId: number): Promise<void>
-  /** The same for every community meetup a person made (their suspension, or its lifting). */
+  /** The same for every meetup a person made (their suspension, or its lifting). */
   meetupsOfPersonChanged(userId: number): Promise<void>
   /** An event opened for proposals or published its schedule: its followers and its community's hear. */
   eventPhaseChanged(eventId: number): Promise<void>
@@ -59,7 +59,7 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
       publisher,
       meetupChanged,
       async meetupsOfPersonChanged(userId: number) {
-        for (const id of await communityMeetupIdsBy(app.db, userId)) await meetupChanged(id)
+        for (const id of await federatedMeetupIdsBy(app.db, userId)) await meetupChanged(id)
       },
       async eventPhaseChanged(eventId: number) {
         try {

@@ -84,9 +84,14 @@ export async function nodeCounts(db: Kysely<Database>): Promise<{ users: number;
   return { users: Number(users.n), meetups: Number(meetups.n) }
 }
 
-/** The community meetups a person made: a suspension hides them all, and lifting it shows them. */
-export async function communityMeetupIdsBy(db: Kysely<Database>, userId: number): Promise<number[]> {
-  const rows = await db.selectFrom('meetups').select('id').where('created_by', '=', userId).where('community_id', 'is not', null).execute()
+/** The meetups a person made that can federate: a suspension hides them all, and lifting it shows them. */
+export async function federatedMeetupIdsBy(db: Kysely<Database>, userId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('meetups')
+    .select('id')
+    .where('created_by', '=', userId)
+    .where((eb) => eb.or([eb('community_id', 'is not', null), eb('event_id', 'is not', null)]))
+    .execute()
   return rows.map((row) => row.id)
 }
 
