@@ -49,7 +49,7 @@ function icalStatus(object: Doc): unknown {
   return object['ical:status'] ?? object['http://www.w3.org/2002/12/cal/ical#status']
 }
 
-async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await read()

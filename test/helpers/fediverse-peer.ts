@@ -118,7 +118,7 @@ export async function startPeer(): Promise<Peer> {
       const stranger = await generateCryptoKeyPair('RSASSA-PKCS1-v1_5')
       return signRequest(request, stranger.privateKey, new URL(`${actorId.href}#main-key`))
     },
-    async waitFor(predicate, timeoutMs = 15_000) {
+    async waitFor(predicate, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const found = received.find(predicate)
