@@ -5,6 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { EarlyAnswers, serverWithEarlyAnswers } from './lib/early-answers.js'
 import type { WorkerOptions } from './features/notices/outbox-worker.js'
+import type { QueueOptions } from './features/federation/message-queue.js'
+import federationRoutes from './features/federation/federation.routes.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import recoveryRoutes from './features/accounts/recovery.routes.js'
 import accountSettingsRoutes from './features/accounts/account-settings.routes.js'
@@ -53,6 +55,7 @@ import drafts from './plugins/drafts.js'
 import errors, { sendFrameworkErrorPage } from './plugins/errors.js'
 import flash from './plugins/flash.js'
 import keptPages from './plugins/kept-pages.js'
+import federation from './plugins/federation.js'
 import forms from './plugins/forms.js'
 import i18n from './plugins/i18n.js'
 import live, { type LiveOptions } from './plugins/live.js'
@@ -77,6 +80,8 @@ export interface BuildOptions {
   mailWorker?: Partial<WorkerOptions>
   /** How often the LISTEN connection is checked, and how long it may take to answer. */
   live?: Partial<LiveOptions>
+  /** The ActivityPub queue's timings; tests shorten them. */
+  federationQueue?: Partial<QueueOptions>
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -116,6 +121,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(offline)
   await app.register(outbox, { config, worker: options.mailWorker })
   await app.register(drafts, { config })
+  await app.register(federation, { config, queue: options.federationQueue })
 
   await app.register(healthRoutes)
   await app.register(homeRoutes)
@@ -157,6 +163,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderationRoutes)
   await app.register(shareRoutes)
   await app.register(tagsRoutes)
+  await app.register(federationRoutes)
 
   await app.ready()
   return app

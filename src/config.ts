@@ -60,6 +60,8 @@ export interface Config {
   mailFrom: string
   /** Run the outbox worker in this process (on by default; tests and one-off scripts turn it off). */
   mailWorker: boolean
+  /** Run the ActivityPub queue worker (deliveries, incoming activities) in this process (on by default; tests turn it on when they need it). */
+  federationWorker: boolean
   /** Open live-grid connections (SSE) this process accepts: from one address, and in all. */
   liveLimits: { perAddress: number; total: number }
   /**
@@ -209,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: parseSmtpUrl(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || `Hashcamp <hashcamp@${new URL(baseUrl).hostname}>`,
     mailWorker: parseOnOff('HASHCAMP_MAIL_WORKER', env.HASHCAMP_MAIL_WORKER, true),
+    federationWorker: parseOnOff('HASHCAMP_FEDERATION_WORKER', env.HASHCAMP_FEDERATION_WORKER, true),
     // A phone or a projector keeps one live grid open per tab; an office behind one address
     // may have dozens. Each open connection holds a socket and memory for hours.
     liveLimits: {

@@ -607,6 +607,64 @@ export interface Database {
   tombstones: TombstonesTable
   tombstone_people: TombstonePeopleTable
   images: ImagesTable
+  fedify_kv: FedifyKvTable
+  fedify_queue: FedifyQueueTable
+  federation_keys: FederationKeysTable
+  federation_followers: FederationFollowersTable
+  federation_activities: FederationActivitiesTable
+}
+
+// issue 21: ActivityPub (src/features/federation)
+/** Fedify's key-value store: key is the JSON of Fedify's key array, value JSON. */
+export interface FedifyKvTable {
+  key: string
+  value: string
+  /** Past this instant the entry reads as absent (and is swept). */
+  expires_at: string | null
+}
+
+/** Fedify's message queue: deliveries and inbox work, claimed by one worker at a time. */
+export interface FedifyQueueTable {
+  id: Generated<number>
+  /** JSON of Fedify's message. */
+  message: string
+  deliver_after: string
+  /** A worker's claim; a claim that runs out (its process died) frees the message again. */
+  locked_until: string | null
+  attempts: Generated<number>
+  created_at: string
+}
+
+/** Our actors' key pairs, as JWK. The private half never leaves the database except to sign. */
+export interface FederationKeysTable {
+  /** Fedify's actor identifier ("c12": community 12). */
+  actor: string
+  /** 'RSASSA-PKCS1-v1_5' (HTTP Signatures) or 'Ed25519' (Object Integrity Proofs). */
+  algorithm: string
+  public_jwk: string
+  private_jwk: string
+  created_at: string
+}
+
+export interface FederationFollowersTable {
+  id: Generated<number>
+  target_actor: string
+  /** The remote actor's URI. */
+  actor_id: string
+  actor_inbox: string
+  shared_inbox: string | null
+  created_at: string
+}
+
+/** What our actors sent, newest last: their outbox collections. */
+export interface FederationActivitiesTable {
+  id: Generated<number>
+  actor: string
+  activity_id: string
+  type: string
+  object_id: string
+  payload: string
+  created_at: string
 }
 
 export type AccountLinkRow = Selectable<AccountLinksTable>
@@ -664,3 +722,4 @@ export type MeetupRow = Selectable<MeetupsTable>
 export type RsvpRow = Selectable<RsvpsTable>
 export type TombstoneRow = Selectable<TombstonesTable>
 export type ImageRow = Selectable<ImagesTable>
+export type FederationFollowerRow = Selectable<FederationFollowersTable>

@@ -5,7 +5,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * false only where the URL itself is the credential and the request comes from outside
-     * any page of ours: the one-click unsubscribe POST a mail client makes (RFC 8058).
+     * any page of ours: the one-click unsubscribe POST a mail client makes (RFC 8058), and
+     * ActivityPub inboxes, where the sender's HTTP signature is checked instead.
      */
     csrf?: false
   }

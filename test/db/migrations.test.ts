@@ -29,7 +29,7 @@ test(`migrations run up from empty, down to empty and up again on ${dialect}`, a
     dialect === 'sqlite' ? ['communities', 'events', 'meetups', 'proposals'].flatMap((kind) => ['', '_config', '_data', '_docsize', '_idx'].map((part) => `${kind}_search${part}`)) : ['proposal_search']
   assert.deepEqual(await tableNames(db), [
     ...searchTables,
-    'account_links', 'calendar_tokens', 'chat_exceptions', 'chat_schedules', 'communities', 'community_members', 'email_opt_outs', 'event_organisers', 'events', 'feed_versions', 'host_invitations', 'images', 'mail_workers', 'meetup_answers', 'meetup_hosts',
+    'account_links', 'calendar_tokens', 'chat_exceptions', 'chat_schedules', 'communities', 'community_members', 'email_opt_outs', 'event_organisers', 'events', 'federation_activities', 'federation_followers', 'federation_keys', 'fedify_kv', 'fedify_queue', 'feed_versions', 'host_invitations', 'images', 'mail_workers', 'meetup_answers', 'meetup_hosts',
     'meetup_messages', 'meetup_questions', 'meetups', 'moderation_log', 'oauth_attempts', 'oauth_clients', 'outbox', 'proposal_hosts', 'proposal_votes', 'proposals', 'rate_limit_hits', 'reports', 'rooms', 'rsvps', 'schedule_changes', 'schedule_entries', 'sessions', 'site_settings', 'slots', 'stars', 'tombstone_people', 'tombstones',
     'topic_votes', 'topics', 'user_identities', 'users',
   ].sort())

@@ -22,6 +22,8 @@ export async function testConfig(overrides: Partial<Config> = {}): Promise<{ con
     mailFrom: 'Hashcamp <hashcamp@localhost>',
     // Tests that are about email start their own worker (see test/helpers/mail.ts).
     mailWorker: false,
+    // Likewise the ActivityPub queue (test/features/federation.test.ts turns it on).
+    federationWorker: false,
     liveLimits: { perAddress: 50, total: 5000 },
     drafts: { threads: 1, queue: 4 },
     allowPrivatePeers: false,

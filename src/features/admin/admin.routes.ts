@@ -113,6 +113,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('admin/person', await personPage(person, keptValues(request.body), errors))
     }
     await suspendPerson(db, request.currentUser!, person, request.body.reason.trim(), new Date())
+    await app.fediverse.meetupsOfPersonChanged(person.id)
     reply.flash('admin.suspend.done', { name: person.display_name })
     return reply.redirect(`/admin/people/${person.id}`, 303)
   })
@@ -120,6 +121,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/admin/people/:id/unsuspend', { preHandler: adminOnly, schema: { params: PersonParams, body: CsrfBody } }, async (request, reply) => {
     const person = await personOr404(request.params.id)
     await unsuspendPerson(db, request.currentUser!, person, new Date())
+    await app.fediverse.meetupsOfPersonChanged(person.id)
     reply.flash('admin.unsuspend.done', { name: person.display_name })
     return reply.redirect(`/admin/people/${person.id}`, 303)
   })

@@ -1,6 +1,7 @@
 // Communities: list and search, create, the community page, edit, join and leave.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { subscribeLinks } from '../calendars/subscribe.js'
+import { fediverseHandle } from '../federation/actors.js'
 import { Type } from 'typebox'
 import { keptValues, withError, type FormErrors } from '../../lib/forms.js'
 import { upcomingChats } from '../../lib/chat-recurrence.js'
@@ -77,6 +78,7 @@ const communitiesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       events: events.map((e) => ({ ...e, datesLabel: eventDates(locale, e) })),
       meetups: meetups.map((m) => ({ ...m, when: meetupStart(locale, m), seatsLeft: seatsLeft(m) })),
       counts,
+      fediverseHandle: fediverseHandle(app.config.baseUrl, community.hashtag_key),
       context: { isMember: context.isMember, isHost: context.isHost, listed: context.membership?.listed ?? false },
     })
   })

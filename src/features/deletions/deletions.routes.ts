@@ -60,6 +60,7 @@ const deletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!result.ok && result.refusal === 'gone') throw new GoneError('deleted by someone else first')
     if (!result.ok) return meetupRefused(request, reply, meetup, result.refusal)
     await removeImageFiles(app.config.dataDir, result.imageKeys ?? [])
+    await app.fediverse.meetupChanged(meetup.id)
     reply.flash('deletion.meetup.done', { title: meetup.title })
     const community = meetup.community_id ? await db.selectFrom('communities').select('slug').where('id', '=', meetup.community_id).executeTakeFirst() : undefined
     return reply.redirect(community ? `/communities/${community.slug}` : '/me', 303)

@@ -10,6 +10,7 @@ import { liveTopic } from '../schedule/schedule-access.js'
 import { listEvents, listOrganisers } from './events.queries.js'
 import { eventDates, eventPath, toEventHeader } from './events.view-models.js'
 import { eventEditPage, eventImage } from './edit-page.js'
+import { eventFediverseHandle } from '../federation/event-handle.js'
 import { assertOrganiser, eventOr404 } from './event-access.js'
 import { countProposals } from './proposals.queries.js'
 import { personPath } from '../people/people.view-models.js'
@@ -54,18 +55,20 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:slug', { config: { keptPage: true }, schema: { params: EventSlugParams } }, async (request, reply) => {
     const { event, isOrganiser } = await eventOr404(db, request.params.slug, request.currentUser)
-    const [organisers, proposals, community, meetups, image] = await Promise.all([
+    const [organisers, proposals, community, meetups, image, handle] = await Promise.all([
       listOrganisers(db, event.id),
       countProposals(db, event.id),
       event.community_id ? db.selectFrom('communities').select(['slug', 'name']).where('id', '=', event.community_id).executeTakeFirst() : undefined,
       listUpcomingMeetups(db, new Date(), { eventId: event.id }),
       eventImage(db, app.config.baseUrl, event.id),
+      eventFediverseHandle(db, app.config.baseUrl, event),
     ])
     const header = toEventHeader(request.i18n.locale, event)
     const path = eventPath(event)
     const place = [event.venue_name, event.venue_address.split('\n')[0]].filter(Boolean).join(', ')
     const when = `${header.datesLabel}, ${header.hoursLabel}`
     return reply.viewAsync('events/show', {
+      fediverseHandle: handle,
       card: pageCard(app.config.baseUrl, {
         title: event.name,
         description: place ? request.i18n.t('card.at', { when, place }) : when,

@@ -94,6 +94,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/events/:slug/phase', { preHandler: requireSignIn, schema: { params: EventSlugParams, body: PhaseBody } }, async (request, reply) => {
     const context = await organiserContext(request.params.slug, request.currentUser)
     await changePhase(db, context.event, request.body.phase, new Date())
+    await app.fediverse.eventPhaseChanged(context.event.id)
     // Publishing (or unpublishing) makes the grid appear or go on every open schedule page.
     await app.live.publish(liveTopic(context.event.id))
     reply.flash('event.phaseChanged', { phase: request.i18n.t(`events.phase.${request.body.phase}`) })
@@ -127,6 +128,7 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const approve = request.body.answer === 'approve'
     const changed = await decideEventListing(db, context.event.id, request.params.id, approve, new Date().toISOString())
     if (!changed) throw new NotFoundError('no meetup waiting for this event')
+    await app.fediverse.meetupChanged(request.params.id)
     reply.flash(approve ? 'manage.meetups.approved' : 'manage.meetups.declined')
     return reply.redirect(eventPath(context.event, '/manage#meetups'), 303)
   })

@@ -74,6 +74,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.startsAt <= new Date().toISOString()) return render(withError({}, meetupMessages, 'startsAt', { key: 'meetup.startsAt.past' }))
     const result = await createMeetup(db, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
+    await app.fediverse.meetupChanged(result.meetup.id)
     if (!flashRepeatedTime(request, reply, input)) reply.flash('meetup.created', { title: result.meetup.title })
     return reply.redirect(meetupPath(result.meetup), 303)
   })
@@ -186,6 +187,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const result = await editMeetup(db, meetup, input, request.currentUser!, new Date())
     if (!result.ok) return render(withError({}, meetupMessages, result.field, { key: result.key }))
+    await app.fediverse.meetupChanged(meetup.id)
     if (!flashRepeatedTime(request, reply, input)) reply.flash('meetup.saved')
     return reply.redirect(meetupPath(meetup), 303)
   })
@@ -248,6 +250,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('meetups/cancel', { meetup: toMeetupView(request.i18n.locale, meetup), values: { reason: request.body.reason ?? '' }, errors })
     }
     await cancelMeetup(db, meetup.id, new Date(), reason || null)
+    await app.fediverse.meetupChanged(meetup.id)
     reply.flash('meetup.cancelledFlash')
     return reply.redirect(meetupPath(meetup), 303)
   })
@@ -255,6 +258,7 @@ const meetupsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/meetups/:slug/uncancel', { preHandler: requireSignIn, schema: { params: MeetupSlugParams, body: Type.Object({ _csrf: CsrfField }) } }, async (request, reply) => {
     const { meetup } = await hostOnly(db, request.params.slug, request.currentUser)
     await uncancelMeetup(db, meetup.id, new Date())
+    await app.fediverse.meetupChanged(meetup.id)
     reply.flash('meetup.uncancelledFlash')
     return reply.redirect(meetupPath(meetup), 303)
   })

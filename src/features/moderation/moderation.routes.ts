@@ -75,6 +75,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('moderation/decide', detail(report, item, keptValues(request.body), errors))
     }
     await hideReported(db, request.currentUser!, report, item, request.body.reason.trim(), new Date())
+    if (item.kind === 'meetup') await app.fediverse.meetupChanged(item.id)
     await announce(item)
     reply.flash('moderation.hidden', { title: item.title })
     return reply.redirect('/moderation', 303)
@@ -83,6 +84,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/moderation/reports/:id/restore', { preHandler: requireSignIn, schema: { params: ReportIdParams, body: CsrfBody } }, async (request, reply) => {
     const { report, item } = await reportForModerator(db, request.currentUser!, request.params.id)
     await restoreReported(db, request.currentUser!, report, item, new Date())
+    if (item.kind === 'meetup') await app.fediverse.meetupChanged(item.id)
     await announce(item)
     reply.flash('moderation.restored', { title: item.title })
     return reply.redirect('/moderation', 303)

@@ -1867,4 +1867,14 @@ export const cy: Catalogue = {
   },
   'proposals.search.clear': 'Clirio’r chwilio',
   'proposals.sort.relevance': 'Y cyfatebiad gorau',
+  // ActivityPub (issue 21)
+  'federation.meetup.cancelledName': 'Wedi’i ganslo: {title}',
+  'federation.meetup.cancelledNote': 'Mae’r cyfarfod hwn wedi’i ganslo. Nid yw’n digwydd.',
+  'federation.meetup.when': '{when}, cyfarfod gan {community}',
+  'federation.meetup.link': 'Manylion ac atebion',
+  'federation.note.proposalsOpen': 'Mae {event} ar agor i gynigion sesiwn: cynigiwch eich un chi, neu pleidleisiwch dros y rhai yr hoffech eu gweld.',
+  'federation.note.schedulePublished': 'Mae’r amserlen ar gyfer {event} wedi’i chyhoeddi.',
+  'federation.follow.title': 'Dilyn o Mastodon',
+  'federation.follow.body': 'Gludwch hwn i flwch chwilio Mastodon, neu unrhyw ap Ffedifers arall, a’i ddilyn: bydd cyfarfodydd newydd a newidiadau iddynt yn ymddangos yn eich llinell amser.',
+  'federation.follow.handleLabel': 'Enw i’w ddilyn',
 }

@@ -1585,6 +1585,16 @@ export const en = {
   'proposals.search.matches': { zero: 'No proposals match “{q}”', one: '{count} proposal matches “{q}”', other: '{count} proposals match “{q}”' },
   'proposals.search.clear': 'Clear the search',
   'proposals.sort.relevance': 'Best match',
+  // ActivityPub (issue 21): what followers on Mastodon read, and the Follow box on the pages.
+  'federation.meetup.cancelledName': 'Cancelled: {title}',
+  'federation.meetup.cancelledNote': 'This meetup has been cancelled. It is not happening.',
+  'federation.meetup.when': '{when}, a meetup of {community}',
+  'federation.meetup.link': 'Details and replies',
+  'federation.note.proposalsOpen': '{event} is open for session proposals: pitch yours, or vote for the ones you want to see.',
+  'federation.note.schedulePublished': 'The schedule for {event} is published.',
+  'federation.follow.title': 'Follow from Mastodon',
+  'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups and changes to them appear in your timeline.',
+  'federation.follow.handleLabel': 'Handle to follow',
 } satisfies Record<string, Message>
 
 export type MessageKey = keyof typeof en

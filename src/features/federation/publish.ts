@@ -1,0 +1,105 @@
+// What followers of a community or a public event hear about its meetups. Called after the
+// change has committed (never inside the transaction), it compares the meetup with what each
+// actor last sent about it and sends what brings that actor's followers up to date: Create the
+// first time it is public there, Update on an edit, a cancellation (the Event says CANCELLED)
+// or its undoing, Delete when it is deleted, hidden by a moderator or moved out of the
+// community or event. Deliveries go through the queue: this only records and enqueues.
+import { Create, Delete, Event, Hashtag, Note, Tombstone, Update, type Activity, type Federation } from '@fedify/fedify'
+import { Temporal } from '@js-temporal/polyfill'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/database.js'
+import { communityActor, eventActor } from './actors.js'
+import { countFollowers, findCommunityById, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
+import { meetupSpeakers } from './meetup-audience.js'
+import { phaseNote } from './phase-notes.js'
+import { meetupEvent } from './meetup-objects.js'
+
+/** What each actor last sent about this object: a Create or Update leaves it live there. */
+async function lastSentByActor(db: Kysely<Database>, objectId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('federation_activities').select(['actor', 'type']).where('object_id', '=', objectId).orderBy('id').execute()
+  return new Map(rows.map((row) => [row.actor, row.type]))
+}
+
+export class Publisher {
+  constructor(
+    private readonly federation: Federation<void>,
+    private readonly db: Kysely<Database>,
+    private readonly baseUrl: string,
+  ) {}
+
+  private context() {
+    return this.federation.createContext(new URL(this.baseUrl), undefined)
+  }
+
+  /** Brings followers up to date with this meetup, whatever happened to it. */
+  async meetupChanged(meetupId: number): Promise<void> {
+    const ctx = this.context()
+    const objectId = ctx.getObjectUri(Event, { id: String(meetupId) })
+    const meetup = await findMeetupById(this.db, meetupId)
+    const speakers = await meetupSpeakers(this.db, meetup)
+    const previous = await lastSentByActor(this.db, objectId.href)
+    for (const [actor, type] of previous) {
+      if (type !== 'Delete' && !speakers.some((speaker) => speaker.actor === actor)) await this.send(actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }))
+    }
+    if (!meetup) return
+    for (const speaker of speakers) {
+      const live = previous.has(speaker.actor) && previous.get(speaker.actor) !== 'Delete'
+      const event = meetupEvent({ meetup, speaker, objectId, actorId: ctx.getActorUri(speaker.actor), followersId: ctx.getFollowersUri(speaker.actor), baseUrl: this.baseUrl })
+      await this.send(speaker.actor, live ? 'Update' : 'Create', objectId, event)
+    }
+  }
+
+  /**
+   * An event's phase changed: opening for proposals, or publishing its schedule, is news for
+   * the event's followers and its community's. Each is told once per event, however often
+   * organisers step the phase back and forth.
+   */
+  async eventPhaseChanged(eventId: number): Promise<void> {
+    const event = await findPublicEventById(this.db, eventId)
+    if (!event || (event.phase !== 'proposals' && event.phase !== 'published')) return
+    const ctx = this.context()
+    const objectId = new URL(`/ap/notes/event-${event.id}-${event.phase}`, this.baseUrl)
+    const community = event.community_id === null ? undefined : await findCommunityById(this.db, event.community_id)
+    const actors = [eventActor(event.id), ...(community ? [communityActor(community.id)] : [])]
+    const sent = await lastSentByActor(this.db, objectId.href)
+    for (const actor of actors) {
+      if (sent.has(actor)) continue
+      const hashtag = event.hashtag || community?.hashtag || ''
+      const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
+      const tagUrl = hashtag ? new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) : null
+      const content = phaseNote(event, this.baseUrl, tagUrl ? { hashtag, url: tagUrl } : null)
+      const note = new Note({
+        id: objectId,
+        attribution: ctx.getActorUri(actor),
+        content: content.html,
+        url: new URL(content.url, this.baseUrl),
+        tags: tagUrl ? [new Hashtag({ name: `#${hashtag}`, href: tagUrl })] : [],
+        published: Temporal.Now.instant(),
+        to: new URL('https://www.w3.org/ns/activitystreams#Public'),
+        cc: ctx.getFollowersUri(actor),
+      })
+      await this.send(actor, 'Create', objectId, note)
+    }
+  }
+
+  private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note): Promise<void> {
+    const ctx = this.context()
+    const actorId = ctx.getActorUri(actor)
+    const stamp = new Date()
+    // Unique per sending: a second Update of the same meetup is a new activity.
+    const id = new URL(`${objectId.href}#${type.toLowerCase()}-${stamp.getTime()}-${Math.random().toString(36).slice(2, 8)}`)
+    const values = { id, actor: actorId, object, to: new URL('https://www.w3.org/ns/activitystreams#Public'), cc: ctx.getFollowersUri(actor), published: Temporal.Instant.from(stamp.toISOString()) }
+    const activity: Activity = type === 'Create' ? new Create(values) : type === 'Update' ? new Update({ ...values, updated: values.published }) : new Delete(values)
+    await recordActivity(this.db, {
+      actor,
+      activity_id: id.href,
+      type,
+      object_id: objectId.href,
+      payload: JSON.stringify(await activity.toJsonLd({ format: 'compact', contextLoader: ctx.contextLoader })),
+      created_at: stamp.toISOString(),
+    })
+    // No followers, nothing to deliver: the outbox has it for whoever follows later.
+    if ((await countFollowers(this.db, actor)) === 0) return
+    await ctx.sendActivity({ identifier: actor }, 'followers', activity, { preferSharedInbox: true })
+  }
+}

@@ -1,0 +1,303 @@
+// ActivityPub (issue 21): a second server on the loopback interface (test/helpers/fediverse-peer.ts,
+// Fedify with real keys and HTTP signatures) follows a community and hears about its meetups.
+import assert from 'node:assert/strict'
+import net from 'node:net'
+import { test } from 'node:test'
+import { buildApp } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
+import { testConfig } from '../helpers/build-test-app.js'
+import { createCommunity, person } from '../helpers/communities.js'
+import { startPeer, type Peer } from '../helpers/fediverse-peer.js'
+import { createEvent, organiser, setPhase } from '../helpers/events.js'
+import { createMeetup, lunchForm } from '../helpers/meetups.js'
+
+type App = Awaited<ReturnType<typeof buildApp>>
+/** A JSON-LD document as received: the assertions below read it field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** The app on a real port of 127.0.0.1, its base URL that address, its queue quick. */
+async function listeningApp(t: { after: (fn: () => Promise<void>) => void }, overrides: Partial<Config> = {}): Promise<{ app: App; origin: string }> {
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const { config, drop } = await testConfig({ baseUrl: origin, port, allowPrivatePeers: true, federationWorker: true, ...overrides })
+  const app = await buildApp(config, { logger: process.env.AP_DEBUG ? { level: 'warn' } : false, federationQueue: { pollIntervalMs: 25 } })
+  await app.listen({ port, host: '127.0.0.1' })
+  t.after(async () => {
+    await app.close()
+    await drop()
+  })
+  return { app, origin }
+}
+
+async function getJson(url: string, accept = 'application/activity+json'): Promise<{ status: number; json: Doc }> {
+  const response = await fetch(url, { headers: { accept } })
+  const body = await response.text()
+  return { status: response.status, json: body.startsWith('{') ? (JSON.parse(body) as Doc) : {} }
+}
+
+/** iCalendar's status, however the JSON-LD was compacted (prefixed or full IRI). */
+function icalStatus(object: Doc): unknown {
+  return object['ical:status'] ?? object['http://www.w3.org/2002/12/cal/ical#status']
+}
+
+async function waitUntil<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (ok(value)) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+async function withPeer(t: { after: (fn: () => Promise<void>) => void }): Promise<Peer> {
+  const peer = await startPeer()
+  t.after(() => peer.close())
+  return peer
+}
+
+test('a community is a Group found by WebFinger as @hashtag@host, with NodeInfo beside it', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  const hostName = new URL(origin).host
+
+  const finger = await getJson(`${origin}/.well-known/webfinger?resource=${encodeURIComponent(`acct:lgovsm@${hostName}`)}`, 'application/jrd+json')
+  assert.equal(finger.status, 200)
+  assert.equal(finger.json.subject, `acct:lgovsm@${hostName}`)
+  const self = (finger.json.links as { rel: string; type?: string; href: string }[]).find((link) => link.rel === 'self')
+  assert.equal(self?.type, 'application/activity+json')
+  assert.equal(self?.href, `${origin}/ap/actors/c${community.id}`)
+  assert.equal((await getJson(`${origin}/.well-known/webfinger?resource=acct:nobody@${hostName}`, 'application/jrd+json')).status, 404)
+
+  const actor = await getJson(self!.href)
+  assert.equal(actor.status, 200)
+  assert.equal(actor.json.type, 'Group')
+  assert.equal(actor.json.preferredUsername, 'lgovsm')
+  assert.equal(actor.json.name, 'Local gov social media')
+  assert.match(actor.json.summary, /<strong>local government<\/strong>/)
+  assert.equal(actor.json.url, `${origin}/communities/${community.slug}`)
+  assert.equal(actor.json.inbox, `${self!.href}/inbox`)
+  assert.equal(actor.json.outbox, `${self!.href}/outbox`)
+  assert.equal(actor.json.followers, `${self!.href}/followers`)
+  assert.equal(actor.json.endpoints.sharedInbox, `${origin}/ap/inbox`)
+  assert.match(actor.json.publicKey.publicKeyPem, /^-----BEGIN PUBLIC KEY-----/)
+  assert.equal(actor.json.assertionMethod.length, 2, 'an RSA and an Ed25519 key')
+  const keys = await app.db.selectFrom('federation_keys').select(['algorithm']).execute()
+  assert.deepEqual(keys.map((k) => k.algorithm).sort(), ['Ed25519', 'RSASSA-PKCS1-v1_5'])
+  assert.doesNotMatch(JSON.stringify(actor.json), /"d":/, 'no private key part in the actor')
+  assert.equal((await getJson(`${origin}/ap/actors/c999`)).status, 404)
+  // Opened in a browser, the actor's address leads to the community page.
+  const browsed = await fetch(self!.href, { headers: { accept: 'text/html' }, redirect: 'manual' })
+  assert.equal(browsed.status, 303)
+  assert.equal(browsed.headers.get('location'), `/communities/${community.slug}`)
+
+  const wellKnown = await getJson(`${origin}/.well-known/nodeinfo`, 'application/json')
+  const nodeInfoUrl = (wellKnown.json.links as { href: string }[])[0]!.href
+  assert.equal(nodeInfoUrl, `${origin}/nodeinfo/2.1`)
+  const nodeInfo = await getJson(nodeInfoUrl, 'application/json')
+  assert.equal(nodeInfo.json.software.name, 'hashcamp')
+  assert.match(nodeInfo.json.software.version, /^\d+\.\d+\.\d+$/)
+  assert.deepEqual(nodeInfo.json.protocols, ['activitypub'])
+  assert.equal(nodeInfo.json.usage.users.total, 1)
+
+  // The community page says how to follow it from Mastodon, in English and in Welsh.
+  const page = await fetch(`${origin}/communities/${community.slug}`)
+  const html = await page.text()
+  assert.match(html, /<h2[^>]*>Follow from Mastodon<\/h2>/)
+  assert.match(html, new RegExp(`value="@lgovsm@${hostName.replaceAll('.', '\\.')}"`))
+  const welsh = await (await fetch(`${origin}/communities/${community.slug}`, { headers: { 'accept-language': 'cy' } })).text()
+  assert.match(welsh, /Dilyn o Mastodon/)
+})
+
+test('a follower on another server is accepted, and hears of a new meetup, an edit and a cancellation, until it unfollows', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  const actorUrl = `${origin}/ap/actors/c${community.id}`
+
+  const target = await peer.follow(actorUrl)
+  const accept = await peer.waitFor((a) => a.type === 'Accept')
+  assert.equal(accept.json.actor, actorUrl)
+  const followers = await app.db.selectFrom('federation_followers').selectAll().execute()
+  assert.equal(followers.length, 1)
+  assert.equal(followers[0]!.actor_id, peer.actorId.href)
+  assert.equal(followers[0]!.target_actor, `c${community.id}`)
+  const collection = await getJson(`${actorUrl}/followers`)
+  assert.equal(collection.json.totalItems, 1)
+
+  // A new meetup in the community: Create(Event).
+  assert.equal((await createMeetup(host, { communitySlug: community.slug, venueAddress: '1 High Street, Leeds' })).status, 303)
+  const meetup = await app.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
+  const create = await peer.waitFor((a) => a.type === 'Create')
+  assert.equal(create.json.actor, actorUrl)
+  const event = create.json.object as Doc
+  assert.equal(event.type, 'Event')
+  assert.equal(event.id, `${origin}/ap/meetups/${meetup.id}`)
+  assert.equal(event.name, 'Lunch on Saturday')
+  assert.equal(new Date(event.startTime).toISOString(), meetup.starts_at)
+  assert.equal(new Date(event.endTime).toISOString(), meetup.ends_at)
+  assert.equal(event.url, `${origin}/meetups/${meetup.slug}`)
+  assert.equal(event.location.type, 'Place')
+  assert.equal(event.location.name, 'The Café (demo), 1 High Street, Leeds')
+  assert.match(event.content, /#<span>lgovsm<\/span>/)
+  assert.match(event.content, new RegExp(`href="${origin}/meetups/${meetup.slug}"`))
+  assert.equal(icalStatus(event), 'CONFIRMED')
+  assert.ok((create.json.cc as string[] | string).includes(`${actorUrl}/followers`))
+  // The Event can be fetched at its id, as Mastodon does; there it says ical:status as Mobilizon does.
+  const fetched = await getJson(event.id)
+  assert.equal(fetched.json.name, 'Lunch on Saturday')
+  assert.equal(fetched.json['ical:status'], 'CONFIRMED')
+
+  // An edit: Update with the new title.
+  const edit = await host.submit(`/meetups/${meetup.slug}/edit`, `/meetups/${meetup.slug}/edit`, { ...lunchForm, title: 'Lunch on Sunday', slug: meetup.slug, communitySlug: community.slug })
+  assert.equal(edit.status, 303)
+  const update = await peer.waitFor((a) => a.type === 'Update')
+  assert.equal((update.json.object as Doc).name, 'Lunch on Sunday')
+
+  // A cancellation: an Update that says so.
+  assert.equal((await host.submit(`/meetups/${meetup.slug}/cancel`, `/meetups/${meetup.slug}/cancel`, { reason: 'Rain' })).status, 303)
+  const cancelled = await peer.waitFor((a) => a.type === 'Update' && icalStatus(a.json.object as Doc) === 'CANCELLED')
+  assert.equal((cancelled.json.object as Doc).name, 'Cancelled: Lunch on Sunday')
+
+  // The outbox lists what was sent, newest first.
+  const outbox = await getJson(`${actorUrl}/outbox`)
+  assert.equal(outbox.json.totalItems, 3)
+
+  // Undo(Follow): no longer a follower.
+  await peer.unfollow(target)
+  await waitUntil(() => app.db.selectFrom('federation_followers').selectAll().execute(), (rows) => rows.length === 0, 'the follower to be removed')
+})
+
+test('a deleted meetup is deleted on the follower’s server too', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  await createMeetup(host, { communitySlug: community.slug })
+  const meetup = await app.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
+  await peer.waitFor((a) => a.type === 'Create')
+  // Nobody has replied: its host may delete it.
+  const deleted = await host.submit(`/meetups/${meetup.slug}/delete`, `/meetups/${meetup.slug}/delete`, { confirm: 'yes' })
+  assert.equal(deleted.status, 303)
+  const del = await peer.waitFor((a) => a.type === 'Delete')
+  assert.equal((del.json.object as Doc).id, `${origin}/ap/meetups/${meetup.id}`)
+  assert.equal((del.json.object as Doc).type, 'Tombstone')
+  assert.equal((await getJson(`${origin}/ap/meetups/${meetup.id}`)).status, 404)
+})
+
+test('a meetup a moderator hides is deleted on the follower’s server, and comes back when restored', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  const member = await person(app, 'Mo')
+  await member.submit(`/communities/${community.slug}`, `/communities/${community.slug}/join`, {})
+  assert.equal((await createMeetup(member, { communitySlug: community.slug })).status, 303)
+  const meetup = await app.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
+  await peer.waitFor((a) => a.type === 'Create')
+
+  const reporter = await person(app, 'Bryn')
+  await reporter.get(`/report/meetup/${meetup.id}`)
+  assert.equal((await reporter.post(`/report/meetup/${meetup.id}`, { reason: 'Not a real picnic' })).status, 303)
+  const report = await app.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()
+  await host.get(`/moderation/reports/${report.id}`)
+  assert.equal((await host.post(`/moderation/reports/${report.id}/hide`, { reason: 'Picnics need a venue' })).status, 303)
+  const del = await peer.waitFor((a) => a.type === 'Delete')
+  assert.equal((del.json.object as Doc).id, `${origin}/ap/meetups/${meetup.id}`)
+  assert.equal((await getJson(`${origin}/ap/meetups/${meetup.id}`)).status, 404, 'a hidden meetup is not served either')
+
+  await host.get(`/moderation/reports/${report.id}`)
+  assert.equal((await host.post(`/moderation/reports/${report.id}/restore`, {})).status, 303)
+  await peer.waitFor((a) => a.type === 'Create' && peer.received.indexOf(a) > peer.received.indexOf(del))
+})
+
+test('a public event is a Group too, found by its slug, and its followers hear of the meetups listed on it and of its published schedule', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const admin = await person(app, 'Site Admin')
+  const org = await organiser(app, admin, 'Ola Organiser')
+  assert.equal((await createEvent(org)).status, 303)
+  const event = await app.db.selectFrom('events').selectAll().executeTakeFirstOrThrow()
+  const hostName = new URL(origin).host
+  const finger = (slug: string) => getJson(`${origin}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${slug}@${hostName}`)}`, 'application/jrd+json')
+  assert.equal((await finger(event.slug)).status, 404, 'a draft event is no actor')
+  assert.doesNotMatch(await (await fetch(`${origin}/events/${event.slug}`)).text(), /Follow from Mastodon/)
+
+  await setPhase(org, event.slug, 'proposals')
+  const self = ((await finger(event.slug)).json.links as { rel: string; href: string }[]).find((link) => link.rel === 'self')
+  assert.equal(self?.href, `${origin}/ap/actors/e${event.id}`)
+  const actor = await getJson(self!.href)
+  assert.equal(actor.json.type, 'Group')
+  assert.equal(actor.json.name, 'UKGovCamp 2027')
+  assert.equal(actor.json.url, `${origin}/events/${event.slug}`)
+  assert.match(await (await fetch(`${origin}/events/${event.slug}`)).text(), new RegExp(`value="@${event.slug}@${hostName.replaceAll('.', '\\.')}"`))
+
+  await peer.follow(self!.href)
+  await peer.waitFor((a) => a.type === 'Accept' && a.json.actor === self!.href)
+  // An organiser lists a meetup on it: listed at once, and sent by the event.
+  assert.equal((await createMeetup(org, { eventSlug: event.slug })).status, 303)
+  const create = await peer.waitFor((a) => a.type === 'Create')
+  assert.equal(create.json.actor, self!.href)
+  assert.equal((create.json.object as Doc).name, 'Lunch on Saturday')
+  assert.match((create.json.object as Doc).content, /#<span>ukgc27<\/span>/)
+
+  // Publishing the schedule is news: a Note, once, however often the phase steps back and forth.
+  await setPhase(org, event.slug, 'pitching', 'published', 'pitching', 'published')
+  const note = await peer.waitFor((a) => a.type === 'Create' && (a.json.object as Doc).type === 'Note')
+  assert.equal(note.json.actor, self!.href)
+  assert.match((note.json.object as Doc).content, /The schedule for UKGovCamp 2027 is published\./)
+  assert.match((note.json.object as Doc).content, new RegExp(`href="${origin}/events/${event.slug}/schedule"`))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal(peer.received.filter((a) => (a.json.object as Doc | undefined)?.type === 'Note').length, 1)
+})
+
+test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  const actorUrl = `${origin}/ap/actors/c${community.id}`
+  const body = JSON.stringify(peer.followJson(actorUrl))
+  const post = () => new Request(`${actorUrl}/inbox`, { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body })
+
+  const unsigned = await fetch(post())
+  assert.equal(unsigned.status, 401)
+  const forged = await fetch(await peer.signWithWrongKey(post()))
+  assert.equal(forged.status, 401)
+  // Given the queue time to run anything it might have taken in.
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal((await app.db.selectFrom('federation_followers').selectAll().execute()).length, 0)
+  assert.equal(peer.received.length, 0, 'no Accept went out')
+})
+
+test('with private peers not allowed, the app will not fetch from the loopback interface', async (t) => {
+  const { app, origin } = await listeningApp(t, { allowPrivatePeers: false })
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  // The peer's Follow is signed properly, but its key lives on 127.0.0.1: the app may not fetch it.
+  await assert.rejects(peer.follow(`${origin}/ap/actors/c${community.id}`))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal((await app.db.selectFrom('federation_followers').selectAll().execute()).length, 0)
+})
