@@ -24,6 +24,8 @@ export interface Fediverse {
   meetupsOfPersonChanged(userId: number): Promise<void>
   /** An event opened for proposals or published its schedule: its followers and its community's hear. */
   eventPhaseChanged(eventId: number): Promise<void>
+  /** A chat's topic was set, changed or cleared, or the chat skipped or moved: the community's followers hear. */
+  chatTopicChanged(communityId: number, chatDate: string): Promise<void>
 }
 
 declare module 'fastify' {
@@ -66,6 +68,13 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
           await publisher.eventPhaseChanged(eventId)
         } catch (error) {
           warn('could not queue the ActivityPub note for an event', error)
+        }
+      },
+      async chatTopicChanged(communityId: number, chatDate: string) {
+        try {
+          await publisher.chatTopicChanged(communityId, chatDate)
+        } catch (error) {
+          warn('could not queue the ActivityPub note for a chat', error)
         }
       },
     })

@@ -270,6 +270,42 @@ test('a public event is a Group too, found by its slug, and its followers hear o
   assert.equal(peer.received.filter((a) => (a.json.object as Doc | undefined)?.type === 'Note').length, 1)
 })
 
+test('followers hear the topic of an upcoming chat when the hosts choose it, change it or clear it', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  for (const title of ['Crisis comms', 'Video on a budget']) {
+    await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title, description: '' })
+  }
+  const ids = Object.fromEntries((await app.db.selectFrom('topics').select(['id', 'title']).execute()).map((r) => [r.title, r.id]))
+  const chats = await host.get('/communities/lgovsm/chats')
+  const next = /\/chats\/(\d{4}-\d{2}-\d{2})\/move/.exec(chats.html)![1]!
+  const notesAbout = (type: string) => peer.received.filter((a) => a.type === type && ((a.json.object as Doc | undefined)?.type === 'Note' || type === 'Delete'))
+
+  await host.post(`/communities/lgovsm/chats/${next}/topic`, { topicId: String(ids['Crisis comms']) })
+  const created = await peer.waitFor((a) => a.type === 'Create' && (a.json.object as Doc).type === 'Note')
+  const note = created.json.object as Doc
+  assert.equal(note.id, `${origin}/ap/notes/chat-${community.id}-${next}`)
+  assert.match(note.content, /#<span>lgovsm<\/span>/)
+  // The chat's day and time in the community's zone (Wednesdays at 20:00, London), then the topic.
+  assert.match(note.content, /Next chat: Wednesday, \d{1,2} \w+ \d{4}, 20:00 (Greenwich Mean Time|British Summer Time)\. Topic: Crisis comms/)
+  assert.match(note.content, new RegExp(`href="${origin}/communities/lgovsm/chats"`))
+
+  await host.post(`/communities/lgovsm/chats/${next}/topic`, { topicId: String(ids['Video on a budget']) })
+  const updated = await peer.waitFor((a) => a.type === 'Update' && (a.json.object as Doc).type === 'Note')
+  assert.match((updated.json.object as Doc).content, /Topic: Video on a budget/)
+
+  await host.post(`/communities/lgovsm/chats/${next}/topic`, { topicId: '' })
+  const deleted = await peer.waitFor((a) => a.type === 'Delete')
+  assert.equal(((deleted.json.object as Doc).id ?? deleted.json.object) as string, note.id)
+  assert.equal(notesAbout('Create').length, 1)
+  assert.equal(notesAbout('Update').length, 1)
+})
+
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)

@@ -85,6 +85,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const topic = await findTopicForChat(trx, context.community.id, request.params.date)
       if (topic) await updateTopic(trx, topic.id, { chat_date: null, updated_at: stamp })
     })
+    await app.fediverse.chatTopicChanged(context.community.id, request.params.date)
     reply.flash('chats.skipped')
     return reply.redirect(communityPath(context.community, '/chats'), 303)
   })
@@ -93,6 +94,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const context = await communityOr404(db, request.params.slug, request.currentUser)
     assertHost(context)
     await deleteException(db, context.community.id, request.params.date)
+    await app.fediverse.chatTopicChanged(context.community.id, request.params.date)
     reply.flash('chats.restored')
     return reply.redirect(communityPath(context.community, '/chats'), 303)
   })
@@ -141,6 +143,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         moved_to_time: body.newTime,
         created_at: new Date().toISOString(),
       })
+      await app.fediverse.chatTopicChanged(context.community.id, request.params.date)
       reply.flash('chats.moved')
       return reply.redirect(communityPath(context.community, '/chats'), 303)
     },
@@ -158,6 +161,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const stamp = new Date().toISOString()
     if (!request.body.topicId) {
       if (current) await updateTopic(db, current.id, { chat_date: null, updated_at: stamp })
+      await app.fediverse.chatTopicChanged(context.community.id, request.params.date)
       reply.flash('chats.topicCleared')
       return reply.redirect(back, 303)
     }
@@ -172,6 +176,7 @@ const chatsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
     }
+    await app.fediverse.chatTopicChanged(context.community.id, request.params.date)
     reply.flash('chats.topicSet', { title: topic.title })
     return reply.redirect(back, 303)
   })

@@ -12,6 +12,7 @@ import { communityActor, eventActor } from './actors.js'
 import { countFollowers, findCommunityById, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
 import { meetupSpeakers } from './meetup-audience.js'
 import { phaseNote } from './phase-notes.js'
+import { chatTopicNote, findChatWithTopic } from './chat-notes.js'
 import { meetupEvent } from './meetup-objects.js'
 
 /** What each actor last sent about this object: a Create or Update leaves it live there. */
@@ -80,6 +81,39 @@ export class Publisher {
       })
       await this.send(actor, 'Create', objectId, note)
     }
+  }
+
+  /**
+   * A host gave an upcoming chat its topic, changed it or cleared it: the community's followers
+   * hear it as a Note (Create, then Update, or Delete when cleared or the chat is skipped).
+   * Chats already over are history, not news: nothing is sent for them.
+   */
+  async chatTopicChanged(communityId: number, chatDate: string): Promise<void> {
+    const community = await findCommunityById(this.db, communityId)
+    if (!community) return
+    const actor = communityActor(communityId)
+    const ctx = this.context()
+    const objectId = new URL(`/ap/notes/chat-${communityId}-${chatDate}`, this.baseUrl)
+    const live = ((await lastSentByActor(this.db, objectId.href)).get(actor) ?? 'Delete') !== 'Delete'
+    const chat = await findChatWithTopic(this.db, community, chatDate)
+    if (chat && chat.start.getTime() < Date.now()) return
+    if (!chat || !chat.topic) {
+      if (live) await this.send(actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }))
+      return
+    }
+    const tagUrl = new URL(`/tags/${encodeURIComponent(community.hashtag_key)}`, this.baseUrl)
+    const content = chatTopicNote(community, { start: chat.start, topic: chat.topic }, this.baseUrl, tagUrl)
+    const note = new Note({
+      id: objectId,
+      attribution: ctx.getActorUri(actor),
+      content: content.html,
+      url: new URL(content.url, this.baseUrl),
+      tags: [new Hashtag({ name: `#${community.hashtag}`, href: tagUrl })],
+      published: Temporal.Now.instant(),
+      to: new URL('https://www.w3.org/ns/activitystreams#Public'),
+      cc: ctx.getFollowersUri(actor),
+    })
+    await this.send(actor, live ? 'Update' : 'Create', objectId, note)
   }
 
   private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note): Promise<void> {

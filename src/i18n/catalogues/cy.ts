@@ -1874,6 +1874,7 @@ export const cy: Catalogue = {
   'federation.meetup.link': 'Manylion ac atebion',
   'federation.note.proposalsOpen': 'Mae {event} ar agor i gynigion sesiwn: cynigiwch eich un chi, neu pleidleisiwch dros y rhai yr hoffech eu gweld.',
   'federation.note.schedulePublished': 'Mae’r amserlen ar gyfer {event} wedi’i chyhoeddi.',
+  'federation.note.chatTopic': 'Y sgwrs nesaf: {when}. Pwnc: {topic}',
   'federation.follow.title': 'Dilyn o Mastodon',
   'federation.follow.body': 'Gludwch hwn i flwch chwilio Mastodon, neu unrhyw ap Ffedifers arall, a’i ddilyn: bydd cyfarfodydd newydd a newidiadau iddynt yn ymddangos yn eich llinell amser.',
   'federation.follow.handleLabel': 'Enw i’w ddilyn',

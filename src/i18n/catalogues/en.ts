@@ -1592,6 +1592,7 @@ export const en = {
   'federation.meetup.link': 'Details and replies',
   'federation.note.proposalsOpen': '{event} is open for session proposals: pitch yours, or vote for the ones you want to see.',
   'federation.note.schedulePublished': 'The schedule for {event} is published.',
+  'federation.note.chatTopic': 'Next chat: {when}. Topic: {topic}',
   'federation.follow.title': 'Follow from Mastodon',
   'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups and changes to them appear in your timeline.',
   'federation.follow.handleLabel': 'Handle to follow',
