@@ -1876,6 +1876,6 @@ export const cy: Catalogue = {
   'federation.note.schedulePublished': 'Mae’r amserlen ar gyfer {event} wedi’i chyhoeddi.',
   'federation.note.chatTopic': 'Y sgwrs nesaf: {when}. Pwnc: {topic}',
   'federation.follow.title': 'Dilyn o Mastodon',
-  'federation.follow.body': 'Gludwch hwn i flwch chwilio Mastodon, neu unrhyw ap Ffedifers arall, a’i ddilyn: bydd cyfarfodydd newydd a newidiadau iddynt yn ymddangos yn eich llinell amser.',
+  'federation.follow.body': 'Gludwch hwn i flwch chwilio Mastodon, neu unrhyw ap Ffedifers arall, a’i ddilyn: bydd cyfarfodydd newydd, pynciau sgwrs a newyddion digwyddiadau yn ymddangos yn eich llinell amser.',
   'federation.follow.handleLabel': 'Enw i’w ddilyn',
 }

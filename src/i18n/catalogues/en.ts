@@ -1594,7 +1594,7 @@ export const en = {
   'federation.note.schedulePublished': 'The schedule for {event} is published.',
   'federation.note.chatTopic': 'Next chat: {when}. Topic: {topic}',
   'federation.follow.title': 'Follow from Mastodon',
-  'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups and changes to them appear in your timeline.',
+  'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups, chat topics and event news appear in your timeline.',
   'federation.follow.handleLabel': 'Handle to follow',
 } satisfies Record<string, Message>
 
