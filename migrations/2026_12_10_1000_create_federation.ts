@@ -60,6 +60,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('federation_activities_actor_idx').on('federation_activities').columns(['actor', 'id']).execute()
+  // What was last sent about one meetup or note, by each actor: found by the object's id.
+  await db.schema.createIndex('federation_activities_object_idx').on('federation_activities').columns(['object_id', 'id']).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

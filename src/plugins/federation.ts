@@ -26,6 +26,8 @@ export interface Fediverse {
   eventPhaseChanged(eventId: number): Promise<void>
   /** A chat's topic was set, changed or cleared, or the chat skipped or moved: the community's followers hear. */
   chatTopicChanged(communityId: number, chatDate: string): Promise<void>
+  /** A published schedule changed: the event's followers get the changelog lines not yet sent. */
+  scheduleChanged(eventId: number): Promise<void>
 }
 
 declare module 'fastify' {
@@ -75,6 +77,13 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
           await publisher.chatTopicChanged(communityId, chatDate)
         } catch (error) {
           warn('could not queue the ActivityPub note for a chat', error)
+        }
+      },
+      async scheduleChanged(eventId: number) {
+        try {
+          await publisher.scheduleChanged(eventId)
+        } catch (error) {
+          warn('could not queue the ActivityPub note for a schedule change', error)
         }
       },
     })

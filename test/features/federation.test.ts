@@ -8,7 +8,8 @@ import type { Config } from '../../src/config.js'
 import { testConfig } from '../helpers/build-test-app.js'
 import { createCommunity, person } from '../helpers/communities.js'
 import { startPeer, type Peer } from '../helpers/fediverse-peer.js'
-import { createEvent, organiser, setPhase } from '../helpers/events.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
+import { campWithRooms, gridIds, place } from '../helpers/schedule.js'
 import { createMeetup, lunchForm } from '../helpers/meetups.js'
 
 type App = Awaited<ReturnType<typeof buildApp>>
@@ -304,6 +305,41 @@ test('followers hear the topic of an upcoming chat when the hosts choose it, cha
   assert.equal(((deleted.json.object as Doc).id ?? deleted.json.object) as string, note.id)
   assert.equal(notesAbout('Create').length, 1)
   assert.equal(notesAbout('Update').length, 1)
+})
+
+test('once the schedule is published, its followers hear each change in the changelog’s words, and never the same change twice', async (t) => {
+  const { app, origin } = await listeningApp(t)
+  const peer = await withPeer(t)
+  const { org, slug } = await campWithRooms(app, [{ name: 'Hall' }, { name: 'Snug' }])
+  const event = await app.db.selectFrom('events').selectAll().executeTakeFirstOrThrow()
+  const alt = await propose(org, slug, 'Alt text that helps')
+  const plain = await propose(org, slug, 'Plain English')
+  const { rooms, sessionSlots } = await gridIds(app, slug)
+  await place(org, slug, alt, sessionSlots[0]!, rooms.Hall!)
+  await place(org, slug, plain, sessionSlots[0]!, rooms.Snug!)
+  await peer.follow(`${origin}/ap/actors/e${event.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  await setPhase(org, slug, 'pitching', 'published')
+  await peer.waitFor((a) => a.type === 'Create' && /is published/.test((a.json.object as Doc).content ?? ''))
+
+  // Before publishing, placing sessions was not news; after it, a move and a cancellation are.
+  await place(org, slug, alt, sessionSlots[2]!, rooms.Hall!)
+  const moved = await peer.waitFor((a) => a.type === 'Create' && /Changes to the schedule/.test((a.json.object as Doc).content ?? ''))
+  assert.equal(moved.json.actor, `${origin}/ap/actors/e${event.id}`)
+  assert.match((moved.json.object as Doc).content, /“Alt text that helps” moved from Hall, 10:00 to Hall, 12:00/)
+  assert.match((moved.json.object as Doc).content, new RegExp(`href="${origin}/events/${slug}/schedule"`))
+
+  await org.get(`/events/${slug}/schedule/edit`)
+  await org.post(`/events/${slug}/schedule/unassign`, { proposal: String(plain) })
+  const cancelled = await peer.waitFor((a) => a.type === 'Create' && /cancelled \(was Snug, 10:00\)/.test((a.json.object as Doc).content ?? ''))
+  // Each Note carries only what the last one did not.
+  assert.doesNotMatch((cancelled.json.object as Doc).content, /moved from Hall/)
+  const changeNotes = () => peer.received.filter((a) => a.type === 'Create' && /Changes to the schedule/.test((a.json.object as Doc).content ?? ''))
+  assert.equal(changeNotes().length, 2)
+  // A grid change that records nothing (pinning) sends nothing.
+  await org.post(`/events/${slug}/schedule/pin`, { proposal: String(alt), pinned: '1' })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  assert.equal(changeNotes().length, 2)
 })
 
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {

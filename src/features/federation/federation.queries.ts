@@ -1,6 +1,6 @@
 // Our actors' keys, their remote followers and what they sent. Kysely only, db first.
 import type { Kysely } from 'kysely'
-import type { CommunityRow, Database, EventRow, FederationFollowerRow, MeetupRow } from '../../db/database.js'
+import type { CommunityRow, Database, EventRow, FederationFollowerRow, MeetupRow, ScheduleChangeRow } from '../../db/database.js'
 
 export interface StoredKeyPair {
   algorithm: string
@@ -102,4 +102,24 @@ export async function findPublicEventById(db: Kysely<Database>, id: number): Pro
 
 export async function findPublicEventBySlug(db: Kysely<Database>, slug: string): Promise<Pick<EventRow, 'id'> | undefined> {
   return db.selectFrom('events').select('id').where('slug', '=', slug).where('phase', '!=', 'draft').executeTakeFirst()
+}
+
+/** The last schedule-change Note an event's actor sent: the id of the change it ended with. */
+export async function lastScheduleNote(db: Kysely<Database>, actor: string, prefix: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('federation_activities')
+    .select('object_id')
+    .where('actor', '=', actor)
+    .where('object_id', 'like', `${prefix}%`)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? Number(row.object_id.slice(prefix.length)) : null
+}
+
+/** An event's changelog after a change id (and, when given, since a time), oldest first. */
+export async function scheduleChangesAfter(db: Kysely<Database>, eventId: number, afterId: number, since: string | null): Promise<ScheduleChangeRow[]> {
+  let query = db.selectFrom('schedule_changes').selectAll().where('event_id', '=', eventId).where('id', '>', afterId)
+  if (since) query = query.where('created_at', '>=', since)
+  return query.orderBy('id').execute()
 }

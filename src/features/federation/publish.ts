@@ -9,10 +9,11 @@ import { Temporal } from '@js-temporal/polyfill'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/database.js'
 import { communityActor, eventActor } from './actors.js'
-import { countFollowers, findCommunityById, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
+import { countFollowers, findCommunityById, lastScheduleNote, scheduleChangesAfter, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
 import { meetupSpeakers } from './meetup-audience.js'
 import { phaseNote } from './phase-notes.js'
 import { chatTopicNote, findChatWithTopic } from './chat-notes.js'
+import { scheduleChangesNote } from './schedule-notes.js'
 import { meetupEvent } from './meetup-objects.js'
 
 /** What each actor last sent about this object: a Create or Update leaves it live there. */
@@ -114,6 +115,41 @@ export class Publisher {
       cc: ctx.getFollowersUri(actor),
     })
     await this.send(actor, live ? 'Update' : 'Create', objectId, note)
+  }
+
+  /**
+   * A published schedule changed (sessions added, moved, retimed, cancelled): the event's
+   * followers get the changelog's lines since the last such Note, in one Note. Callers may
+   * call this after any grid change; changes already sent are never sent again.
+   */
+  async scheduleChanged(eventId: number): Promise<void> {
+    const event = await findPublicEventById(this.db, eventId)
+    if (!event || event.phase !== 'published') return
+    const actor = eventActor(event.id)
+    const prefix = new URL(`/ap/notes/schedule-${event.id}-`, this.baseUrl).href
+    const lastSent = await lastScheduleNote(this.db, actor, prefix)
+    // The first Note after federation is switched on: only fresh changes, never an old backlog.
+    const since = lastSent === null ? new Date(Date.now() - 10 * 60_000).toISOString() : null
+    const changes = await scheduleChangesAfter(this.db, event.id, lastSent ?? 0, since)
+    if (!changes.length) return
+    const community = event.community_id === null ? undefined : await findCommunityById(this.db, event.community_id)
+    const hashtag = event.hashtag || community?.hashtag || ''
+    const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
+    const tagUrl = hashtag ? new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) : null
+    const content = scheduleChangesNote(event, changes, this.baseUrl, tagUrl ? { hashtag, url: tagUrl } : null)
+    const ctx = this.context()
+    const objectId = new URL(`${prefix}${changes[changes.length - 1]!.id}`)
+    const note = new Note({
+      id: objectId,
+      attribution: ctx.getActorUri(actor),
+      content: content.html,
+      url: new URL(content.url, this.baseUrl),
+      tags: tagUrl ? [new Hashtag({ name: `#${hashtag}`, href: tagUrl })] : [],
+      published: Temporal.Now.instant(),
+      to: new URL('https://www.w3.org/ns/activitystreams#Public'),
+      cc: ctx.getFollowersUri(actor),
+    })
+    await this.send(actor, 'Create', objectId, note)
   }
 
   private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note): Promise<void> {

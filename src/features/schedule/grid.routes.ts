@@ -68,6 +68,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const placement = { proposalId: posted(proposal), slotId: posted(slot), roomId: posted(room), expected: expected === '' ? null : posted(expected) }
     const placed = await placeSession(db, event, placement, new Date())
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('schedule.placed', { title: placed.title })
     return reply.redirect(back(event.slug, `#cell-${slot}-${room}`), 303)
   })
@@ -77,6 +78,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const proposalId = posted(request.body.proposal)
     const removed = await unassignSession(db, event, proposalId, new Date())
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     // Where it was rides along with the message: the editor turns it into an Undo button.
     reply.flash(isSchedulePublished(event) ? 'schedule.cancelled' : 'schedule.unassigned', { title: removed.title, undoProposal: proposalId, undoSlot: removed.slotId, undoRoom: removed.roomId })
     return reply.redirect(back(event.slug, '#editor'), 303)
@@ -88,6 +90,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { proposal, slot, room } = request.body
     const restored = await placeSession(db, event, { proposalId: posted(proposal), slotId: posted(slot), roomId: posted(room), expected: null }, new Date(), 'restore')
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('schedule.restored', { title: restored.title })
     return reply.redirect(back(event.slug, `#cell-${slot}-${room}`), 303)
   })
@@ -117,6 +120,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     })
     const changed = await acceptDraft(db, app.dialect, event, request.body.basis, placements, new Date())
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('schedule.auto.accepted', { count: changed })
     return reply.redirect(back(event.slug), 303)
   })
@@ -125,6 +129,7 @@ const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
     await pinSession(db, event, posted(request.body.proposal), request.body.pinned === '1', new Date())
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     return reply.redirect(back(event.slug, `#session-${request.body.proposal}`), 303)
   })
 }

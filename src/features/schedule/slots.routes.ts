@@ -61,6 +61,7 @@ const slotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('schedule/slots', await slotsPage(request.i18n, event, { slot: { values: keptValues(request.body), errors: allErrors } }))
     }
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('slots.added', { count: 1 })
     return reply.redirect(eventPath(event, '/slots'), 303)
   })
@@ -77,6 +78,7 @@ const slotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('schedule/slots', await slotsPage(request.i18n, event, { plan: { values: keptValues(request.body), errors: allErrors } }))
     }
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('slots.added', { count: result.count })
     return reply.redirect(eventPath(event, '/slots'), 303)
   })
@@ -100,6 +102,7 @@ const slotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(400).viewAsync('schedule/slot-edit', { event: toEventHeader(request.i18n.locale, event), slot, values: keptValues(request.body), errors: allErrors, kinds: SLOT_KINDS })
     }
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('slots.saved')
     return reply.redirect(eventPath(event, '/slots'), 303)
   })
@@ -108,6 +111,7 @@ const slotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { event } = await scheduleDesk(db, request.params.slug, request.currentUser, true)
     await removeSlot(db, event, request.params.id)
     await app.live.publish(liveTopic(event.id))
+    await app.fediverse.scheduleChanged(event.id)
     reply.flash('slots.removed')
     return reply.redirect(eventPath(event, '/slots'), 303)
   })

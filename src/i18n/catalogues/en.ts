@@ -1593,6 +1593,8 @@ export const en = {
   'federation.note.proposalsOpen': '{event} is open for session proposals: pitch yours, or vote for the ones you want to see.',
   'federation.note.schedulePublished': 'The schedule for {event} is published.',
   'federation.note.chatTopic': 'Next chat: {when}. Topic: {topic}',
+  'federation.note.scheduleChanged': 'Changes to the schedule for {event}:',
+  'federation.note.moreChanges': { one: '…and {count} more change.', other: '…and {count} more changes.' },
   'federation.follow.title': 'Follow from Mastodon',
   'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups, chat topics and event news appear in your timeline.',
   'federation.follow.handleLabel': 'Handle to follow',
