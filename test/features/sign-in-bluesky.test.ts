@@ -186,6 +186,31 @@ describe('sign in with Bluesky', () => {
     assert.equal(replay.status, 400)
   })
 
+  test('a PKCE verifier that does not match, or a server gone by the callback, ends on a clear page; nobody is signed in', async (t) => {
+    const { app, atproto } = await world(t)
+    const before = await userCount(app)
+    const browser = new Browser(app)
+    await browser.get('/sign-in/bluesky')
+    const started = await browser.post('/sign-in/bluesky', { handle: 'ann.test' })
+    const back = new URL((await fetch(started.location!, { redirect: 'manual' })).headers.get('location')!)
+    // The verifier kept with the attempt is not the one the challenge was made from.
+    await app.db.updateTable('oauth_attempts').set({ code_verifier: 'x'.repeat(43) }).execute()
+    const mismatch = await browser.get(back.pathname + back.search)
+    assert.equal(mismatch.status, 400)
+    assert.match(mismatch.html, /did not accept the sign-in/)
+    assert.ok(atproto.tokenErrors.includes('invalid_grant'), 'the server refused the code')
+
+    await browser.get('/sign-in/bluesky')
+    const again = await browser.post('/sign-in/bluesky', { handle: 'ann.test' })
+    const backAgain = new URL((await fetch(again.location!, { redirect: 'manual' })).headers.get('location')!)
+    await atproto.close()
+    const gone = await browser.get(backAgain.pathname + backAgain.search)
+    assert.equal(gone.status, 502)
+    assert.match(gone.html, /We could not reach 127\.0\.0\.1/)
+    assert.equal(await userCount(app), before)
+    assert.doesNotMatch((await browser.get('/')).html, /Sign out/)
+  })
+
   test('a server that vouches for another account than the one named is not believed', async (t) => {
     const { app, atproto } = await world(t)
     atproto.subOverride = atproto.accounts[1]!.did
