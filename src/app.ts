@@ -7,6 +7,7 @@ import { EarlyAnswers, serverWithEarlyAnswers } from './lib/early-answers.js'
 import type { WorkerOptions } from './features/notices/outbox-worker.js'
 import type { QueueOptions } from './features/federation/message-queue.js'
 import federationRoutes from './features/federation/federation.routes.js'
+import remoteFollowRoutes from './features/federation/remote-follow.routes.js'
 import accountsRoutes from './features/accounts/accounts.routes.js'
 import recoveryRoutes from './features/accounts/recovery.routes.js'
 import accountSettingsRoutes from './features/accounts/account-settings.routes.js'
@@ -163,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(moderationRoutes)
   await app.register(shareRoutes)
   await app.register(tagsRoutes)
+  await app.register(remoteFollowRoutes)
   await app.register(federationRoutes)
 
   await app.ready()

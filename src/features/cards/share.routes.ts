@@ -14,7 +14,8 @@ const ShareQuery = Type.Object({ text: Type.String({ maxLength: 1000 }), change:
 const ServerBody = Type.Object({ server: Type.String({ minLength: 1, maxLength: 253 }), text: Type.String({ maxLength: 1000 }), _csrf: CsrfField })
 const serverMessages: FieldMessages = { server: { default: 'share.mastodon.server.invalid' } }
 
-function normaliseServer(raw: string): string | null {
+/** The host of a Mastodon server from what people type: a host, a URL, or a full handle. */
+export function normaliseServer(raw: string): string | null {
   const host = raw.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^@?[^@]*@/, '').toLowerCase()
   return new RegExp(SERVER_PATTERN).test(host) ? host : null
 }

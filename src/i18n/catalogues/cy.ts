@@ -1887,4 +1887,10 @@ export const cy: Catalogue = {
   'federation.follow.title': 'Dilyn o Mastodon',
   'federation.follow.body': 'Gludwch hwn i flwch chwilio Mastodon, neu unrhyw ap Ffedifers arall, a’i ddilyn: bydd cyfarfodydd newydd, pynciau sgwrs a newyddion digwyddiadau yn ymddangos yn eich llinell amser.',
   'federation.follow.handleLabel': 'Enw i’w ddilyn',
+  'federation.follow.fromMyServer': 'Dilyn o fy ngweinydd Mastodon',
+  'federation.remoteFollow.title': 'Dilyn {handle} o Mastodon',
+  'federation.remoteFollow.intro': 'Ar ba weinydd Mastodon mae eich cyfrif? Byddwn yn eich anfon yno i gadarnhau’r dilyn, ac yn cofio eich gweinydd ar y ddyfais hon.',
+  'federation.remoteFollow.server.invalid': 'Rhowch eich gweinydd, fel mastodon.social',
+  'federation.remoteFollow.submit': 'Ewch i fy ngweinydd',
+  'federation.remoteFollow.orCopy': 'Neu gludwch yr enw hwn i flwch chwilio eich ap:',
 }

@@ -1598,6 +1598,12 @@ export const en = {
   'federation.follow.title': 'Follow from Mastodon',
   'federation.follow.body': 'Paste this into the search box of Mastodon, or any other Fediverse app, and follow it: new meetups, chat topics and event news appear in your timeline.',
   'federation.follow.handleLabel': 'Handle to follow',
+  'federation.follow.fromMyServer': 'Follow from my Mastodon server',
+  'federation.remoteFollow.title': 'Follow {handle} from Mastodon',
+  'federation.remoteFollow.intro': 'Which Mastodon server is your account on? We will send you there to confirm the follow, and remember your server on this device.',
+  'federation.remoteFollow.server.invalid': 'Enter your server, like mastodon.social',
+  'federation.remoteFollow.submit': 'Go to my server',
+  'federation.remoteFollow.orCopy': 'Or paste this handle into your app’s search box:',
 } satisfies Record<string, Message>
 
 export type MessageKey = keyof typeof en
