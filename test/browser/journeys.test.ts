@@ -188,12 +188,18 @@ test('"Copy link" appears only where it works: hidden without JavaScript, and co
       const copy = page.getByRole('button', { name: 'Copy link' })
       if (!javaScript) {
         assert.equal(await copy.count(), 0, `${path}: no Copy link button without JavaScript`)
+        assert.equal(await page.getByRole('button', { name: 'Copy handle' }).count(), 0, `${path}: no Copy handle button without JavaScript`)
         continue
       }
       assert.ok((await copy.count()) >= 1, `${path}: Copy link is offered with JavaScript`)
       await copy.first().click()
       const copied = await page.evaluate(() => navigator.clipboard.readText())
       assert.match(copied, /^http/, `${path}: a link was copied`)
+      if (path.startsWith('/communities/')) {
+        // The handle to follow from Mastodon has its own button, named for what it copies.
+        await page.getByRole('button', { name: 'Copy handle' }).click()
+        assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^@lgovsm@[\w.:-]+$/)
+      }
     }
     await context.close()
   }

@@ -321,10 +321,34 @@ test('once the schedule is published, its followers hear each change in the chan
   await peer.waitFor((a) => a.type === 'Accept')
   await setPhase(org, slug, 'pitching', 'published')
   await peer.waitFor((a) => a.type === 'Create' && /is published/.test((a.json.object as Doc).content ?? ''))
+  // Each session on the grid is an Event of its own, as Mobilizon shows an event's programme.
+  const sessionEvents = () => peer.received.filter((a) => (a.json.object as Doc | undefined)?.type === 'Event')
+  await waitUntil(async () => sessionEvents().length, (n) => n === 2, 'two session Events')
+  const altEvent = sessionEvents().find((a) => (a.json.object as Doc).name === 'Alt text that helps')!
+  assert.equal(altEvent.type, 'Create')
+  const altObject = altEvent.json.object as Doc
+  assert.equal(altObject.id, `${origin}/ap/sessions/${alt}`)
+  assert.equal(altObject.url, `${origin}/events/${slug}/proposals/${alt}`)
+  assert.equal(altObject.location.name, `Hall, ${event.venue_name}`)
+  assert.equal(icalStatus(altObject), 'CONFIRMED')
+  const slotsById = new Map((await app.db.selectFrom('slots').select(['id', 'starts_at', 'ends_at']).execute()).map((row) => [row.id, row]))
+  assert.equal(new Date(altObject.startTime).toISOString(), slotsById.get(sessionSlots[0]!)!.starts_at)
+  // Fetched at its id by a Fediverse server it is the same Event; a browser is sent to the page.
+  const fetched = await getJson(altObject.id)
+  assert.equal(fetched.status, 200)
+  assert.equal(fetched.json.name, 'Alt text that helps')
+  assert.equal(fetched.json['ical:status'], 'CONFIRMED')
+  const inBrowser = await fetch(altObject.id, { redirect: 'manual', headers: { accept: 'text/html' } })
+  assert.equal(inBrowser.status, 303)
+  assert.equal(inBrowser.headers.get('location'), `/events/${slug}/proposals/${alt}`)
+  assert.equal((await getJson(`${origin}/ap/sessions/999999`)).status, 404)
 
   // Before publishing, placing sessions was not news; after it, a move and a cancellation are.
   await place(org, slug, alt, sessionSlots[2]!, rooms.Hall!)
   const moved = await peer.waitFor((a) => a.type === 'Create' && /Changes to the schedule/.test((a.json.object as Doc).content ?? ''))
+  // The session's Event is updated to its new time (an edit of the post Mastodon already has).
+  const altUpdate = await peer.waitFor((a) => a.type === 'Update' && (a.json.object as Doc).id === altObject.id)
+  assert.equal(new Date((altUpdate.json.object as Doc).startTime).toISOString(), slotsById.get(sessionSlots[2]!)!.starts_at)
   assert.equal(moved.json.actor, `${origin}/ap/actors/e${event.id}`)
   assert.match((moved.json.object as Doc).content, /“Alt text that helps” moved from Hall, 10:00 to Hall, 12:00/)
   assert.match((moved.json.object as Doc).content, new RegExp(`href="${origin}/events/${slug}/schedule"`))
@@ -332,6 +356,9 @@ test('once the schedule is published, its followers hear each change in the chan
   await org.get(`/events/${slug}/schedule/edit`)
   await org.post(`/events/${slug}/schedule/unassign`, { proposal: String(plain) })
   const cancelled = await peer.waitFor((a) => a.type === 'Create' && /cancelled \(was Snug, 10:00\)/.test((a.json.object as Doc).content ?? ''))
+  const plainCancelled = await peer.waitFor((a) => a.type === 'Update' && (a.json.object as Doc).id === `${origin}/ap/sessions/${plain}`)
+  assert.equal(icalStatus(plainCancelled.json.object as Doc), 'CANCELLED')
+  assert.match((plainCancelled.json.object as Doc).name, /^Cancelled: Plain English/)
   // Each Note carries only what the last one did not.
   assert.doesNotMatch((cancelled.json.object as Doc).content, /moved from Hall/)
   const changeNotes = () => peer.received.filter((a) => a.type === 'Create' && /Changes to the schedule/.test((a.json.object as Doc).content ?? ''))

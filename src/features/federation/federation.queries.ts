@@ -123,3 +123,10 @@ export async function scheduleChangesAfter(db: Kysely<Database>, eventId: number
   if (since) query = query.where('created_at', '>=', since)
   return query.orderBy('id').execute()
 }
+
+/** What one actor last sent about each of these objects (Create, Update or Delete), in one query. */
+export async function lastSentAbout(db: Kysely<Database>, actor: string, objectIds: string[]): Promise<Map<string, string>> {
+  if (!objectIds.length) return new Map()
+  const rows = await db.selectFrom('federation_activities').select(['object_id', 'type']).where('actor', '=', actor).where('object_id', 'in', objectIds).orderBy('id').execute()
+  return new Map(rows.map((row) => [row.object_id, row.type]))
+}

@@ -49,6 +49,11 @@ async function pageFor(db: Kysely<Database>, pathname: string): Promise<string |
   return null
 }
 
+async function sessionPage(db: Kysely<Database>, proposalId: number): Promise<string | null> {
+  const row = await db.selectFrom('proposals as p').innerJoin('events as e', 'e.id', 'p.event_id').select(['e.slug']).where('p.id', '=', proposalId).executeTakeFirst()
+  return row ? `/events/${encodeURIComponent(row.slug)}/proposals/${proposalId}` : null
+}
+
 export default async function federationRoutes(app: FastifyInstance): Promise<void> {
   const { baseUrl } = app.config
   // Only in this plugin's routes: the raw bytes, for Fedify to check the digest.
@@ -70,6 +75,19 @@ export default async function federationRoutes(app: FastifyInstance): Promise<vo
   app.get('/.well-known/webfinger', handle)
   app.get('/.well-known/nodeinfo', handle)
   app.get('/nodeinfo/2.1', handle)
+  // Sessions are Events too, but Fedify takes one object path per class (meetups have Event's):
+  // this route serves them, as JSON-LD to Fediverse servers and as a redirect to the page otherwise.
+  app.get('/ap/sessions/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const id = /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : null
+    const document = id === null || id > 2_147_483_647 ? null : await app.fediverse.publisher.sessionDocument(id)
+    reply.header('vary', 'Accept')
+    if (!ACTIVITY_TYPES.test(String(request.headers.accept ?? ''))) {
+      const page = document ? await sessionPage(app.db, id!) : null
+      return page ? reply.redirect(page, 303) : reply.callNotFound()
+    }
+    if (!document) return reply.code(404).type('application/json').send({ error: 'not found' })
+    return reply.type('application/activity+json').send(JSON.stringify(document))
+  })
   app.get('/ap/*', handle)
   app.post('/ap/*', options, handle)
 }

@@ -21,7 +21,7 @@ function escapeHtml(text: string): string {
  * Mobilizon writes it; inside an activity Fedify asks for expanded JSON-LD and compacts the
  * whole against its own context, where the same property comes out under its full IRI.
  */
-function withIcalStatus<T extends ApObject>(object: T, status: 'CONFIRMED' | 'CANCELLED'): T {
+export function withIcalStatus<T extends ApObject>(object: T, status: 'CONFIRMED' | 'CANCELLED'): T {
   const original = object.toJsonLd.bind(object)
   object.toJsonLd = async (options) => {
     const json = await original(options)

@@ -7,13 +7,15 @@
 import { Create, Delete, Event, Hashtag, Note, Tombstone, Update, type Activity, type Federation } from '@fedify/fedify'
 import { Temporal } from '@js-temporal/polyfill'
 import type { Kysely } from 'kysely'
-import type { Database } from '../../db/database.js'
+import type { Database, EventRow } from '../../db/database.js'
 import { communityActor, eventActor } from './actors.js'
-import { countFollowers, findCommunityById, lastScheduleNote, scheduleChangesAfter, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
+import { countFollowers, findCommunityById, lastScheduleNote, lastSentAbout, scheduleChangesAfter, findMeetupById, findPublicEventById, recordActivity } from './federation.queries.js'
 import { meetupSpeakers } from './meetup-audience.js'
 import { phaseNote } from './phase-notes.js'
 import { chatTopicNote, findChatWithTopic } from './chat-notes.js'
 import { scheduleChangesNote } from './schedule-notes.js'
+import { sessionEvent } from './session-objects.js'
+import { eventSessions, oneSession, sessionsOfProposals, type SessionRow } from '../calendars/calendars.queries.js'
 import { meetupEvent } from './meetup-objects.js'
 
 /** What each actor last sent about this object: a Create or Update leaves it live there. */
@@ -81,6 +83,59 @@ export class Publisher {
         cc: ctx.getFollowersUri(actor),
       })
       await this.send(actor, 'Create', objectId, note)
+    }
+    // Publishing again after a step back sends only sessions not sent before.
+    if (event.phase === 'published') await this.sessionsChanged(event, eventSessions(this.db, event.id, new Date().toISOString()), [], { onlyNew: true })
+  }
+
+  /** A public session's Event as JSON-LD, for whoever fetches /ap/sessions/{id}; null when not public. */
+  async sessionDocument(proposalId: number): Promise<unknown> {
+    const entry = await this.db.selectFrom('schedule_entries').select('event_id').where('proposal_id', '=', proposalId).executeTakeFirst()
+    const event = entry ? await findPublicEventById(this.db, entry.event_id) : undefined
+    const session = event ? await oneSession(this.db, event.id, proposalId) : undefined
+    if (!event || !session) return null
+    const ctx = this.context()
+    const actor = eventActor(event.id)
+    const objectId = new URL(`/ap/sessions/${proposalId}`, this.baseUrl)
+    const object = sessionEvent({ session, timeZone: event.time_zone, objectId, actorId: ctx.getActorUri(actor), followersId: ctx.getFollowersUri(actor), baseUrl: this.baseUrl, tag: await this.tagOf(event) })
+    return object.toJsonLd({ format: 'compact', contextLoader: ctx.contextLoader })
+  }
+
+  /** The hashtag an event's posts carry: its own, else its community's. */
+  private async tagOf(event: EventRow): Promise<{ hashtag: string; url: URL } | null> {
+    const community = event.community_id === null || event.hashtag ? undefined : await findCommunityById(this.db, event.community_id)
+    const hashtag = event.hashtag || community?.hashtag || ''
+    const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
+    return hashtag ? { hashtag, url: new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) } : null
+  }
+
+  /**
+   * Sessions on a published grid as Events from the event's actor: Create the first time one
+   * is there, Update when it moves, is retimed or cancelled (CANCELLED), Delete when it is no
+   * longer public (hidden, or the schedule unpublished). Mastodon shows an Update as an edit of
+   * the post it already has, so only new sessions make new posts.
+   */
+  private async sessionsChanged(event: EventRow, loaded: Promise<SessionRow[]>, expected: number[] = [], options = { onlyNew: false }): Promise<void> {
+    const sessions = await loaded
+    const ctx = this.context()
+    const actor = eventActor(event.id)
+    const objectIdOf = (proposalId: number) => new URL(`/ap/sessions/${proposalId}`, this.baseUrl)
+    const ids = [...new Set([...sessions.map((s) => s.proposal_id), ...expected])]
+    const previous = await lastSentAbout(this.db, actor, ids.map((id) => objectIdOf(id).href))
+    const tag = await this.tagOf(event)
+    const followers = await countFollowers(this.db, actor)
+    for (const id of ids) {
+      const objectId = objectIdOf(id)
+      const live = (previous.get(objectId.href) ?? 'Delete') !== 'Delete'
+      const session = sessions.find((s) => s.proposal_id === id)
+      if (!session) {
+        if (live) await this.send(actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }), followers)
+        continue
+      }
+      // A session cancelled before it was ever sent is not news.
+      if ((!live && session.cancelled_at !== null) || (live && options.onlyNew)) continue
+      const object = sessionEvent({ session, timeZone: event.time_zone, objectId, actorId: ctx.getActorUri(actor), followersId: ctx.getFollowersUri(actor), baseUrl: this.baseUrl, tag })
+      await this.send(actor, live ? 'Update' : 'Create', objectId, object, followers)
     }
   }
 
@@ -150,9 +205,12 @@ export class Publisher {
       cc: ctx.getFollowersUri(actor),
     })
     await this.send(actor, 'Create', objectId, note)
+    const changed = [...new Set(changes.map((change) => change.proposal_id).filter((id): id is number => id !== null))]
+    await this.sessionsChanged(event, sessionsOfProposals(this.db, event.id, changed), changed)
   }
 
-  private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note): Promise<void> {
+  /** `followers`: the actor's count when the caller already has it (one query for many sends). */
+  private async send(actor: string, type: 'Create' | 'Update' | 'Delete', objectId: URL, object: Event | Tombstone | Note, followers?: number): Promise<void> {
     const ctx = this.context()
     const actorId = ctx.getActorUri(actor)
     const stamp = new Date()
@@ -169,7 +227,7 @@ export class Publisher {
       created_at: stamp.toISOString(),
     })
     // No followers, nothing to deliver: the outbox has it for whoever follows later.
-    if ((await countFollowers(this.db, actor)) === 0) return
+    if ((followers ?? (await countFollowers(this.db, actor))) === 0) return
     await ctx.sendActivity({ identifier: actor }, 'followers', activity, { preferSharedInbox: true })
   }
 }
