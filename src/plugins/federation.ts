@@ -28,6 +28,8 @@ export interface Fediverse {
   chatTopicChanged(communityId: number, chatDate: string): Promise<void>
   /** A published schedule changed: the event's followers get the changelog lines not yet sent. */
   scheduleChanged(eventId: number): Promise<void>
+  /** One session was hidden or restored by a moderator: its Event is deleted, or sent again. */
+  sessionChanged(eventId: number, proposalId: number): Promise<void>
 }
 
 declare module 'fastify' {
@@ -84,6 +86,13 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
           await publisher.scheduleChanged(eventId)
         } catch (error) {
           warn('could not queue the ActivityPub note for a schedule change', error)
+        }
+      },
+      async sessionChanged(eventId: number, proposalId: number) {
+        try {
+          await publisher.sessionChanged(eventId, proposalId)
+        } catch (error) {
+          warn('could not queue the ActivityPub activity for a session', error)
         }
       },
     })

@@ -312,7 +312,8 @@ test('once the schedule is published, its followers hear each change in the chan
   const peer = await withPeer(t)
   const { org, slug } = await campWithRooms(app, [{ name: 'Hall' }, { name: 'Snug' }])
   const event = await app.db.selectFrom('events').selectAll().executeTakeFirstOrThrow()
-  const alt = await propose(org, slug, 'Alt text that helps')
+  // Proposed by someone else, so the organiser may moderate it below.
+  const alt = await propose(await person(app, 'Sam'), slug, 'Alt text that helps')
   const plain = await propose(org, slug, 'Plain English')
   const { rooms, sessionSlots } = await gridIds(app, slug)
   await place(org, slug, alt, sessionSlots[0]!, rooms.Hall!)
@@ -367,6 +368,19 @@ test('once the schedule is published, its followers hear each change in the chan
   await org.post(`/events/${slug}/schedule/pin`, { proposal: String(alt), pinned: '1' })
   await new Promise((resolve) => setTimeout(resolve, 300))
   assert.equal(changeNotes().length, 2)
+
+  // A session a moderator hides is deleted on the follower's server, and sent again when restored.
+  const reporter = await person(app, 'Bryn')
+  await reporter.get(`/report/proposal/${alt}`)
+  assert.equal((await reporter.post(`/report/proposal/${alt}`, { reason: 'Spam' })).status, 303)
+  const report = await app.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()
+  await org.get(`/moderation/reports/${report.id}`)
+  assert.equal((await org.post(`/moderation/reports/${report.id}/hide`, { reason: 'Off topic' })).status, 303)
+  const hidden = await peer.waitFor((a) => a.type === 'Delete' && ((a.json.object as Doc).id ?? a.json.object) === altObject.id)
+  assert.equal((await getJson(altObject.id)).status, 404, 'a hidden session is not served either')
+  await org.get(`/moderation/reports/${report.id}`)
+  assert.equal((await org.post(`/moderation/reports/${report.id}/restore`, {})).status, 303)
+  await peer.waitFor((a) => a.type === 'Create' && (a.json.object as Doc).id === altObject.id && peer.received.indexOf(a) > peer.received.indexOf(hidden))
 })
 
 test('an unsigned inbox POST, or one signed with a key that is not the actor’s, is refused and nothing is stored', async (t) => {

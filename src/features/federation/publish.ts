@@ -88,6 +88,13 @@ export class Publisher {
     if (event.phase === 'published') await this.sessionsChanged(event, eventSessions(this.db, event.id, new Date().toISOString()), [], { onlyNew: true })
   }
 
+  /** A moderator hid or restored one session: Delete its Event, or send it again. */
+  async sessionChanged(eventId: number, proposalId: number): Promise<void> {
+    const event = await findPublicEventById(this.db, eventId)
+    if (!event || event.schedule_published_at === null) return
+    await this.sessionsChanged(event, sessionsOfProposals(this.db, event.id, [proposalId]), [proposalId])
+  }
+
   /** A public session's Event as JSON-LD, for whoever fetches /ap/sessions/{id}; null when not public. */
   async sessionDocument(proposalId: number): Promise<unknown> {
     const entry = await this.db.selectFrom('schedule_entries').select('event_id').where('proposal_id', '=', proposalId).executeTakeFirst()

@@ -76,6 +76,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     await hideReported(db, request.currentUser!, report, item, request.body.reason.trim(), new Date())
     if (item.kind === 'meetup') await app.fediverse.meetupChanged(item.id)
+    if (item.kind === 'proposal' && item.eventId !== null) await app.fediverse.sessionChanged(item.eventId, item.id)
     await announce(item)
     reply.flash('moderation.hidden', { title: item.title })
     return reply.redirect('/moderation', 303)
@@ -85,6 +86,7 @@ const moderationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { report, item } = await reportForModerator(db, request.currentUser!, request.params.id)
     await restoreReported(db, request.currentUser!, report, item, new Date())
     if (item.kind === 'meetup') await app.fediverse.meetupChanged(item.id)
+    if (item.kind === 'proposal' && item.eventId !== null) await app.fediverse.sessionChanged(item.eventId, item.id)
     await announce(item)
     reply.flash('moderation.restored', { title: item.title })
     return reply.redirect('/moderation', 303)
