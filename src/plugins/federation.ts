@@ -52,13 +52,17 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
     const warn = (message: string, error: unknown) => log.warn({ error: error instanceof Error ? error.message : String(error) }, message)
     const federation = buildFederation({ db: app.db, config, kv, queue, version: appVersion(), warn })
     const publisher = new Publisher(federation, app.db, config.baseUrl)
-    const meetupChanged = async (meetupId: number) => {
-      try {
-        await publisher.meetupChanged(meetupId)
-      } catch (error) {
-        warn('could not queue the ActivityPub activity for a meetup', error)
+    /** Telling followers never fails the request that made the change: a failure is logged. */
+    const quietly =
+      <A extends unknown[]>(what: string, run: (...args: A) => Promise<void>) =>
+      async (...args: A): Promise<void> => {
+        try {
+          await run(...args)
+        } catch (error) {
+          warn(`could not queue the ActivityPub activity for ${what}`, error)
+        }
       }
-    }
+    const meetupChanged = quietly('a meetup', (meetupId: number) => publisher.meetupChanged(meetupId))
     app.decorate('fediverse', {
       federation,
       queue,
@@ -67,34 +71,10 @@ export default fp<{ config: Config; queue?: Partial<QueueOptions> }>(
       async meetupsOfPersonChanged(userId: number) {
         for (const id of await federatedMeetupIdsBy(app.db, userId)) await meetupChanged(id)
       },
-      async eventPhaseChanged(eventId: number) {
-        try {
-          await publisher.eventPhaseChanged(eventId)
-        } catch (error) {
-          warn('could not queue the ActivityPub note for an event', error)
-        }
-      },
-      async chatTopicChanged(communityId: number, chatDate: string) {
-        try {
-          await publisher.chatTopicChanged(communityId, chatDate)
-        } catch (error) {
-          warn('could not queue the ActivityPub note for a chat', error)
-        }
-      },
-      async scheduleChanged(eventId: number) {
-        try {
-          await publisher.scheduleChanged(eventId)
-        } catch (error) {
-          warn('could not queue the ActivityPub note for a schedule change', error)
-        }
-      },
-      async sessionChanged(eventId: number, proposalId: number) {
-        try {
-          await publisher.sessionChanged(eventId, proposalId)
-        } catch (error) {
-          warn('could not queue the ActivityPub activity for a session', error)
-        }
-      },
+      eventPhaseChanged: quietly('an event', (eventId: number) => publisher.eventPhaseChanged(eventId)),
+      chatTopicChanged: quietly('a chat', (communityId: number, chatDate: string) => publisher.chatTopicChanged(communityId, chatDate)),
+      scheduleChanged: quietly('a schedule change', (eventId: number) => publisher.scheduleChanged(eventId)),
+      sessionChanged: quietly('a session', (eventId: number, proposalId: number) => publisher.sessionChanged(eventId, proposalId)),
     })
 
     const stop = new AbortController()

@@ -61,28 +61,14 @@ export class Publisher {
   async eventPhaseChanged(eventId: number): Promise<void> {
     const event = await findPublicEventById(this.db, eventId)
     if (!event || (event.phase !== 'proposals' && event.phase !== 'published')) return
-    const ctx = this.context()
     const objectId = new URL(`/ap/notes/event-${event.id}-${event.phase}`, this.baseUrl)
     const community = event.community_id === null ? undefined : await findCommunityById(this.db, event.community_id)
     const actors = [eventActor(event.id), ...(community ? [communityActor(community.id)] : [])]
     const sent = await lastSentByActor(this.db, objectId.href)
+    const tag = await this.tagOf(event)
     for (const actor of actors) {
       if (sent.has(actor)) continue
-      const hashtag = event.hashtag || community?.hashtag || ''
-      const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
-      const tagUrl = hashtag ? new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) : null
-      const content = phaseNote(event, this.baseUrl, tagUrl ? { hashtag, url: tagUrl } : null)
-      const note = new Note({
-        id: objectId,
-        attribution: ctx.getActorUri(actor),
-        content: content.html,
-        url: new URL(content.url, this.baseUrl),
-        tags: tagUrl ? [new Hashtag({ name: `#${hashtag}`, href: tagUrl })] : [],
-        published: Temporal.Now.instant(),
-        to: new URL('https://www.w3.org/ns/activitystreams#Public'),
-        cc: ctx.getFollowersUri(actor),
-      })
-      await this.send(actor, 'Create', objectId, note)
+      await this.send(actor, 'Create', objectId, this.note(actor, objectId, phaseNote(event, this.baseUrl, tag), tag))
     }
     // Publishing again after a step back sends only sessions not sent before.
     if (event.phase === 'published') await this.sessionsChanged(event, eventSessions(this.db, event.id, new Date().toISOString()), [], { onlyNew: true })
@@ -106,6 +92,21 @@ export class Publisher {
     const objectId = new URL(`/ap/sessions/${proposalId}`, this.baseUrl)
     const object = sessionEvent({ session, timeZone: event.time_zone, objectId, actorId: ctx.getActorUri(actor), followersId: ctx.getFollowersUri(actor), baseUrl: this.baseUrl, tag: await this.tagOf(event) })
     return object.toJsonLd({ format: 'compact', contextLoader: ctx.contextLoader })
+  }
+
+  /** A public Note from one of our actors, to its followers, with the hashtag as a tag. */
+  private note(actor: string, objectId: URL, content: { html: string; url: string }, tag: { hashtag: string; url: URL } | null): Note {
+    const ctx = this.context()
+    return new Note({
+      id: objectId,
+      attribution: ctx.getActorUri(actor),
+      content: content.html,
+      url: new URL(content.url, this.baseUrl),
+      tags: tag ? [new Hashtag({ name: `#${tag.hashtag}`, href: tag.url })] : [],
+      published: Temporal.Now.instant(),
+      to: new URL('https://www.w3.org/ns/activitystreams#Public'),
+      cc: ctx.getFollowersUri(actor),
+    })
   }
 
   /** The hashtag an event's posts carry: its own, else its community's. */
@@ -155,7 +156,6 @@ export class Publisher {
     const community = await findCommunityById(this.db, communityId)
     if (!community) return
     const actor = communityActor(communityId)
-    const ctx = this.context()
     const objectId = new URL(`/ap/notes/chat-${communityId}-${chatDate}`, this.baseUrl)
     const live = ((await lastSentByActor(this.db, objectId.href)).get(actor) ?? 'Delete') !== 'Delete'
     const chat = await findChatWithTopic(this.db, community, chatDate)
@@ -164,18 +164,8 @@ export class Publisher {
       if (live) await this.send(actor, 'Delete', objectId, new Tombstone({ id: objectId, deleted: Temporal.Now.instant() }))
       return
     }
-    const tagUrl = new URL(`/tags/${encodeURIComponent(community.hashtag_key)}`, this.baseUrl)
-    const content = chatTopicNote(community, { start: chat.start, topic: chat.topic }, this.baseUrl, tagUrl)
-    const note = new Note({
-      id: objectId,
-      attribution: ctx.getActorUri(actor),
-      content: content.html,
-      url: new URL(content.url, this.baseUrl),
-      tags: [new Hashtag({ name: `#${community.hashtag}`, href: tagUrl })],
-      published: Temporal.Now.instant(),
-      to: new URL('https://www.w3.org/ns/activitystreams#Public'),
-      cc: ctx.getFollowersUri(actor),
-    })
+    const tag = { hashtag: community.hashtag, url: new URL(`/tags/${encodeURIComponent(community.hashtag_key)}`, this.baseUrl) }
+    const note = this.note(actor, objectId, chatTopicNote(community, { start: chat.start, topic: chat.topic }, this.baseUrl, tag.url), tag)
     await this.send(actor, live ? 'Update' : 'Create', objectId, note)
   }
 
@@ -194,23 +184,9 @@ export class Publisher {
     const since = lastSent === null ? new Date(Date.now() - 10 * 60_000).toISOString() : null
     const changes = await scheduleChangesAfter(this.db, event.id, lastSent ?? 0, since)
     if (!changes.length) return
-    const community = event.community_id === null ? undefined : await findCommunityById(this.db, event.community_id)
-    const hashtag = event.hashtag || community?.hashtag || ''
-    const hashtagKey = event.hashtag ? event.hashtag_key : (community?.hashtag_key ?? '')
-    const tagUrl = hashtag ? new URL(`/tags/${encodeURIComponent(hashtagKey)}`, this.baseUrl) : null
-    const content = scheduleChangesNote(event, changes, this.baseUrl, tagUrl ? { hashtag, url: tagUrl } : null)
-    const ctx = this.context()
+    const tag = await this.tagOf(event)
     const objectId = new URL(`${prefix}${changes[changes.length - 1]!.id}`)
-    const note = new Note({
-      id: objectId,
-      attribution: ctx.getActorUri(actor),
-      content: content.html,
-      url: new URL(content.url, this.baseUrl),
-      tags: tagUrl ? [new Hashtag({ name: `#${hashtag}`, href: tagUrl })] : [],
-      published: Temporal.Now.instant(),
-      to: new URL('https://www.w3.org/ns/activitystreams#Public'),
-      cc: ctx.getFollowersUri(actor),
-    })
+    const note = this.note(actor, objectId, scheduleChangesNote(event, changes, this.baseUrl, tag), tag)
     await this.send(actor, 'Create', objectId, note)
     const changed = [...new Set(changes.map((change) => change.proposal_id).filter((id): id is number => id !== null))]
     await this.sessionsChanged(event, sessionsOfProposals(this.db, event.id, changed), changed)
