@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../project-root.js'
 import type { CurrentUser } from './auth.js'
 import { takeFlash, type Flash } from './flash.js'
 import { timeZoneGroups, type ZoneGroup } from '../lib/time-zones.js'
+import { escapeHtml } from '../lib/html.js'
 
 export const VIEWS_DIR = path.join(PROJECT_ROOT, 'views')
 
@@ -58,10 +59,6 @@ declare module 'fastify' {
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
-}
 
 function withoutLang(url: URL): string {
   const copy = new URL(url)

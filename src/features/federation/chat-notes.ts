@@ -7,10 +7,8 @@ import { chatOccurrences } from '../../lib/chat-recurrence.js'
 import { findSchedule, listExceptions } from '../communities/communities.queries.js'
 import { toChatExceptions, toChatSchedule } from '../communities/communities.service.js'
 import { findTopicForChat } from '../communities/topics.queries.js'
+import { escapeHtml, hashtagLink } from '../../lib/html.js'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 export interface ChatNoteContent {
   html: string
@@ -30,7 +28,7 @@ export function chatTopicNote(
   const link = new URL(path, baseUrl).href
   const when = `${formatInstant('en', chat.start, community.time_zone, 'date')}, ${formatInstant('en', chat.start, community.time_zone, 'timeWithZone')}`
   const sentence = t('federation.note.chatTopic', { when, topic: chat.topic })
-  const hashtag = `<a href="${escapeHtml(tagUrl.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(community.hashtag)}</span></a>`
+  const hashtag = hashtagLink(community.hashtag, tagUrl)
   return { html: `<p>${hashtag} ${escapeHtml(sentence)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`, url: path }
 }
 

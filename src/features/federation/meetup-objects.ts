@@ -8,12 +8,10 @@ import { formatInstant } from '../../i18n/format.js'
 import { translator } from '../../i18n/i18n.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import type { Speaker } from './meetup-audience.js'
+import { escapeHtml, hashtagLink } from '../../lib/html.js'
 
 const ICAL = 'http://www.w3.org/2002/12/cal/ical#'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /**
  * Adds iCalendar's status to an Event's serialisation, which Fedify's vocabulary lacks. On its
@@ -60,7 +58,7 @@ export function meetupEvent({ meetup, speaker, objectId, actorId, followersId, b
     cancelled ? `<p><strong>${escapeHtml(t('federation.meetup.cancelledNote'))}</strong></p>` : '',
     `<p>${escapeHtml(t('federation.meetup.when', { when, community: speaker.name }))}${place ? `<br>${escapeHtml(place)}` : ''}</p>`,
     meetup.description ? renderMarkdown(meetup.description) : '',
-    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.meetup.link'))}</a>${tagUrl ? ` <a href="${escapeHtml(tagUrl.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(speaker.hashtag)}</span></a>` : ''}</p>`,
+    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.meetup.link'))}</a>${tagUrl ? ` ${hashtagLink(speaker.hashtag, tagUrl)}` : ''}</p>`,
   ].join('')
   const event = new Event({
     id: objectId,

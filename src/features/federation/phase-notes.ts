@@ -1,10 +1,8 @@
 // The words of an event's news on the Fediverse: open for proposals, schedule published.
 import type { EventRow } from '../../db/database.js'
 import { translator } from '../../i18n/i18n.js'
+import { escapeHtml, hashtagLink } from '../../lib/html.js'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 export interface PhaseNoteContent {
   html: string
@@ -18,6 +16,6 @@ export function phaseNote(event: Pick<EventRow, 'name' | 'slug' | 'phase'>, base
   const path = `/events/${encodeURIComponent(event.slug)}${opening ? '/proposals' : '/schedule'}`
   const link = new URL(path, baseUrl).href
   const sentence = t(opening ? 'federation.note.proposalsOpen' : 'federation.note.schedulePublished', { event: event.name })
-  const html = `<p>${escapeHtml(sentence)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a>${tag ? ` <a href="${escapeHtml(tag.url.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag.hashtag)}</span></a>` : ''}</p>`
+  const html = `<p>${escapeHtml(sentence)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a>${tag ? ` ${hashtagLink(tag.hashtag, tag.url)}` : ''}</p>`
   return { html, url: path }
 }

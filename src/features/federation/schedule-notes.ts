@@ -3,10 +3,8 @@
 import type { EventRow, ScheduleChangeRow } from '../../db/database.js'
 import { translator } from '../../i18n/i18n.js'
 import { changeText } from '../schedule/schedule.view-models.js'
+import { escapeHtml, hashtagLink } from '../../lib/html.js'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /** Past this many, a Note says how many more there are and the link has the rest. */
 export const CHANGES_PER_NOTE = 10
@@ -23,6 +21,6 @@ export function scheduleChangesNote(
   const lines = changes.slice(0, CHANGES_PER_NOTE).map((change) => escapeHtml(changeText(i18n, event, change)))
   if (changes.length > CHANGES_PER_NOTE) lines.push(escapeHtml(i18n.t('federation.note.moreChanges', { count: changes.length - CHANGES_PER_NOTE })))
   const heading = escapeHtml(i18n.t('federation.note.scheduleChanged', { event: event.name }))
-  const hashtag = tag ? ` <a href="${escapeHtml(tag.url.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag.hashtag)}</span></a>` : ''
+  const hashtag = tag ? ` ${hashtagLink(tag.hashtag, tag.url)}` : ''
   return { html: `<p>${heading}</p><p>${lines.join('<br>')}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a>${hashtag}</p>`, url: path }
 }

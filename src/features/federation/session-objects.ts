@@ -7,10 +7,8 @@ import { formatInstant } from '../../i18n/format.js'
 import { translator } from '../../i18n/i18n.js'
 import type { SessionRow } from '../calendars/calendars.queries.js'
 import { withIcalStatus } from './meetup-objects.js'
+import { escapeHtml, hashtagLink } from '../../lib/html.js'
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 export interface SessionObjectInput {
   session: SessionRow
@@ -31,7 +29,7 @@ export function sessionEvent({ session, timeZone, objectId, actorId, followersId
   const content = [
     cancelled ? `<p><strong>${escapeHtml(t('federation.session.cancelledNote'))}</strong></p>` : '',
     `<p>${escapeHtml(t('federation.session.when', { when, event: session.event_name }))}<br>${escapeHtml(place)}</p>`,
-    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.session.link'))}</a>${tag ? ` <a href="${escapeHtml(tag.url.href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag.hashtag)}</span></a>` : ''}</p>`,
+    `<p><a href="${escapeHtml(pageUrl.href)}">${escapeHtml(t('federation.session.link'))}</a>${tag ? ` ${hashtagLink(tag.hashtag, tag.url)}` : ''}</p>`,
   ].join('')
   const event = new Event({
     id: objectId,
