@@ -2,9 +2,11 @@
 // which cost more than SQLite's own work for most of a page's queries (docs/benchmarks.md,
 // issue 23). A query whose SQL does not depend on its values is built here once per dialect,
 // with a marker in place of each value, and each call only puts the values where the markers
-// were. The statement, the values' binding and the result are exactly Kysely's.
+// were. The statement, the values' binding and the result are exactly Kysely's. On SQLite it
+// runs straight on better-sqlite3 when that is safe (direct-sqlite.ts).
 import type { Compilable, CompiledQuery, DialectAdapter, Kysely } from 'kysely'
 import type { Database } from './database.js'
+import { runDirectly } from './direct-sqlite.js'
 
 const MARKER = '\u0000hashcamp-parameter:'
 
@@ -42,6 +44,9 @@ export function compiledOnce<Params extends object, Row>(
     }
     const { query, slots } = compiled
     const parameters = slots.map((name, i) => (name === null ? query.parameters[i] : (params as Record<string, unknown>)[name]))
+    // On SQLite, straight on the connection when that is safe (direct-sqlite.ts says when).
+    const rows = runDirectly<Row>(db as Kysely<unknown>, query.sql, parameters)
+    if (rows) return rows
     const result = await db.executeQuery<Row>({ ...query, parameters })
     return result.rows
   }

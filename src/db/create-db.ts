@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Dialect as KyselyDialect }
 import { DEFAULT_POSTGRES_LIMITS, DEFAULT_SQLITE_BUSY_TIMEOUT_MS, type DatabaseConfig } from '../config.js'
 import type { Database } from './database.js'
 import { countingDialect, type DataVersion } from './data-version.js'
+import { allowDirectQueries } from './direct-sqlite.js'
 
 const PG_INT8_OID = 20
 
@@ -97,7 +98,10 @@ export function createDb(config: DatabaseConfig, options: CreateDbOptions = {}):
     const dataVersion = sqlite.prepare('PRAGMA data_version').pluck()
     options.dataVersion.readOutside(() => dataVersion.get() as number)
   }
-  return new Kysely<Database>({ dialect: counted(new SqliteDialect({ database: withStatementCache(sqlite) }), options.dataVersion) })
+  const cached = withStatementCache(sqlite)
+  const db = new Kysely<Database>({ dialect: counted(new SqliteDialect({ database: cached }), options.dataVersion) })
+  allowDirectQueries(db, { sqlite, prepare: cached.prepare, version: options.dataVersion })
+  return db
 }
 
 function counted(dialect: KyselyDialect, version: DataVersion | undefined): KyselyDialect {

@@ -15,6 +15,8 @@ export class DataVersion {
   /** Changes heard of from elsewhere: another process's NOTIFY, a lost LISTEN connection. */
   #remote = 0
   #outside: (() => number) | null = null
+  /** A direct write (directWrite) in the SQLite transaction now open. */
+  #directWriteInTransaction = false
   readonly #onLocalWrite = new Set<() => void>()
 
   /** The version now: compare for equality only. */
@@ -26,6 +28,23 @@ export class DataVersion {
   bumpLocal(): void {
     this.#local += 1
     for (const listener of this.#onLocalWrite) listener()
+  }
+
+  /**
+   * A write run straight on SQLite's one connection, past the driver (src/db/direct-sqlite.ts):
+   * outside a transaction it counts at once; inside one it counts when the transaction ends,
+   * as the driver's own writes do. SQLite has one connection, so one transaction at a time.
+   */
+  directWrite(inTransaction: boolean): void {
+    if (inTransaction) this.#directWriteInTransaction = true
+    else this.bumpLocal()
+  }
+
+  /** Whether the transaction now ending had a direct write; clears it for the next. */
+  takeDirectWriteInTransaction(): boolean {
+    const wrote = this.#directWriteInTransaction
+    this.#directWriteInTransaction = false
+    return wrote
   }
 
   /** Someone else changed the data, as far as we know. */
@@ -52,7 +71,7 @@ const DML = /^\s*(insert|update|delete)\b/i
 /** What the drivers send to run a transaction: its commit or rollback is counted when it ends. */
 const TRANSACTION_CONTROL = /^\s*(begin|start transaction|commit|rollback|savepoint|release)\b/i
 
-function changesData(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+export function changesData(query: Pick<CompiledQuery, 'sql'>, result: Pick<QueryResult<unknown>, 'numAffectedRows'>): boolean {
   if (PLAIN_SELECT.test(query.sql) || TRANSACTION_CONTROL.test(query.sql)) return false
   return !(DML.test(query.sql) && result.numAffectedRows === 0n)
 }
@@ -76,7 +95,9 @@ function countingDriver(driver: Driver, version: DataVersion): Driver {
     try {
       await end()
     } finally {
-      if (state.wrote) version.bumpLocal()
+      // Both asked: the second clears the direct-write mark whatever the first says.
+      const directWrote = version.takeDirectWriteInTransaction()
+      if (state.wrote || directWrote) version.bumpLocal()
       state.inTransaction = false
       state.wrote = false
     }

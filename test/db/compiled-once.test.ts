@@ -55,6 +55,27 @@ test(`a query built once runs inside a transaction, seeing its own writes, on ${
   })
 })
 
+test(`a query built once on the database waits for a transaction that is open, never reading inside it, on ${dialect}`, async () => {
+  // On SQLite the hot queries run straight on the one connection (src/db/direct-sqlite.ts):
+  // while a transaction holds it, a query on the database itself must wait its turn.
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  let written!: () => void
+  const inserted = new Promise<void>((resolve) => (written = resolve))
+  const transaction = db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ display_name: 'dan' }).where('handle', '=', 'bob').execute()
+    written()
+    await gate
+    throw new Error('rolled back')
+  })
+  await inserted
+  const read = byHandle(db, { handle: 'dan', other: 'x', limit: 10 })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  release()
+  await assert.rejects(transaction, /rolled back/)
+  assert.deepEqual(await read, [], 'the write that was rolled back was never seen')
+})
+
 test(`a value written into the SQL itself is refused rather than frozen into the query on ${dialect}`, async () => {
   const inlined = compiledOnce((db, p: { handle: string }) => db.selectFrom('users').select('handle').where('handle', '=', sql.lit(p.handle)))
   await assert.rejects(inlined(db, { handle: 'ann' }), /written into the SQL itself/)
