@@ -54,14 +54,13 @@ async function usersWhoReplied(trx: Transaction<Database>, meetupId: number, use
   return rows.map((r) => r.user_id)
 }
 
+const waitingCount = compiledOnce((db, p: { meetupId: number }) =>
+  db.selectFrom('rsvps').select((eb) => eb.fn.countAll<number>().as('waiting')).where('meetup_id', '=', p.meetupId).where('status', '=', 'waitlisted'),
+)
+
 async function countWaiting(trx: Transaction<Database>, meetupId: number): Promise<number> {
-  const row = await trx
-    .selectFrom('rsvps')
-    .select((eb) => eb.fn.countAll<number>().as('waiting'))
-    .where('meetup_id', '=', meetupId)
-    .where('status', '=', 'waitlisted')
-    .executeTakeFirstOrThrow()
-  return Number(row.waiting)
+  const [row] = await waitingCount(trx, { meetupId })
+  return Number(row!.waiting)
 }
 
 async function findRsvp(trx: Transaction<Database>, meetupId: number, userId: number): Promise<RsvpRow | undefined> {
@@ -119,15 +118,19 @@ export async function noticePromoted(trx: Kysely<Database>, meetup: MeetupRow, p
   await queueNotice(trx, { kind: 'rsvpPromoted', meetup }, promoted, `m${meetup.id}:r${meetup.rsvp_version}`, now)
 }
 
-export async function waitlistPosition(db: Kysely<Database>, meetupId: number, rsvp: Pick<RsvpRow, 'seq' | 'id'>): Promise<number> {
-  const row = await db
+// Every reply that lands on the waitlist asks it (and the meetup page, for the person's own place).
+const aheadInLine = compiledOnce((db, p: { meetupId: number; seq: number; id: number }) =>
+  db
     .selectFrom('rsvps')
     .select((eb) => eb.fn.countAll<number>().as('ahead'))
-    .where('meetup_id', '=', meetupId)
+    .where('meetup_id', '=', p.meetupId)
     .where('status', '=', 'waitlisted')
-    .where((eb) => eb.or([eb('seq', '<', rsvp.seq), eb.and([eb('seq', '=', rsvp.seq), eb('id', '<', rsvp.id)])]))
-    .executeTakeFirstOrThrow()
-  return Number(row.ahead) + 1
+    .where((eb) => eb.or([eb('seq', '<', p.seq), eb.and([eb('seq', '=', p.seq), eb('id', '<', p.id)])])),
+)
+
+export async function waitlistPosition(db: Kysely<Database>, meetupId: number, rsvp: Pick<RsvpRow, 'seq' | 'id'>): Promise<number> {
+  const [row] = await aheadInLine(db, { meetupId, seq: rsvp.seq, id: rsvp.id })
+  return Number(row!.ahead) + 1
 }
 
 /** The answers to the meetup's questions sent with a reply (meetups.schemas.ts readAnswers): saved with it. */
