@@ -30,13 +30,19 @@ async function listeningApp(t: { after: (fn: () => Promise<void>) => void }, ove
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
   const { config, drop } = await testConfig({ baseUrl: origin, port, allowPrivatePeers: true, federationWorker: true, ...overrides })
-  const app = await buildApp(config, { logger: process.env.AP_DEBUG ? { level: 'warn' } : false, federationQueue: { pollIntervalMs: 25 } })
-  await app.listen({ port, host: '127.0.0.1' })
+  const app = await appOn(config)
   t.after(async () => {
     await app.close()
     await drop()
   })
   return { app, origin }
+}
+
+/** An app listening on the config's port, its queue quick: a second one may follow on the same database. */
+async function appOn(config: Config): Promise<App> {
+  const app = await buildApp(config, { logger: process.env.AP_DEBUG ? { level: 'warn' } : false, federationQueue: { pollIntervalMs: 25 } })
+  await app.listen({ port: config.port, host: '127.0.0.1' })
+  return app
 }
 
 async function getJson(url: string, accept = 'application/activity+json'): Promise<{ status: number; json: Doc }> {
@@ -180,6 +186,51 @@ test('a follower on another server is accepted, and hears of a new meetup, an ed
   // Undo(Follow): no longer a follower.
   await peer.unfollow(target)
   await waitUntil(() => app.db.selectFrom('federation_followers').selectAll().execute(), (rows) => rows.length === 0, 'the follower to be removed')
+})
+
+test('deliveries queued while no worker ran are sent by the next app process as soon as it is ready', async (t) => {
+  // Fedify loads on first use (src/plugins/federation.ts): a process that starts with
+  // deliveries waiting must load it and send them without anything else asking.
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const { config, drop } = await testConfig({ baseUrl: origin, port, allowPrivatePeers: true, federationWorker: true })
+  const running = new Set<App>()
+  const start = async (settings: Config) => {
+    const app = await appOn(settings)
+    running.add(app)
+    return app
+  }
+  const stop = async (app: App) => {
+    running.delete(app)
+    await app.close()
+  }
+  // Every app closed before its database is dropped, whatever failed.
+  t.after(async () => {
+    for (const app of running) await app.close()
+    await drop()
+  })
+  const peer = await withPeer(t)
+  const first = await start(config)
+  const host = await person(first, 'Olu')
+  await createCommunity(host)
+  const community = await first.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  await createMeetup(host, { communitySlug: community.slug })
+  await peer.waitFor((a) => a.type === 'Create')
+  await stop(first)
+
+  // A process without a worker queues an edit's Update and stops before anyone sends it.
+  const second = await start({ ...config, federationWorker: false })
+  const meetup = await second.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
+  await second.db.updateTable('meetups').set({ title: 'Lunch moved indoors' }).where('id', '=', meetup.id).execute()
+  await second.fediverse.meetupChanged(meetup.id)
+  assert.ok((await second.db.selectFrom('fedify_queue').select('id').execute()).length > 0, 'the Update waits in the queue')
+  await stop(second)
+
+  await start(config)
+  const update = await peer.waitFor((a) => a.type === 'Update')
+  assert.equal((update.json.object as Doc).name, 'Lunch moved indoors')
 })
 
 test('a deleted meetup is deleted on the follower’s server too', async (t) => {

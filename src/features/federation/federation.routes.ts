@@ -61,7 +61,8 @@ export default async function federationRoutes(app: FastifyInstance): Promise<vo
   app.addContentTypeParser(ACTIVITY_TYPES, { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body))
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const response = await app.fediverse.federation.fetch(toFetchRequest(request, baseUrl), {
+    const { federation } = await app.fediverse.load()
+    const response = await federation.fetch(toFetchRequest(request, baseUrl), {
       contextData: undefined,
       onNotAcceptable: async (fetchRequest) => {
         const page = await pageFor(app.db, new URL(fetchRequest.url).pathname)
@@ -79,7 +80,7 @@ export default async function federationRoutes(app: FastifyInstance): Promise<vo
   // this route serves them, as JSON-LD to Fediverse servers and as a redirect to the page otherwise.
   app.get('/ap/sessions/:id', async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const id = /^[1-9]\d{0,9}$/.test(request.params.id) ? Number(request.params.id) : null
-    const document = id === null || id > 2_147_483_647 ? null : await app.fediverse.publisher.sessionDocument(id)
+    const document = id === null || id > 2_147_483_647 ? null : await (await app.fediverse.load()).publisher.sessionDocument(id)
     reply.header('vary', 'Accept')
     if (!ACTIVITY_TYPES.test(String(request.headers.accept ?? ''))) {
       const page = document ? await sessionPage(app.db, id!) : null
