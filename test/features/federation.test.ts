@@ -72,6 +72,16 @@ async function withPeer(t: { after: (fn: () => Promise<void>) => void }): Promis
   return peer
 }
 
+/** Olu's community, followed by the peer, its Accept received: where most tests here start. */
+async function followedCommunity(app: App, origin: string, peer: Peer) {
+  const host = await person(app, 'Olu')
+  await createCommunity(host)
+  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
+  await peer.follow(`${origin}/ap/actors/c${community.id}`)
+  await peer.waitFor((a) => a.type === 'Accept')
+  return { host, community }
+}
+
 test('a community is a Group found by WebFinger as @hashtag@host, with NodeInfo beside it', async (t) => {
   const { app, origin } = await listeningApp(t)
   const host = await person(app, 'Olu')
@@ -211,11 +221,7 @@ test('deliveries queued while no worker ran are sent by the next app process as 
   })
   const peer = await withPeer(t)
   const first = await start(config)
-  const host = await person(first, 'Olu')
-  await createCommunity(host)
-  const community = await first.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
-  await peer.follow(`${origin}/ap/actors/c${community.id}`)
-  await peer.waitFor((a) => a.type === 'Accept')
+  const { host, community } = await followedCommunity(first, origin, peer)
   await createMeetup(host, { communitySlug: community.slug })
   await peer.waitFor((a) => a.type === 'Create')
   await stop(first)
@@ -236,11 +242,7 @@ test('deliveries queued while no worker ran are sent by the next app process as 
 test('a deleted meetup is deleted on the follower’s server too', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)
-  const host = await person(app, 'Olu')
-  await createCommunity(host)
-  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
-  await peer.follow(`${origin}/ap/actors/c${community.id}`)
-  await peer.waitFor((a) => a.type === 'Accept')
+  const { host, community } = await followedCommunity(app, origin, peer)
   await createMeetup(host, { communitySlug: community.slug })
   const meetup = await app.db.selectFrom('meetups').selectAll().executeTakeFirstOrThrow()
   await peer.waitFor((a) => a.type === 'Create')
@@ -256,11 +258,7 @@ test('a deleted meetup is deleted on the follower’s server too', async (t) => 
 test('a meetup a moderator hides is deleted on the follower’s server, and comes back when restored', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)
-  const host = await person(app, 'Olu')
-  await createCommunity(host)
-  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
-  await peer.follow(`${origin}/ap/actors/c${community.id}`)
-  await peer.waitFor((a) => a.type === 'Accept')
+  const { host, community } = await followedCommunity(app, origin, peer)
   const member = await person(app, 'Mo')
   await member.submit(`/communities/${community.slug}`, `/communities/${community.slug}/join`, {})
   assert.equal((await createMeetup(member, { communitySlug: community.slug })).status, 303)
@@ -325,11 +323,7 @@ test('a public event is a Group too, found by its slug, and its followers hear o
 test('followers hear the topic of an upcoming chat when the hosts choose it, change it or clear it', async (t) => {
   const { app, origin } = await listeningApp(t)
   const peer = await withPeer(t)
-  const host = await person(app, 'Olu')
-  await createCommunity(host)
-  const community = await app.db.selectFrom('communities').selectAll().executeTakeFirstOrThrow()
-  await peer.follow(`${origin}/ap/actors/c${community.id}`)
-  await peer.waitFor((a) => a.type === 'Accept')
+  const { host, community } = await followedCommunity(app, origin, peer)
   for (const title of ['Crisis comms', 'Video on a budget']) {
     await host.submit('/communities/lgovsm/topics/new', '/communities/lgovsm/topics', { title, description: '' })
   }
