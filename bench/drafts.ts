@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const port = 3950 + Math.floor(Math.random() * 40)
   const child = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=96', 'dist/src/server.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`

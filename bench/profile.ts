@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const port = 4000 + Math.floor(Math.random() * 500)
   const child = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=96', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/src/server.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`
