@@ -6,11 +6,12 @@
 //   BENCH_DRAFTS=3 (drafts asked for at once, a second in)  BENCH_SECONDS=10 (of /healthz, alone and with the drafts)
 //   BENCH_DATA_DIR=dir (keep the generated site there and reuse it)
 //   BENCH_APP_ROOT=dir (measure another checkout's compiled app, e.g. the code before a change)
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import { spawnCompiledApp } from './compiled-app.js'
 import { BENCH_EVENT, generateBenchData } from './generate.js'
 import { request, signIn } from './http.js'
 
@@ -56,11 +57,7 @@ async function main(): Promise<void> {
   }
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   const port = 3950 + Math.floor(Math.random() * 40)
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=96', 'dist/src/server.js'], {
-    cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
+  const child = spawnCompiledApp({ root: ROOT, dataDir, port })
   const base = `http://127.0.0.1:${port}`
   try {
     for (;;) {

@@ -4,10 +4,10 @@
 //
 //   BENCH_DATA_DIR=/tmp/bd BENCH_SECONDS=5 npm run bench:profile -- rsvp
 //   pages: home community event proposals meetup personal-ics rsvp rsvp-changing
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { spawnCompiledApp } from './compiled-app.js'
 import { BENCH_CALENDAR_TOKEN, BENCH_EVENT } from './generate.js'
 import { csrfIn, request, sessionCookie, signIn } from './http.js'
 
@@ -123,11 +123,7 @@ async function main(): Promise<void> {
   if (!process.env.BENCH_DATA_DIR || !fs.existsSync(path.join(dataDir, 'hashcamp.sqlite'))) throw new Error('set BENCH_DATA_DIR to a site kept by `npm run bench`')
   const profileDir = fs.mkdtempSync(path.join(dataDir, 'profile-'))
   const port = 4000 + Math.floor(Math.random() * 500)
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=96', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/src/server.js'], {
-    cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', LOG_LEVEL: 'warn', NODE_ENV: '' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
+  const child = spawnCompiledApp({ dataDir, port, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] })
   const base = `http://127.0.0.1:${port}`
   for (;;) {
     try {

@@ -16,6 +16,7 @@ import readline from 'node:readline'
 import autocannon from 'autocannon'
 import { createDb } from '../src/db/create-db.js'
 import { runAutoscheduleBench, type AutoscheduleRow } from './autoschedule.js'
+import { compiledAppCommand, spawnCompiledApp } from './compiled-app.js'
 import { BENCH_CALENDAR_TOKEN, BENCH_EVENT, SHAPE, generateBenchData } from './generate.js'
 import { csrfIn, request, sessionCookie, signIn } from './http.js'
 
@@ -43,15 +44,13 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchA
   })
 }
 
-/** The memory settings `npm run start:compiled` uses (see docs/benchmarks.md), besides MALLOC_ARENA_MAX=2 in startApp's environment. */
-const NODE_MEMORY_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96']
-
 async function startApp(dataDir: string, port: number): Promise<Server & { startupMs: number }> {
   const started = performance.now()
   // What production runs: the compiled JavaScript (npm run build), not tsx compiling on the fly.
-  const child = spawn(process.execPath, [...NODE_MEMORY_FLAGS, 'dist/src/server.js'], {
-    cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: String(port), HOST: '127.0.0.1', HASHCAMP_DATA_DIR: dataDir, DATABASE_URL: '', HASHCAMP_DEMO: 'off', HASHCAMP_RATE_LIMITS: 'off', HASHCAMP_LIVE_PER_ADDRESS: String(SSE_CLIENTS + 10), HASHCAMP_LIVE_TOTAL: String(SSE_CLIENTS + 10), LOG_LEVEL: 'warn', NODE_ENV: '' },
+  const child = spawnCompiledApp({
+    dataDir,
+    port,
+    env: { HASHCAMP_LIVE_PER_ADDRESS: String(SSE_CLIENTS + 10), HASHCAMP_LIVE_TOTAL: String(SSE_CLIENTS + 10) },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`
@@ -377,7 +376,7 @@ function writeReport(r: {
     '',
     'The last column is the first comparison, as many ASCII bytes as the page: what the load generator can read, not what the server can send (see "How the comparison is made").',
     '',
-    `Start-up of the compiled app (spawn to the first 200 from /healthz), MALLOC_ARENA_MAX=2 node ${NODE_MEMORY_FLAGS.join(' ')}: ${fmt(r.startupMs)} ms.`,
+    `Start-up of the compiled app (spawn to the first 200 from /healthz), ${compiledAppCommand()}: ${fmt(r.startupMs)} ms.`,
     '',
     '| target | measured | met |',
     '|---|---|---|',
