@@ -1,6 +1,6 @@
 // The personal home (/me, "My things"): a person's next chat, communities, sessions and stars,
 // meetups and proposals, each in date order, nobody else's, in a fixed number of queries;
-// and the signed-out "/" as it was, still kept for signed-out visitors only.
+// and "/", kept for signed-out visitors only, with what is coming up anywhere on the site.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { KyselyPlugin } from 'kysely'
@@ -9,7 +9,7 @@ import { addDays, isoWeekday, utcToZoned } from '../../src/lib/zoned-time.js'
 import { buildTestApp } from '../helpers/build-test-app.js'
 import { text, type Browser } from '../helpers/browser.js'
 import { createCommunity, person } from '../helpers/communities.js'
-import { createEvent, propose, setPhase } from '../helpers/events.js'
+import { createEvent, organiser, propose, setPhase } from '../helpers/events.js'
 import { createMeetup, daysFromNow, rsvp } from '../helpers/meetups.js'
 import { campWithRooms, gridIds, place } from '../helpers/schedule.js'
 
@@ -180,5 +180,61 @@ describe('the personal home', () => {
     assert.doesNotMatch(signedIn.html, /href="\/sign-up"/)
     assert.equal(app.keptPages.hits, hits, 'a signed-in request never takes the kept page')
     assert.doesNotMatch((await app.inject('/')).body, /Go to My things/, 'nor leaves its own behind')
+  })
+})
+
+describe('"/": coming up', () => {
+  test('the next events and meetups anyone may see, soonest first, three of each; never drafts, cancelled, started or ended ones', async (t) => {
+    const app = await buildTestApp(t)
+    const admin = await person(app, 'Site Admin')
+    const org = await organiser(app, admin, 'Olu Organiser')
+    assert.match(section((await app.inject('/')).body, 'coming-up'), /Nothing is planned yet/)
+
+    // Events: one ended yesterday where it happens, one a draft, four to come.
+    const today = utcToZoned(new Date(), 'Europe/London').date
+    for (const [name, hashtag, inDays] of [
+      ['Ended Camp', '#endedcamp', 50],
+      ['Draft Camp', '#draftcamp', 30],
+      ['Spring Camp', '#springcamp', 40],
+      ['Winter Camp', '#wintercamp', 20],
+      ['Summer <Camp>', '#summercamp', 60],
+      ['Autumn Camp', '#autumncamp', 80],
+    ] as const) {
+      const firstDay = addDays(today, inDays)
+      assert.equal((await createEvent(org, { name, hashtag, firstDay, lastDay: firstDay })).status, 303)
+      if (name !== 'Draft Camp') await setPhase(org, hashtag.slice(1), 'proposals')
+    }
+    const yesterday = addDays(utcToZoned(new Date(), 'Pacific/Auckland').date, -1)
+    await app.db.updateTable('events').set({ first_day: yesterday, last_day: yesterday, time_zone: 'Pacific/Auckland' }).where('slug', '=', 'endedcamp').execute()
+
+    // Meetups: five to come, one of them cancelled, and one under way.
+    const host = await person(app, 'Hana Host')
+    for (const [title, days] of [
+      ['Lunch in nine days', 9],
+      ['Lunch in two days', 2],
+      ['Soup & <b>bread</b>', 5],
+      ['Lunch in twelve days', 12],
+      ['Cancelled lunch', 1],
+    ] as const) {
+      assert.equal((await createMeetup(host, { title, startsAt: daysFromNow(days, '12:30'), endsAt: daysFromNow(days, '13:30') })).status, 303)
+    }
+    assert.equal((await host.submit('/meetups/cancelled-lunch', '/meetups/cancelled-lunch/cancel', {})).status, 303)
+    const started = new Date(Date.now() - 3_600_000).toISOString()
+    await app.db.updateTable('meetups').set({ starts_at: started, ends_at: new Date(Date.now() + 3_600_000).toISOString() }).where('slug', '=', 'lunch-in-twelve-days').execute()
+
+    const home = await app.inject('/')
+    assert.equal(home.statusCode, 200)
+    const comingUp = section(home.body, 'coming-up')
+    inOrder(comingUp, ['Unconferences and events', 'Winter Camp', 'Spring Camp', 'Summer <Camp>', 'Meetups', 'Lunch in two days', 'Soup & <b>bread</b>', 'Lunch in nine days', 'All events', 'All meetups'], 'soonest first')
+    for (const gone of ['Ended Camp', 'Draft Camp', 'Autumn Camp', 'Cancelled lunch', 'Lunch in twelve days', 'Nothing is planned']) assert.ok(!comingUp.includes(gone), `not ${gone}: ${comingUp}`)
+    // Escaped, never markup: the names are the organisers' own text.
+    assert.match(home.body, /Summer &lt;Camp&gt;/)
+    assert.match(home.body, /Soup &amp; &lt;b&gt;bread&lt;\/b&gt;/)
+    assert.match(home.body, /<a href="\/meetups\/lunch-in-two-days">Lunch in two days<\/a>/)
+    assert.match(comingUp, /3 seats left/)
+
+    // In Welsh, the same lists with the words around them in Welsh.
+    const welsh = section((await app.inject({ url: '/', headers: { 'accept-language': 'cy' } })).body, 'coming-up')
+    inOrder(welsh, ['I ddod', 'Anghynadleddau a digwyddiadau', 'Winter Camp', 'Cyfarfodydd', 'Lunch in two days', 'Pob digwyddiad', 'Pob cyfarfod'], 'in Welsh')
   })
 })

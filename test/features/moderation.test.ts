@@ -158,7 +158,7 @@ describe('reporting and moderating', () => {
     const topic = await app.db.selectFrom('topics').select('id').executeTakeFirstOrThrow()
     const bryn = await person(app, 'Bryn Reporter')
 
-    const meetupSurfaces = ['/meetups', '/communities/lgovsm', '/communities/lgovsm/calendar.ics', '/communities/lgovsm/meetups.atom', '/api/communities/lgovsm', '/tags/lgovsm', `/meetups/${meetup.slug}`, `/api/meetups/${meetup.slug}`, `/meetups/${meetup.slug}/calendar.ics`]
+    const meetupSurfaces = ['/', '/meetups', '/communities/lgovsm', '/communities/lgovsm/calendar.ics', '/communities/lgovsm/meetups.atom', '/api/communities/lgovsm', '/tags/lgovsm', `/meetups/${meetup.slug}`, `/api/meetups/${meetup.slug}`, `/meetups/${meetup.slug}/calendar.ics`]
     for (const url of meetupSurfaces) assert.match(await body(app, url), /Quokka picnic/, `${url} shows it before`)
     assert.match(await body(app, '/communities/lgovsm/topics'), /Wobbly topic title/)
 
@@ -173,8 +173,8 @@ describe('reporting and moderating', () => {
 
     assert.match(plain((await hana.get('/moderation')).html), /Quokka picnic.*Wobbly topic title|Wobbly topic title.*Quokka picnic/)
     assert.equal((await decide(hana, meetupReport, 'hide', 'Picnics need a venue')).status, 303)
-    for (const url of meetupSurfaces.slice(0, 6)) assert.doesNotMatch(await body(app, url), /Quokka picnic/, `${url} no longer shows it`)
-    for (const url of meetupSurfaces.slice(6)) assert.equal((await app.inject(url)).statusCode, 404, `${url} is a 404`)
+    for (const url of meetupSurfaces.slice(0, 7)) assert.doesNotMatch(await body(app, url), /Quokka picnic/, `${url} no longer shows it`)
+    for (const url of meetupSurfaces.slice(7)) assert.equal((await app.inject(url)).statusCode, 404, `${url} is a 404`)
     assert.match(text((await mo.get(`/meetups/${meetup.slug}`)).html), /Hidden by the hosts: Picnics need a venue/)
 
     // Dismissing leaves the topic where it is.

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { compiledOnce } from '../../db/compiled-once.js'
 import type { Database, EventPhase, EventRow } from '../../db/database.js'
 import { hashtagKey } from '../../lib/hashtags.js'
+import { utcToZoned } from '../../lib/zoned-time.js'
 
 // Every event page starts here: built once (src/db/compiled-once.ts).
 const eventBySlug = compiledOnce((db, p: { slug: string }) => db.selectFrom('events').selectAll().where('slug', '=', p.slug))
@@ -24,6 +25,27 @@ export interface EventListItem {
   time_zone: string
   venue_name: string
   phase: EventPhase
+}
+
+// The home page's: events anyone may see that may not have ended yet, soonest first. `fromDay`
+// is the UTC date a day before today, so no time zone's today is missed; the caller drops
+// what has ended in the event's own zone (a few rows more than it shows, for that).
+const nextPublicEvents = compiledOnce((db, p: { fromDay: string; rows: number }) =>
+  db
+    .selectFrom('events')
+    .select(['slug', 'name', 'hashtag', 'first_day', 'last_day', 'time_zone', 'venue_name', 'phase'])
+    .where('phase', '!=', 'draft')
+    .where('last_day', '>=', p.fromDay)
+    .orderBy('first_day')
+    .orderBy('id')
+    .limit(p.rows),
+)
+
+/** Up to `limit` events anyone may see that have not ended where they happen, soonest first. */
+export async function listNextEvents(db: Kysely<Database>, now: Date, limit: number): Promise<EventListItem[]> {
+  const fromDay = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10)
+  const rows = await nextPublicEvents(db, { fromDay, rows: limit * 2 })
+  return rows.filter((event) => event.last_day >= utcToZoned(now, event.time_zone).date).slice(0, limit)
 }
 
 /** Events anyone may see (not drafts), plus the drafts this person organises (all, for the admin); soonest first. */

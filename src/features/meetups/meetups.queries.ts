@@ -31,6 +31,17 @@ export async function listUpcomingMeetups(db: Kysely<Database>, now: Date, where
   return query.execute()
 }
 
+// The home page's "Coming up": the next meetups that have not started, none cancelled (a range
+// on meetups_starts_at_idx, however many meetups are past).
+const nextMeetups = compiledOnce((db, p: { now: string; limit: number }) =>
+  db.selectFrom('meetups').select(LIST_COLUMNS).where('starts_at', '>', p.now).where('hidden_at', 'is', null).where('state', '!=', 'cancelled').orderBy('starts_at').orderBy('id').limit(p.limit),
+)
+
+/** Up to `limit` meetups anyone may see that have not started yet, soonest first. */
+export async function listNextMeetups(db: Kysely<Database>, now: Date, limit: number): Promise<MeetupListItem[]> {
+  return nextMeetups(db, { now: now.toISOString(), limit })
+}
+
 // Hidden by a moderator or a suspension: gone from every list (issue 20).
 const upcoming = (db: Kysely<Database>, now: string) => db.selectFrom('meetups').select(LIST_COLUMNS).where('ends_at', '>', now).where('hidden_at', 'is', null).orderBy('starts_at')
 const upcomingOfCommunity = compiledOnce((db, p: { now: string; communityId: number }) => upcoming(db, p.now).where('community_id', '=', p.communityId))
