@@ -39,14 +39,23 @@ const walkedElsewhere = (step: Step, width: number, javaScript: boolean) => COVE
 const named = (text: string, context: string) => new RegExp(`^${text}\\W+${context.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
 
 /**
- * The element is wholly inside the window as the page stands: what a person sees without
+ * The element is wholly inside the window once the page has landed: what a person sees without
  * scrolling. boundingBox() goes through the browser's protocol, so it works with JavaScript off.
+ * The browser scrolls to a URL's #fragment as the page finishes loading, which can be just
+ * after the text a test waited for has appeared: so the page is given a moment to get there.
  */
 async function assertInView(page: Page, locator: Locator, what: string): Promise<void> {
-  const box = await locator.boundingBox()
   const { width, height } = page.viewportSize()!
+  const inView = (box: { x: number; y: number; width: number; height: number } | null) =>
+    box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5
+  const deadline = Date.now() + 2000
+  let box = await locator.boundingBox()
+  while (!inView(box) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    box = await locator.boundingBox()
+  }
   assert.ok(box, `${what}: not shown at all`)
-  assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5, `${what} is in view where the page lands (${JSON.stringify(box)} in ${width}×${height})`)
+  assert.ok(inView(box), `${what} is in view where the page lands (${JSON.stringify(box)} in ${width}×${height})`)
 }
 
 /** The element that has focus, by its accessible text; read through a locator, which works with JavaScript off. */
