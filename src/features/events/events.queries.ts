@@ -28,8 +28,9 @@ export interface EventListItem {
 }
 
 // The home page's: events anyone may see that may not have ended yet, soonest first. `fromDay`
-// is the UTC date a day before today, so no time zone's today is missed; the caller drops
-// what has ended in the event's own zone (a few rows more than it shows, for that).
+// is the UTC date a day before today, so no time zone's today is missed; listNextEvents drops
+// what has ended in the event's own zone, so it asks for twice the rows it shows. Past events
+// are skipped along events_first_day_idx: a site has tens of events, not thousands.
 const nextPublicEvents = compiledOnce((db, p: { fromDay: string; rows: number }) =>
   db
     .selectFrom('events')
